@@ -1,0 +1,7 @@
+"""Graph-backed Pulumi dynamic providers.
+
+- ``providers.graph``: the msgraph-sdk client per tenant (credentials, retries, request counter, the
+  hand-built requests for what the SDK lacks).
+- ``providers.framework``: the Terraform-style resource framework (schema, derived check/diff/read).
+- ``providers.resources``: one module per Graph object (cross-tenant access partner, identity sync, ...).
+"""

@@ -1,0 +1,211 @@
+"""Per-field behaviour and the check / diff derived from it (pure functions, no Graph, no engine).
+
+Inputs and state are plain frozen dataclasses. A field's behaviour is declared once, in its
+metadata, the way terraform-plugin-framework declares RequiresReplace / Sensitive / Default.
+"""
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from pulumi.dynamic import CheckFailure, DiffResult
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
+
+PROVIDER_KEY = "__provider"
+_NO_DEFAULT = dataclasses.MISSING
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    replace: bool = False
+    secret: bool = False
+    # Maps a value to the form Graph returns (e.g. lower-case GUIDs), so values the server
+    # normalises never show as a diff.
+    normalize: Callable[[Any], Any] | None = None
+    # Returns a reason when the value is unacceptable; reported as a CheckFailure.
+    validate: Callable[[Any], str | None] | None = None
+    description: str = ""
+
+
+def attribute(
+    *,
+    default: Any = _NO_DEFAULT,
+    replace: bool = False,
+    secret: bool = False,
+    normalize: Callable[[Any], Any] | None = None,
+    validate: Callable[[Any], str | None] | None = None,
+    description: str = "",
+) -> Any:
+    """An input field. Without a default it is required."""
+    behaviour = Behaviour(replace, secret, normalize, validate, description)
+    extra: dict[str, Any] = {"metadata": {"ctsync": behaviour}}
+    if isinstance(default, (list, dict)):
+        extra["default_factory"] = lambda: type(default)(default)
+    elif default is not _NO_DEFAULT:
+        extra["default"] = default
+    return dataclasses.field(**extra)
+
+
+def computed(*, secret: bool = False, description: str = "") -> Any:
+    """A state field the server sets; it never causes a diff."""
+    return dataclasses.field(default=None, metadata={"ctsync": Behaviour(secret=secret, description=description)})
+
+
+def behaviour(field: dataclasses.Field) -> Behaviour:
+    return field.metadata.get("ctsync", Behaviour())
+
+
+def is_unknown(value: Any) -> bool:
+    """A value not known during preview (an Output of a resource not created yet)."""
+    return isinstance(value, Unknown) or value == UNKNOWN
+
+
+def secret_fields(*classes: type) -> list[str]:
+    return [f.name for cls in classes for f in dataclasses.fields(cls) if behaviour(f).secret]
+
+
+# ---- check -------------------------------------------------------------------------------------
+
+def check(inputs_type: type, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+    """Defaults applied, values normalised, every failure reported (not only the first)."""
+    hints = typing.get_type_hints(inputs_type)
+    checked: dict[str, Any] = {}
+    failures: list[CheckFailure] = []
+    for field in dataclasses.fields(inputs_type):
+        value, failure = _check_field(field, hints[field.name], news)
+        if failure:
+            failures.append(CheckFailure(field.name, failure))
+        checked[field.name] = value
+    unexpected = sorted(set(news) - set(checked) - {PROVIDER_KEY})
+    failures += [CheckFailure(name, f"unknown property {name!r}") for name in unexpected]
+    return checked, failures
+
+
+def _check_field(field: dataclasses.Field, hint: Any, news: Mapping[str, Any]) -> tuple[Any, str | None]:
+    value = news.get(field.name)
+    if value is None:
+        value = _default(field)
+        if value is _NO_DEFAULT:
+            return None, f"{field.name} is required"
+    if is_unknown(value):
+        return value, None
+    if value is not None and not _matches(value, hint):
+        return value, f"{field.name} must be {_type_name(hint)}, not {type(value).__name__}"
+    rules = behaviour(field)
+    if value is not None and rules.normalize:
+        value = rules.normalize(value)
+    reason = rules.validate(value) if (rules.validate and value is not None) else None
+    return value, reason and f"{field.name}: {reason}"
+
+
+def _default(field: dataclasses.Field) -> Any:
+    if field.default is not _NO_DEFAULT:
+        return field.default
+    if field.default_factory is not _NO_DEFAULT:  # type: ignore[misc]
+        return field.default_factory()  # type: ignore[misc]
+    return _NO_DEFAULT
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    allowed = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
+    return any(_matches_one(value, typing.get_origin(a) or a) for a in allowed)
+
+
+def _matches_one(value: Any, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value)
+    if kind is list:
+        return isinstance(value, (list, tuple))
+    return kind is Any or isinstance(value, kind)
+
+
+def _is_union(hint: Any) -> bool:
+    return typing.get_origin(hint) in (typing.Union, types.UnionType)
+
+
+def _type_name(hint: Any) -> str:
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+
+
+# ---- diff --------------------------------------------------------------------------------------
+
+def diff(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str, Any], delete_before_replace: bool) -> DiffResult:
+    """Compare the last known state (old outputs) with the new checked inputs, field by field.
+
+    ``__provider`` and computed fields never count: a provider re-serialised by a newer SDK must
+    not show as a change, and values the server sets are not the user's to diff.
+    """
+    changed = changed_fields(inputs_type, olds, news)
+    replaces = [name for name in changed if behaviour(_field(inputs_type, name)).replace]
+    return DiffResult(
+        changes=bool(changed),
+        replaces=replaces,
+        delete_before_replace=delete_before_replace if replaces else None,
+    )
+
+
+def changed_fields(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for field in dataclasses.fields(inputs_type):
+        new = news.get(field.name, _none_default(field))
+        old = olds.get(field.name, _none_default(field))
+        if is_unknown(new) or _comparable(field, old) != _comparable(field, new):
+            changed.append(field.name)
+    return changed
+
+
+def _none_default(field: dataclasses.Field) -> Any:
+    value = _default(field)
+    return None if value is _NO_DEFAULT else value
+
+
+def _comparable(field: dataclasses.Field, value: Any) -> Any:
+    normalize = behaviour(field).normalize
+    if value is None or normalize is None:
+        return _plain(value)
+    return _plain(normalize(value))
+
+
+def _plain(value: Any) -> Any:
+    """Tuples and lists compare equal; so do ints and integral floats (protobuf Struct numbers)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _field(inputs_type: type, name: str) -> dataclasses.Field:
+    return next(f for f in dataclasses.fields(inputs_type) if f.name == name)
+
+
+# ---- conversion --------------------------------------------------------------------------------
+
+def load(cls: type, props: Mapping[str, Any]) -> Any:
+    """A dataclass instance from wire properties (ints come back as floats from protobuf)."""
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for field in dataclasses.fields(cls):
+        if field.name in props:
+            values[field.name] = _restore_int(props[field.name], hints[field.name])
+    return cls(**values)
+
+
+def _restore_int(value: Any, hint: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and int in (typing.get_args(hint) or (hint,)):
+        return int(value)
+    return value
+
+
+def dump(*instances: Any) -> dict[str, Any]:
+    """Wire properties from dataclass instances (inputs first, then state)."""
+    props: dict[str, Any] = {}
+    for instance in instances:
+        props.update(dataclasses.asdict(instance))
+    return _plain(props)

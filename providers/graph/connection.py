@@ -1,0 +1,123 @@
+"""How to reach one tenant: its Graph endpoint and the azure-identity credential for it.
+
+Connections are built inside the dynamic provider's ``configure()`` from the stack's
+``ctsync:tenants`` config, so credentials are never pickled into ``__provider`` nor written to state.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import httpx
+from azure.core.credentials import AccessToken
+
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+DEFAULT_ENDPOINT = "https://graph.microsoft.com"
+
+
+@dataclass(frozen=True)
+class TenantConnection:
+    tenant_id: str
+    endpoint: str = DEFAULT_ENDPOINT
+    method: str = "default"
+    client_id: str | None = None
+    certificate_path: str | None = None
+    # repr=False: a connection may end up in a log line or a traceback; its secret must not.
+    client_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def base_url(self) -> str:
+        return self.endpoint.rstrip("/") + "/v1.0"
+
+
+def connections_from_stack_config(values: Mapping[str, Any]) -> dict[str, TenantConnection]:
+    """Tenant id -> connection, from the namespaced stack config the engine hands to ``configure()``.
+
+    The program has already validated the whole config (and refused a clientSecret that is not a
+    Pulumi secret) before any resource existed; here the host only sees unwrapped values, so the
+    secret check is taken as done.
+    """
+    from stackconfig import load_stack_config
+
+    config = load_stack_config(values, secret_keys=("ctsync:tenants",))
+    return {t.tenant_id: _connection(t) for t in config.tenants.values()}
+
+
+def _connection(tenant) -> TenantConnection:
+    auth = tenant.auth
+    secret = auth.client_secret.reveal() if auth.client_secret else None
+    return TenantConnection(
+        tenant_id=tenant.tenant_id,
+        endpoint=tenant.graph_endpoint or DEFAULT_ENDPOINT,
+        method=auth.method,
+        client_id=auth.client_id,
+        certificate_path=auth.certificate_path,
+        client_secret=secret,
+    )
+
+
+def credential_for(conn: TenantConnection):
+    """The azure-identity credential of one auth method of the config contract."""
+    from azure import identity
+
+    if conn.method == "emulator":
+        return EmulatorCredential(conn.endpoint, conn.tenant_id)
+    if conn.method == "clientSecret":
+        return identity.ClientSecretCredential(conn.tenant_id, conn.client_id, conn.client_secret)
+    if conn.method == "certificate":
+        return identity.CertificateCredential(
+            conn.tenant_id, conn.client_id, certificate_path=conn.certificate_path
+        )
+    if conn.method == "oidc":
+        # GitHub Actions / workload identity: a federated token file (AZURE_FEDERATED_TOKEN_FILE).
+        return identity.WorkloadIdentityCredential(tenant_id=conn.tenant_id, client_id=conn.client_id)
+    if conn.method == "managedIdentity":
+        return identity.ManagedIdentityCredential(client_id=conn.client_id)
+    # azureCli and default sign in once and ask for a token per tenant.
+    if conn.method == "azureCli":
+        return TenantScoped(identity.AzureCliCredential(tenant_id=conn.tenant_id), conn.tenant_id)
+    return TenantScoped(
+        identity.DefaultAzureCredential(additionally_allowed_tenants=["*"]), conn.tenant_id
+    )
+
+
+class TenantScoped:
+    """Asks a multi-tenant credential for a token of one tenant."""
+
+    def __init__(self, inner, tenant_id: str):
+        self._inner = inner
+        self._tenant_id = tenant_id
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        kwargs.pop("tenant_id", None)
+        return self._inner.get_token(*scopes, tenant_id=self._tenant_id, **kwargs)
+
+
+class EmulatorCredential:
+    """Tokens from the bundled Graph emulator (``POST /_emulator/token``), cached until expiry."""
+
+    def __init__(self, endpoint: str, tenant_id: str, roles: list[str] | None = None):
+        self._url = endpoint.rstrip("/") + "/_emulator/token"
+        self._tenant_id = tenant_id
+        self._roles = roles
+        self._token: AccessToken | None = None
+        self._lock = threading.Lock()
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        with self._lock:
+            if self._token is None or self._token.expires_on - 60 < time.time():
+                self._token = self._fetch()
+            return self._token
+
+    def _fetch(self) -> AccessToken:
+        body: dict[str, Any] = {"tenantId": self._tenant_id}
+        if self._roles is not None:
+            body["roles"] = self._roles
+        response = httpx.post(self._url, content=json.dumps(body), timeout=10)
+        response.raise_for_status()
+        payload = response.json()
+        return AccessToken(payload["access_token"], int(time.time()) + int(payload.get("expires_in", 3600)))
+

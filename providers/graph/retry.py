@@ -1,0 +1,51 @@
+"""Bounded retries for Graph's eventual consistency, on top of the SDK's own 429/503/504 handling.
+
+Right after a create, Graph may answer 404 for the new object, and the synchronization endpoints
+answer 403/409 for a while after a service principal appears (terraform-provider-azuread retries
+the same). These heal with time; anything else fails at once.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from typing import Awaitable, Callable, TypeVar
+
+from providers.graph.errors import GraphError
+
+T = TypeVar("T")
+
+
+def replication_deadline() -> float:
+    """Seconds to wait for replication; CTSYNC_REPLICATION_DEADLINE shortens it in tests."""
+    return float(os.environ.get("CTSYNC_REPLICATION_DEADLINE", "300"))
+
+
+def not_found(error: GraphError) -> bool:
+    return error.not_found
+
+
+def sync_endpoint_lag(error: GraphError) -> bool:
+    return error.status in (403, 404, 409)
+
+
+async def until_healed(
+    call: Callable[[], Awaitable[T]],
+    heals: Callable[[GraphError], bool],
+    deadline: float | None = None,
+    first_delay: float = 0.25,
+    max_delay: float = 8.0,
+) -> T:
+    """Call until it succeeds, retrying errors that ``heals`` accepts, with jittered back-off."""
+    give_up_at = time.monotonic() + (replication_deadline() if deadline is None else deadline)
+    delay = first_delay
+    while True:
+        try:
+            return await call()
+        except GraphError as error:
+            if not heals(error) or time.monotonic() + delay > give_up_at:
+                raise
+        # Full jitter: concurrent resources of one `pulumi up` must not retry in lock-step.
+        await asyncio.sleep(random.uniform(delay / 2, delay))
+        delay = min(delay * 2, max_delay)

@@ -1,0 +1,98 @@
+"""Graph clients per tenant, and the one place Graph calls are sent and their errors translated."""
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any, Awaitable, Mapping, TypeVar
+
+import httpx
+from kiota_abstractions.method import Method
+from kiota_abstractions.request_information import RequestInformation
+from kiota_authentication_azure.azure_identity_authentication_provider import (
+    AzureIdentityAuthenticationProvider,
+)
+from kiota_http.middleware.options import RetryHandlerOption
+from msgraph import GraphServiceClient
+from msgraph.graph_request_adapter import GraphRequestAdapter
+from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+from msgraph_core import GraphClientFactory
+
+from providers.graph import loop
+from providers.graph.connection import GRAPH_SCOPE, TenantConnection, credential_for
+from providers.graph.counter import CountingTransport
+from providers.graph.errors import GraphError, from_odata
+
+T = TypeVar("T")
+ERROR_MAPPING = {"XXX": ODataError}
+# The SDK's RetryHandler handles 429/503/504 (honouring Retry-After); allow a few more attempts than
+# its default 3 because a `pulumi up` of many pairs bursts against per-tenant throttling limits.
+RETRY_OPTION = RetryHandlerOption(max_retries=5)
+
+
+class TenantGraph:
+    """Graph for one tenant: the msgraph-sdk client plus raw requests for what the SDK lacks."""
+
+    def __init__(self, connection: TenantConnection):
+        self.tenant_id = connection.tenant_id
+        self.sdk = _sdk_client(connection)
+
+    async def call(self, operation: str, request: Awaitable[T]) -> T:
+        """Await an SDK request; a failure becomes a GraphError naming ``operation``."""
+        try:
+            return await request
+        except ODataError as error:
+            raise from_odata(error, operation) from None
+
+    async def send(self, method: str, builder: Any, body: Any = None) -> Any:
+        """A request the SDK does not generate (or generates wrongly), as raw JSON both ways.
+
+        Used for identitySynchronization PATCH, MTO PUT, secrets GET and schema GET/PUT
+        (reference graph-api.md §7.4): raw JSON also keeps flags enums that typed models drop.
+        """
+        info = RequestInformation(Method[method], builder.url_template, builder.path_parameters)
+        info.headers.try_add("Accept", "application/json")
+        if body is not None:
+            info.headers.try_add("Content-Type", "application/json")
+            info.content = json.dumps(body).encode()
+        adapter = self.sdk.request_adapter
+        adapter.set_base_url_for_request_information(info)
+        operation = f"{method} {httpx.URL(info.url).path}"
+        raw = await self.call(operation, adapter.send_primitive_async(info, "bytes", ERROR_MAPPING))
+        return json.loads(raw) if raw else None
+
+
+def _sdk_client(connection: TenantConnection) -> GraphServiceClient:
+    auth = AzureIdentityAuthenticationProvider(credential_for(connection), scopes=[GRAPH_SCOPE])
+    transport = CountingTransport(connection.tenant_id, httpx.AsyncHTTPTransport())
+    http = GraphClientFactory.create_with_default_middleware(
+        client=httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(60, connect=10)),
+        options={RetryHandlerOption.get_key(): RETRY_OPTION},
+    )
+    adapter = GraphRequestAdapter(auth, client=http)
+    adapter.base_url = connection.base_url
+    return GraphServiceClient(request_adapter=adapter)
+
+
+class GraphSession:
+    """The tenants a provider may talk to, with one lazily built client each."""
+
+    def __init__(self, connections: Mapping[str, TenantConnection]):
+        self._connections = dict(connections)
+        self._clients: dict[str, TenantGraph] = {}
+        self._lock = threading.Lock()
+
+    def tenant(self, tenant_id: str) -> TenantGraph:
+        with self._lock:
+            if tenant_id not in self._clients:
+                if tenant_id not in self._connections:
+                    known = ", ".join(sorted(self._connections)) or "none"
+                    raise KeyError(
+                        f"tenant {tenant_id} is not declared under ctsync:tenants "
+                        f"(declared: {known}); add it with its auth settings"
+                    )
+                self._clients[tenant_id] = TenantGraph(self._connections[tenant_id])
+            return self._clients[tenant_id]
+
+    @staticmethod
+    def run(awaitable: Awaitable[T]) -> T:
+        return loop.run(awaitable)

@@ -1,0 +1,145 @@
+"""Tenant T's cross-tenant access settings for partner P (``/policies/crossTenantAccessPolicy/partners``).
+
+One Graph object per (tenant, partner): when sync runs both ways it carries both directions'
+settings (inbound trust and auto-redeem from P, outbound auto-redeem to P). B2B collaboration and
+direct connect are never sent, so they keep inheriting the tenant's default policy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
+    CrossTenantAccessPolicyConfigurationPartner,
+)
+from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import (
+    CrossTenantAccessPolicyInboundTrust,
+)
+from msgraph.generated.models.inbound_outbound_policy_configuration import (
+    InboundOutboundPolicyConfiguration,
+)
+
+from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import attribute, computed
+from providers.framework.values import guid, lower_guid
+from providers.graph import GraphError
+from providers.graph.retry import not_found, until_healed
+from providers.graph.session import TenantGraph
+
+PARTNERS = "/policies/crossTenantAccessPolicy/partners"
+
+
+@dataclass(frozen=True)
+class PartnerAccessInputs:
+    tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    partner_tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    trust_mfa: bool = attribute(default=False, description="accept MFA claims of the partner's users")
+    trust_compliant_device: bool = attribute(default=False)
+    trust_hybrid_joined_device: bool = attribute(default=False)
+    inbound_auto_redeem: bool = attribute(default=False, description="partner's users need no consent here")
+    outbound_auto_redeem: bool = attribute(default=False, description="our users need no consent there")
+
+
+@dataclass(frozen=True)
+class PartnerAccessState:
+    in_multi_tenant_organization: bool = computed()
+    adopted: bool = computed(description="create found the entry already there (e.g. made by an MTO join)")
+
+
+def partner_body(inputs: PartnerAccessInputs, with_key: bool) -> CrossTenantAccessPolicyConfigurationPartner:
+    return CrossTenantAccessPolicyConfigurationPartner(
+        tenant_id=inputs.partner_tenant_id if with_key else None,
+        inbound_trust=CrossTenantAccessPolicyInboundTrust(
+            is_mfa_accepted=inputs.trust_mfa,
+            is_compliant_device_accepted=inputs.trust_compliant_device,
+            is_hybrid_azure_a_d_joined_device_accepted=inputs.trust_hybrid_joined_device,
+        ),
+        automatic_user_consent_settings=InboundOutboundPolicyConfiguration(
+            inbound_allowed=inputs.inbound_auto_redeem,
+            outbound_allowed=inputs.outbound_auto_redeem,
+        ),
+    )
+
+
+def partner_builder(graph: TenantGraph, partner_tenant_id: str):
+    partners = graph.sdk.policies.cross_tenant_access_policy.partners
+    return partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(partner_tenant_id)
+
+
+class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessState]):
+    type_name = "PartnerAccess"
+    Inputs = PartnerAccessInputs
+    State = PartnerAccessState
+
+    async def create(self, inputs: PartnerAccessInputs) -> Created[PartnerAccessState]:
+        graph = self.tenant(inputs.tenant_id)
+        partners = graph.sdk.policies.cross_tenant_access_policy.partners
+        adopted = False
+        try:
+            await graph.call(f"POST {PARTNERS}", partners.post(partner_body(inputs, with_key=True)))
+        except GraphError as error:
+            if not error.already_exists:
+                raise
+            # Joining an MTO auto-creates partner entries: take the existing one over.
+            await self._patch(graph, inputs)
+            adoption_notice(self.type_name, f"partner entry for {inputs.partner_tenant_id} in {inputs.tenant_id}")
+            adopted = True
+        observed = await until_healed(lambda: self._get(graph, inputs.partner_tenant_id), not_found)
+        return Created(_id(inputs), PartnerAccessState(observed.is_in_multi_tenant_organization or False, adopted))
+
+    async def read(self, id, inputs, state) -> Observed | None:
+        graph = self.tenant(inputs.tenant_id)
+        try:
+            partner = await self._get(graph, inputs.partner_tenant_id)
+        except GraphError as error:
+            if error.not_found:
+                return None
+            raise
+        trust = partner.inbound_trust or CrossTenantAccessPolicyInboundTrust()
+        consent = partner.automatic_user_consent_settings or InboundOutboundPolicyConfiguration()
+        observed = PartnerAccessInputs(
+            tenant_id=inputs.tenant_id,
+            partner_tenant_id=inputs.partner_tenant_id,
+            trust_mfa=bool(trust.is_mfa_accepted),
+            trust_compliant_device=bool(trust.is_compliant_device_accepted),
+            trust_hybrid_joined_device=bool(trust.is_hybrid_azure_a_d_joined_device_accepted),
+            inbound_auto_redeem=bool(consent.inbound_allowed),
+            outbound_auto_redeem=bool(consent.outbound_allowed),
+        )
+        return Observed(observed, PartnerAccessState(bool(partner.is_in_multi_tenant_organization), state.adopted))
+
+    async def update(self, id, olds, news, state) -> PartnerAccessState:
+        await self._patch(self.tenant(news.tenant_id), news)
+        return state
+
+    async def delete(self, id, inputs, state) -> None:
+        graph = self.tenant(inputs.tenant_id)
+        partner = partner_builder(graph, inputs.partner_tenant_id)
+        # Graph refuses to delete a partner entry that still has an identity-sync policy.
+        for operation, request in (
+            (f"DELETE {PARTNERS}/{inputs.partner_tenant_id}/identitySynchronization", partner.identity_synchronization),
+            (f"DELETE {PARTNERS}/{inputs.partner_tenant_id}", partner),
+        ):
+            try:
+                await graph.call(operation, request.delete())
+            except GraphError as error:
+                if not error.not_found:
+                    raise
+
+    async def _get(self, graph: TenantGraph, partner_tenant_id: str):
+        return await graph.call(
+            f"GET {PARTNERS}/{partner_tenant_id}", partner_builder(graph, partner_tenant_id).get()
+        )
+
+    async def _patch(self, graph: TenantGraph, inputs: PartnerAccessInputs) -> None:
+        request = partner_builder(graph, inputs.partner_tenant_id).patch(partner_body(inputs, with_key=False))
+        await graph.call(f"PATCH {PARTNERS}/{inputs.partner_tenant_id}", request)
+
+
+def _id(inputs: PartnerAccessInputs) -> str:
+    return f"{inputs.tenant_id}/partners/{inputs.partner_tenant_id}"
+
+
+class PartnerAccess(GraphDynamicResource, module="crossTenantAccess", name="PartnerAccess"):
+    """Tenant ``tenant_id``'s cross-tenant access entry for ``partner_tenant_id``."""
+
+    definition = PartnerAccessResource

@@ -1,0 +1,191 @@
+"""Path-aware reading of config values.
+
+A `Node` is one value at one config path. Each read checks the value, reports what is wrong at that
+path, and returns the value (or the default when the key is not given); it returns None when the value
+is unusable, so callers skip it. Nothing stops at the first problem: the loader raises once, at the end,
+with every problem found.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any, TypeVar
+
+from .errors import Problems
+
+T = TypeVar("T")
+
+REQUIRED: Any = object()  # as a default: the key must be given
+ABSENT: Any = object()  # as a value: the key is not there
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_NIL_GUID = "00000000-0000-0000-0000-000000000000"
+# Keys that Pulumi's path syntax can write as `.key`; anything else needs `["key"]`.
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_SHOWN_MAX = 60
+
+
+def suggest(word: str, options: Iterable[str]) -> str | None:
+    """The option most like `word`, ignoring case, when it is close enough to be a likely typo."""
+    by_folded = {option.casefold(): option for option in options}
+    matches = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[matches[0]] if matches else None
+
+
+def did_you_mean(word: Any, options: Collection[str], otherwise: str) -> str:
+    match = suggest(word, options) if isinstance(word, str) else None
+    return f"did you mean {match!r}?" if match else otherwise
+
+
+def show(value: Any) -> str:
+    """A value as the user wrote it: strings in double quotes, containers by kind, the rest as JSON."""
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 4] + '..."'
+
+
+def kind(value: Any) -> str:
+    """What sort of value this is, without showing it (for secrets)."""
+    for types, name in ((bool, "a boolean"), (str, "a string"), ((int, float), "a number")):
+        if isinstance(value, types):
+            return name
+    return show(value)
+
+
+def child_path(parent: str, key: str) -> str:
+    return f"{parent}.{key}" if _PLAIN_KEY.match(key) else f"{parent}[{json.dumps(key)}]"
+
+
+class Node:
+    __slots__ = ("path", "value", "problems", "concealed")
+
+    def __init__(self, path: str, value: Any, problems: Problems, concealed: bool = False):
+        self.path = path
+        self.value = value
+        self.problems = problems
+        self.concealed = concealed
+
+    @property
+    def present(self) -> bool:
+        # YAML `key:` with nothing after it is null: treat it as not given.
+        return self.value is not ABSENT and self.value is not None
+
+    def report(self, message: str, fix: str | None = None) -> None:
+        self.problems.add(self.path, message, fix)
+
+    def got(self) -> str:
+        return f"got {kind(self.value) if self.concealed else show(self.value)}"
+
+    def conceal(self) -> Node:
+        """The same value, never echoed in a message."""
+        return Node(self.path, self.value, self.problems, concealed=True)
+
+    def at(self, key: str) -> Node:
+        value = self.value.get(key, ABSENT) if isinstance(self.value, Mapping) else ABSENT
+        return Node(child_path(self.path, key), value, self.problems, self.concealed)
+
+    def keys(self) -> list[str]:
+        return list(self.value) if isinstance(self.value, Mapping) else []
+
+    def object(self, keys: Collection[str], what: str = "an object") -> bool:
+        """Whether the value is an object; reports it if not, and each key that is not among `keys`."""
+        if not isinstance(self.value, Mapping):
+            self.report(f"must be {what}, {self.got()}")
+            return False
+        for key in self.value:
+            if key not in keys:
+                allowed = "allowed keys: " + ", ".join(keys)
+                self.at(str(key)).report("unknown key", did_you_mean(key, keys, allowed))
+        return True
+
+    def elements(self) -> list[Node] | None:
+        if not isinstance(self.value, (list, tuple)):
+            self.report(f"must be a list, {self.got()}")
+            return None
+        return [Node(f"{self.path}[{index}]", item, self.problems, self.concealed) for index, item in enumerate(self.value)]
+
+    def _absent(self, default: Any, fix: str | None = None) -> Any:
+        if default is REQUIRED:
+            self.report("is required", fix)
+            return None
+        return default
+
+    def text(self, default: Any = REQUIRED, *, fix: str | None = None) -> str | None:
+        if not self.present:
+            return self._absent(default, fix)
+        if not isinstance(self.value, str) or not self.value.strip():
+            self.report(f"must be a non-empty string, {self.got()}", fix)
+            return None
+        return self.value
+
+    def flag(self, default: bool) -> bool | None:
+        if not self.present:
+            return default
+        if not isinstance(self.value, bool):
+            self.report(f"must be true or false, {self.got()}", "write the word without quotes")
+            return None
+        return self.value
+
+    def count(self, default: int) -> int | None:
+        """A whole number >= 0 (a boolean is not a number here, though Python says it is)."""
+        if not self.present:
+            return default
+        if isinstance(self.value, bool) or not isinstance(self.value, int) or self.value < 0:
+            self.report(f"must be a whole number >= 0, {self.got()}")
+            return None
+        return self.value
+
+    def choice(self, options: Collection[str], default: Any = REQUIRED) -> str | None:
+        if not self.present:
+            return self._absent(default, "one of: " + ", ".join(options))
+        if self.value not in options:
+            fix = did_you_mean(self.value, options, "one of: " + ", ".join(options))
+            self.report(f"{show(self.value)} is not a valid choice", fix)
+            return None
+        return self.value
+
+    def guid(self, what: str, fix: str, default: Any = REQUIRED) -> str | None:
+        """A GUID in its canonical lower-case form; `what` names it with its article ("a tenant id")."""
+        if not self.present:
+            return self._absent(default, fix)
+        if not isinstance(self.value, str) or not _GUID.match(self.value):
+            self.report(f"{show(self.value)} is not {what} (GUID)", fix)
+            return None
+        if self.value == _NIL_GUID:
+            self.report(f"the nil GUID is not {what}", fix)
+            return None
+        return self.value.lower()
+
+    def alias(self, declared: Collection[str]) -> str | None:
+        """The alias of a tenant declared under ctsync:tenants."""
+        alias = self.text()
+        if alias is None or alias in declared:
+            return alias
+        fix = did_you_mean(alias, declared, "declared tenants: " + (", ".join(sorted(declared)) or "none"))
+        self.report(f"{show(alias)} is not a tenant declared in ctsync:tenants", fix)
+        return None
+
+    def distinct(
+        self, read: Callable[[Node], T | None], key: Callable[[T], Any] = lambda item: item
+    ) -> tuple[T, ...] | None:
+        """A list read item by item; an item whose key repeats an earlier one is reported and dropped."""
+        nodes = self.elements()
+        if nodes is None:
+            return None
+        first_index: dict[Any, int] = {}
+        kept: list[T] = []
+        for index, node in enumerate(nodes):
+            item = read(node)
+            if item is None:
+                continue
+            if key(item) in first_index:
+                node.report(f"{show(key(item))} is listed twice (first at [{first_index[key(item)]}])", "remove one")
+                continue
+            first_index[key(item)] = index
+            kept.append(item)
+        return tuple(kept)
