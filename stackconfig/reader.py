@@ -171,9 +171,11 @@ class Node:
         return None
 
     def distinct(
-        self, read: Callable[[Node], T | None], key: Callable[[T], Any] = lambda item: item
+        self, read: Callable[[Node], T | None], key: Callable[[T], Any] = lambda item: item, default: Any = ()
     ) -> tuple[T, ...] | None:
         """A list read item by item; an item whose key repeats an earlier one is reported and dropped."""
+        if not self.present:
+            return self._absent(default)
         nodes = self.elements()
         if nodes is None:
             return None
@@ -189,3 +191,12 @@ class Node:
             first_index[key(item)] = index
             kept.append(item)
         return tuple(kept)
+
+
+def member_alias(node: Node, declared: Collection[str], taken: str | None, role: str) -> str | None:
+    """A declared alias other than `taken`, the tenant that already has `role` (the hub, the owner)."""
+    alias = node.alias(declared)
+    if alias is not None and alias == taken:
+        node.report(f"{show(alias)} is the {role}; it cannot also be a member", "remove it from members")
+        return None
+    return alias

@@ -9,9 +9,17 @@ Modelled on pulumi-go-provider's ``integration.LifeCycleTest``; run with either 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
-from providers.graph import REQUESTS
+
+
+class RequestCounter(Protocol):
+    """Counts the requests that reached Graph (the emulator's request log serves both drivers)."""
+
+    def clear(self) -> None: ...
+
+    def count(self) -> dict[str, int]:
+        """{"requests": n, "writes": n_non_get}"""
 
 
 @dataclass
@@ -28,8 +36,9 @@ class Lifecycle:
     # Asserts the object is gone from the tenant after delete, given (id, outputs).
     gone: Callable[[str, dict], None] | None = None
 
-    def run(self, driver) -> dict[str, Any]:
+    def run(self, driver, requests: RequestCounter) -> dict[str, Any]:
         """Returns what it measured: Graph requests per step."""
+        self.requests = requests
         measured: dict[str, Any] = {}
         inputs, outs, id = self._create(driver, measured)
         self._no_change_preview(driver, id, inputs, outs, measured)
@@ -45,25 +54,25 @@ class Lifecycle:
     def _create(self, driver, measured):
         inputs, failures = driver.check({}, self.create)
         assert failures == [], failures
-        REQUESTS.clear()
+        self.requests.clear()
         id, outs = driver.create(inputs)
-        measured["create"] = _count()
+        measured["create"] = self.requests.count()
         assert id, "create returned no id"
         for name, value in self.create.items():
             assert _same(outs[name], value), (name, outs[name], value)
         return inputs, outs, id
 
     def _no_change_preview(self, driver, id, inputs, outs, measured):
-        REQUESTS.clear()
+        self.requests.clear()
         checked, failures = driver.check(inputs, inputs)
         assert failures == []
         outcome = driver.diff(id, outs, checked)
         assert not outcome.changes, f"a preview with no change showed a diff: {outcome}"
-        measured["preview"] = _count()
+        measured["preview"] = self.requests.count()
         assert measured["preview"]["writes"] == 0, "a preview must never write"
-        REQUESTS.clear()
+        self.requests.clear()
         read_id, read_outs, _ = driver.read(id, outs)
-        measured["refresh"] = _count()
+        measured["refresh"] = self.requests.count()
         assert read_id == id
         assert measured["refresh"]["writes"] == 0, "a refresh must never write"
         assert not driver.diff(id, read_outs, checked).changes, "refresh of an unchanged object shows drift"
@@ -73,9 +82,9 @@ class Lifecycle:
         assert failures == []
         outcome = driver.diff(id, outs, news)
         assert outcome.changes and outcome.replaces == [], outcome
-        REQUESTS.clear()
+        self.requests.clear()
         outs = driver.update(id, outs, news)
-        measured["update"] = _count()
+        measured["update"] = self.requests.count()
         read_id, read_outs, _ = driver.read(id, outs)
         for name, value in self.update.items():
             assert _same(read_outs[name], value), f"update of {name} did not reach the tenant"
@@ -108,17 +117,12 @@ class Lifecycle:
         return new_id, news, new_outs
 
     def _delete(self, driver, id, outs, measured):
-        REQUESTS.clear()
+        self.requests.clear()
         driver.delete(id, outs)
-        measured["delete"] = _count()
+        measured["delete"] = self.requests.count()
         assert driver.read(id, outs)[0] is None, "refresh after delete must report the object gone"
         if self.gone:
             self.gone(id, outs)
-
-
-def _count() -> dict[str, int]:
-    records = REQUESTS.records()
-    return {"requests": len(records), "writes": sum(r.method != "GET" for r in records)}
 
 
 def _same(a: Any, b: Any) -> bool:

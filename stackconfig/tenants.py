@@ -1,0 +1,189 @@
+"""ctsync:tenants: the tenants a stack manages, where their Graph API is and how to sign in to each."""
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from .model import (
+    AUTH_METHODS,
+    DEFAULT_AUTH_METHOD,
+    DEFAULT_DIAGNOSTIC_CATEGORIES,
+    DIAGNOSTIC_CATEGORIES,
+    NAMESPACE,
+    Auth,
+    Diagnostics,
+    Secret,
+    Tenant,
+)
+from .reader import Node, show
+
+TENANT_KEYS = ("tenantId", "displayName", "auth", "graphEndpoint", "diagnostics")
+AUTH_KEYS = ("method", "clientId", "clientSecret", "certificatePath")
+DIAGNOSTICS_KEYS = ("workspaceId", "categories")
+
+# Aliases end up in Pulumi resource names, where ':' and friends would break URNs.
+_ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
+_WORKSPACE_ID = re.compile(
+    r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\.OperationalInsights/workspaces/[^/]+$",
+    re.IGNORECASE,
+)
+_EMULATOR_URL = "http://127.0.0.1:18080"
+
+# The credential keys each auth method needs; _TAKES lists the ones a method may take but does not need
+# (a client id picks a user-assigned managed identity). Any other credential key is refused.
+_NEEDS = {
+    "clientSecret": ("clientId", "clientSecret"),
+    "certificate": ("clientId", "certificatePath"),
+    "oidc": ("clientId",),
+}
+_TAKES = {"default": ("clientId",), "managedIdentity": ("clientId",)}
+
+
+def read_tenants(node: Node, secret: bool) -> dict[str, Tenant] | None:
+    """Alias -> tenant; None when the section is unreadable, so that nothing else is called undeclared.
+
+    `secret` says whether Pulumi holds ctsync:tenants as a secret, the only safe home of a client secret.
+    """
+    if not node.present:
+        node.report("is required", "declare each tenant as <alias>: {tenantId: <GUID>}")
+        return {}
+    if not node.object(node.keys(), "an object of alias -> tenant"):
+        return None
+    if not node.keys():
+        node.report("declares no tenant", "declare each tenant as <alias>: {tenantId: <GUID>}")
+    owners: dict[str, str] = {}
+    return {alias: _read_tenant(alias, node.at(alias), owners, secret) for alias in node.keys()}
+
+
+def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: bool) -> Tenant:
+    if not _ALIAS.match(alias):
+        node.report("is not a usable alias", "start with a letter, then letters, digits, - or _ (at most 63)")
+    node.object(TENANT_KEYS)
+    tenant_id = node.at("tenantId").guid("a tenant id", "use the Tenant ID from the tenant's Entra ID overview")
+    _claim(node.at("tenantId"), tenant_id, alias, owners)
+    auth = _read_auth(node.at("auth"), secret)
+    if auth is not None and auth.method == "emulator" and not node.at("graphEndpoint").present:
+        node.at("graphEndpoint").report("is required with auth method emulator", f"the emulator's URL, e.g. {_EMULATOR_URL}")
+    return Tenant(
+        alias=alias,
+        tenant_id=tenant_id,
+        display_name=node.at("displayName").text(default=alias),
+        auth=auth,
+        graph_endpoint=_read_endpoint(node.at("graphEndpoint")),
+        diagnostics=_read_diagnostics(node.at("diagnostics")),
+    )
+
+
+def _claim(node: Node, tenant_id: str | None, alias: str, owners: dict[str, str]) -> None:
+    """One tenant, one alias: two aliases would make two partner entries fight over one Graph object."""
+    if tenant_id is None:
+        return
+    if tenant_id in owners:
+        node.report(f"tenant {tenant_id} is already declared as {owners[tenant_id]!r}", "declare each tenant once")
+    else:
+        owners[tenant_id] = alias
+
+
+def _read_auth(node: Node, secret: bool) -> Auth | None:
+    if not node.present:
+        return Auth()
+    if not node.object(AUTH_KEYS):
+        return None
+    method = node.at("method").choice(AUTH_METHODS, default=DEFAULT_AUTH_METHOD)
+    if method is None:
+        return None  # which credential keys belong here depends on the method
+    credentials = {}
+    for key, (attribute, read) in _CREDENTIALS.items():
+        value = node.at(key)
+        if key in _NEEDS.get(method, ()) and not value.present:
+            value.report(f"is required with auth method {method}")
+        elif key in _NEEDS.get(method, ()) + _TAKES.get(method, ()):
+            credentials[attribute] = read(value, secret) if value.present else None
+        elif value.present:
+            value.report(f"is not used by auth method {method}", "remove it")
+    return Auth(method=method, **credentials)
+
+
+def _read_client_id(node: Node, secret: bool) -> str | None:
+    return node.guid("an application (client) id", "use the app registration's Application (client) ID")
+
+
+def _read_client_secret(node: Node, secret: bool) -> Secret | None:
+    node = node.conceal()
+    value = node.text()
+    if value is None:
+        return None
+    if not secret:
+        pulumi_path = node.path.removeprefix(f"{NAMESPACE}:")
+        node.report(
+            "is in plain text; a client secret must be a Pulumi secret",
+            f"pulumi config set --path --secret '{pulumi_path}' <value>",
+        )
+        return None
+    return Secret(value)
+
+
+def _read_certificate_path(node: Node, secret: bool) -> str | None:
+    return node.text()
+
+
+_CREDENTIALS: dict[str, tuple[str, Callable[[Node, bool], object]]] = {
+    "clientId": ("client_id", _read_client_id),
+    "clientSecret": ("client_secret", _read_client_secret),
+    "certificatePath": ("certificate_path", _read_certificate_path),
+}
+
+
+def _read_endpoint(node: Node) -> str | None:
+    if not node.present:
+        return None
+    url = node.text()
+    problem = _endpoint_problem(url) if url is not None else None
+    if problem:
+        node.report(f"{show(url)} {problem[0]}", problem[1])
+        return None
+    return url.rstrip("/") if url is not None else None
+
+
+def _endpoint_problem(url: str) -> tuple[str, str] | None:
+    """What is wrong with a Graph endpoint URL, as (message, fix), or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "is not an http(s) URL", "e.g. https://graph.microsoft.com"
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        return "uses http on a host that is not loopback", "use https; http is only for localhost, 127.0.0.0/8 or ::1"
+    try:
+        parts.port
+    except ValueError:
+        return "has an invalid port", "e.g. http://127.0.0.1:18080"
+    if parts.path.strip("/") or parts.query or parts.fragment or parts.username or parts.password:
+        return "must be a scheme and host only", "leave out any path such as /v1.0: ctsync adds the API version"
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _read_diagnostics(node: Node) -> Diagnostics | None:
+    if not node.present or not node.object(DIAGNOSTICS_KEYS):
+        return None
+    workspace = node.at("workspaceId")
+    workspace_id = workspace.text(fix="the Log Analytics workspace's resource id")
+    if workspace_id is not None and not _WORKSPACE_ID.match(workspace_id):
+        workspace.report(
+            f"{show(workspace_id)} is not the ARM resource id of a Log Analytics workspace",
+            "write /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>",
+        )
+    categories = node.at("categories")
+    chosen = categories.distinct(lambda item: item.choice(DIAGNOSTIC_CATEGORIES), default=DEFAULT_DIAGNOSTIC_CATEGORIES)
+    if chosen == ():
+        categories.report("is empty", "leave it out to route AuditLogs and ProvisioningLogs")
+    return Diagnostics(workspace_id=workspace_id, categories=chosen)
