@@ -173,7 +173,7 @@ class Node:
     def distinct(
         self, read: Callable[[Node], T | None], key: Callable[[T], Any] = lambda item: item, default: Any = ()
     ) -> tuple[T, ...] | None:
-        """A list read item by item; an item whose key repeats an earlier one is reported and dropped."""
+        """A list read item by item; None if an item is unusable. A repeated item is reported and dropped."""
         if not self.present:
             return self._absent(default)
         nodes = self.elements()
@@ -181,16 +181,18 @@ class Node:
             return None
         first_index: dict[Any, int] = {}
         kept: list[T] = []
+        usable = True
         for index, node in enumerate(nodes):
             item = read(node)
             if item is None:
+                usable = False
                 continue
             if key(item) in first_index:
                 node.report(f"{show(key(item))} is listed twice (first at [{first_index[key(item)]}])", "remove one")
                 continue
             first_index[key(item)] = index
             kept.append(item)
-        return tuple(kept)
+        return tuple(kept) if usable else None
 
 
 def member_alias(node: Node, declared: Collection[str], taken: str | None, role: str) -> str | None:

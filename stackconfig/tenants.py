@@ -41,8 +41,9 @@ _NEEDS = {
 _TAKES = {"default": ("clientId",), "managedIdentity": ("clientId",)}
 
 
-def read_tenants(node: Node, secret: bool) -> dict[str, Tenant] | None:
-    """Alias -> tenant; None when the section is unreadable, so that nothing else is called undeclared.
+def read_tenants(node: Node, secret: bool) -> dict[str, Tenant | None] | None:
+    """Alias -> tenant (None where its entry is not an object); None when the section itself is unreadable,
+    so that the rest of the configuration is read without calling every alias undeclared.
 
     `secret` says whether Pulumi holds ctsync:tenants as a secret, the only safe home of a client secret.
     """
@@ -57,10 +58,11 @@ def read_tenants(node: Node, secret: bool) -> dict[str, Tenant] | None:
     return {alias: _read_tenant(alias, node.at(alias), owners, secret) for alias in node.keys()}
 
 
-def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: bool) -> Tenant:
+def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: bool) -> Tenant | None:
     if not _ALIAS.match(alias):
         node.report("is not a usable alias", "start with a letter, then letters, digits, - or _ (at most 63)")
-    node.object(TENANT_KEYS)
+    if not node.object(TENANT_KEYS, "an object with at least tenantId"):
+        return None
     tenant_id = node.at("tenantId").guid("a tenant id", "use the Tenant ID from the tenant's Entra ID overview")
     _claim(node.at("tenantId"), tenant_id, alias, owners)
     auth = _read_auth(node.at("auth"), secret)
@@ -106,10 +108,6 @@ def _read_auth(node: Node, secret: bool) -> Auth | None:
     return Auth(method=method, **credentials)
 
 
-def _read_client_id(node: Node, secret: bool) -> str | None:
-    return node.guid("an application (client) id", "use the app registration's Application (client) ID")
-
-
 def _read_client_secret(node: Node, secret: bool) -> Secret | None:
     node = node.conceal()
     value = node.text()
@@ -125,14 +123,13 @@ def _read_client_secret(node: Node, secret: bool) -> Secret | None:
     return Secret(value)
 
 
-def _read_certificate_path(node: Node, secret: bool) -> str | None:
-    return node.text()
-
-
 _CREDENTIALS: dict[str, tuple[str, Callable[[Node, bool], object]]] = {
-    "clientId": ("client_id", _read_client_id),
+    "clientId": (
+        "client_id",
+        lambda node, secret: node.guid("an application (client) id", "use the app registration's Application (client) ID"),
+    ),
     "clientSecret": ("client_secret", _read_client_secret),
-    "certificatePath": ("certificate_path", _read_certificate_path),
+    "certificatePath": ("certificate_path", lambda node, secret: node.text()),
 }
 
 
@@ -140,11 +137,13 @@ def _read_endpoint(node: Node) -> str | None:
     if not node.present:
         return None
     url = node.text()
-    problem = _endpoint_problem(url) if url is not None else None
+    if url is None:
+        return None
+    problem = _endpoint_problem(url)
     if problem:
         node.report(f"{show(url)} {problem[0]}", problem[1])
         return None
-    return url.rstrip("/") if url is not None else None
+    return url.rstrip("/")
 
 
 def _endpoint_problem(url: str) -> tuple[str, str] | None:

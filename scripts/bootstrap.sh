@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh machine, idempotently and quickly when done before:
+# the Python virtualenv from requirements.txt and the Pulumi CLI at the SDK's version.
+# Source it (`. scripts/bootstrap.sh`) to get PATH and the venv; running it also works.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+STAMP="$VENV/.requirements.sha256"
+
+want="$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)"
+if [[ ! -x "$VENV/bin/python" ]]; then
+  python3 -m venv "$VENV"
+fi
+if [[ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]]; then
+  echo "bootstrap: installing Python requirements into .venv" >&2
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
+  echo "$want" > "$STAMP"
+fi
+
+# The Pulumi CLI and Python language host, built from Go modules when no matching `pulumi` is on PATH.
+PULUMI_BIN="$(bash "$ROOT/scripts/install-pulumi.sh" | tail -n 1)"
+export PATH="$PULUMI_BIN:$VENV/bin:$PATH"
+# No network but the package registries: never ask for updates or download plugins.
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true

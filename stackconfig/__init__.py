@@ -1,0 +1,58 @@
+"""The ctsync stack configuration contract: `ctsync:*` config parsed, validated and expanded into a typed model.
+
+Pure Python (no Pulumi import) so that the program, dynamic providers and tests share one reading of it.
+"""
+from .errors import ConfigError, Problem
+from .loader import load_stack_config
+from .model import (
+    AUTH_METHODS,
+    DIAGNOSTIC_CATEGORIES,
+    FILTER_OPERATORS,
+    MTO_MAX_TENANTS,
+    NAMESPACE,
+    USER_TYPES,
+    VALUELESS_FILTER_OPERATORS,
+    AttributeMapping,
+    Auth,
+    Diagnostics,
+    DirectionalSync,
+    ManagedGroup,
+    Mto,
+    PartnerSettings,
+    Scope,
+    ScopeFilter,
+    Secret,
+    StackConfig,
+    Tenant,
+    TenantPair,
+    Trust,
+)
+from .topology import pair_up
+
+__all__ = [
+    "AUTH_METHODS",
+    "DIAGNOSTIC_CATEGORIES",
+    "FILTER_OPERATORS",
+    "MTO_MAX_TENANTS",
+    "NAMESPACE",
+    "USER_TYPES",
+    "VALUELESS_FILTER_OPERATORS",
+    "AttributeMapping",
+    "Auth",
+    "ConfigError",
+    "Diagnostics",
+    "DirectionalSync",
+    "ManagedGroup",
+    "Mto",
+    "PartnerSettings",
+    "Problem",
+    "Scope",
+    "ScopeFilter",
+    "Secret",
+    "StackConfig",
+    "Tenant",
+    "TenantPair",
+    "Trust",
+    "load_stack_config",
+    "pair_up",
+]

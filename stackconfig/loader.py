@@ -1,0 +1,106 @@
+"""load_stack_config: the whole ctsync configuration read, checked and expanded in one pass."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from .errors import Problems
+from .model import NAMESPACE, DirectionalSync, StackConfig
+from .mto import read_mto
+from .reader import ABSENT, Node, suggest
+from .syncs import Declaration, read_sync_entries
+from .tenants import read_tenants
+from .topology import pair_up, read_topology
+
+SECTIONS = ("tenants", "sync", "topology", "mto")
+
+
+class _AnyAlias:
+    """Stands in for the declared aliases when ctsync:tenants is unreadable: no alias is called undeclared."""
+
+    def __contains__(self, alias: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def load_stack_config(
+    values: Mapping[str, Any], secret_keys: Iterable[str] = (), *, extra_keys: Iterable[str] = ()
+) -> StackConfig:
+    """Read the `ctsync:*` keys of a stack's config (objects or JSON strings) into a StackConfig.
+
+    `secret_keys` are the config keys Pulumi holds as secrets; `extra_keys` names further `ctsync:` keys that
+    the program reads itself, so they are not reported as unknown. Raises ConfigError with every problem.
+    """
+    problems = Problems()
+    sections = _sections(values, problems, set(extra_keys))
+    secret = f"{NAMESPACE}:tenants" in set(secret_keys)
+    tenants = read_tenants(sections["tenants"], secret) if sections["tenants"] else None
+    aliases = _AnyAlias() if tenants is None else tenants.keys()
+    topology = read_topology(sections["topology"], aliases) if sections["topology"] else []
+    explicit = read_sync_entries(sections["sync"], aliases) if sections["sync"] else []
+    declared = _each_direction_once(topology + explicit, problems)
+    mto = read_mto(sections["mto"], aliases) if sections["mto"] else None
+    problems.raise_if_any()
+    syncs = tuple(
+        sorted(
+            (DirectionalSync(source=d.source, target=d.target, **d.settings) for d in declared),
+            key=lambda sync: (sync.source, sync.target),
+        )
+    )
+    return StackConfig(
+        tenants=MappingProxyType(dict(sorted(tenants.items()))), syncs=syncs, pairs=pair_up(syncs), mto=mto
+    )
+
+
+def _sections(values: Mapping[str, Any], problems: Problems, extra_keys: set[str]) -> dict[str, Node | None]:
+    """A node per section, absent ones included; None for one that is unreadable (and already reported).
+
+    Keys of other namespaces belong to other packages and are left alone.
+    """
+    sections: dict[str, Node | None] = {name: Node(f"{NAMESPACE}:{name}", ABSENT, problems) for name in SECTIONS}
+    for key, value in values.items():
+        namespace, _, name = key.partition(":")
+        if namespace != NAMESPACE or name in extra_keys:
+            continue
+        node = Node(key, value, problems)
+        if name not in SECTIONS:
+            match = suggest(name, SECTIONS)
+            known = ", ".join(f"{NAMESPACE}:{section}" for section in SECTIONS)
+            node.report("unknown key", f"did you mean '{NAMESPACE}:{match}'?" if match else f"ctsync keys: {known}")
+            continue
+        sections[name] = _decoded(node)
+    return sections
+
+
+def _decoded(node: Node) -> Node | None:
+    """Pulumi hands structured config to programs and providers as JSON text; objects pass through."""
+    if not isinstance(node.value, str):
+        return node
+    try:
+        return Node(node.path, json.loads(node.value), node.problems)
+    except json.JSONDecodeError as error:
+        # The position only: the text itself may hold a secret.
+        node.report(f"is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})")
+        return None
+
+
+def _each_direction_once(declarations: list[Declaration], problems: Problems) -> list[Declaration]:
+    first: dict[tuple[str, str], Declaration] = {}
+    for declaration in declarations:
+        direction = (declaration.source, declaration.target)
+        if direction in first:
+            problems.add(
+                declaration.path,
+                f"{declaration.source} -> {declaration.target} is already declared by {first[direction].origin}",
+                "declare each direction once",
+            )
+        else:
+            first[direction] = declaration
+    return list(first.values())

@@ -1,0 +1,210 @@
+"""One direction's settings (shared by ctsync:sync entries and topology defaults) and ctsync:sync entries."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from .model import (
+    DEFAULT_DELETION_THRESHOLD,
+    DEFAULT_USER_TYPE,
+    FILTER_OPERATORS,
+    USER_TYPES,
+    VALUELESS_FILTER_OPERATORS,
+    AttributeMapping,
+    ManagedGroup,
+    Scope,
+    ScopeFilter,
+    Trust,
+)
+from .reader import Node, show
+
+TRUST_KEYS = {"mfa": "mfa", "compliantDevice": "compliant_device", "hybridJoinedDevice": "hybrid_joined_device"}
+SCOPE_KEYS = ("groups", "users", "filters", "allUsers", "managedGroup")
+FILTER_KEYS = ("attribute", "operator", "values")
+MANAGED_GROUP_KEYS = ("displayName", "membershipRule")
+MAPPING_KEYS = ("target", "source", "constant")
+DIRECTION_KEYS = ("from", "to", "bidirectional")
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Targets that an attribute mapping may not set, and why (graph-api.md §4.4).
+_RESERVED_TARGETS = {
+    "userType": "set the sync's userType instead",
+    "alternativeSecurityIds": "Entra fixes the matching attribute; mapping it makes the schema invalid",
+}
+_EMPTY_SCOPE_FIX = "say whom to sync: groups, users, filters, managedGroup, or allUsers: true"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One direction as the configuration declares it: `path` is where, `origin` how to name it to the user."""
+
+    source: str
+    target: str
+    settings: dict[str, Any] | None
+    path: str
+    origin: str
+
+
+def read_trust(node: Node) -> Trust | None:
+    if not node.present:
+        return Trust()
+    if not node.object(TRUST_KEYS):
+        return None
+    flags = {attribute: node.at(key).flag(False) for key, attribute in TRUST_KEYS.items()}
+    return None if None in flags.values() else Trust(**flags)
+
+
+def read_scope(node: Node) -> Scope | None:
+    if not node.present:
+        node.report("is required", _EMPTY_SCOPE_FIX)
+        return None
+    if not node.object(SCOPE_KEYS):
+        return None
+    parts = {
+        "groups": node.at("groups").distinct(lambda item: item.guid("an object id", _id_fix("group"))),
+        "users": node.at("users").distinct(lambda item: item.guid("an object id", _id_fix("user"))),
+        "filters": node.at("filters").distinct(_read_filter),
+        "all_users": node.at("allUsers").flag(False),
+        "managed_group": _read_managed_group(node.at("managedGroup")),
+    }
+    if None in (parts["groups"], parts["users"], parts["filters"], parts["all_users"]):
+        return None
+    if node.at("managedGroup").present and parts["managed_group"] is None:
+        return None
+    scope = Scope(**parts)
+    if scope.is_empty:
+        node.report("selects nobody", _EMPTY_SCOPE_FIX)
+    if scope.all_users and scope.assigns:
+        node.at("allUsers").report(
+            "syncs everyone, so the groups, users or managedGroup beside it would do nothing",
+            "keep allUsers (narrowed by filters if need be) or the assignments, not both",
+        )
+    return scope
+
+
+def _id_fix(what: str) -> str:
+    return f"use the {what}'s object id from Entra ID"
+
+
+def _read_filter(node: Node) -> ScopeFilter | None:
+    if not node.object(FILTER_KEYS):
+        return None
+    attribute = node.at("attribute").text(fix="a source user attribute, e.g. department")
+    operator = node.at("operator").choice(FILTER_OPERATORS)
+    values = _read_filter_values(node.at("values"), operator)
+    if None in (attribute, operator, values):
+        return None
+    return ScopeFilter(attribute=attribute, operator=operator, values=values)
+
+
+def _read_filter_values(node: Node, operator: str | None) -> tuple[str, ...] | None:
+    if operator in VALUELESS_FILTER_OPERATORS:
+        if node.present and node.value != []:
+            node.report(f"{operator} takes no values", "remove values")
+            return None
+        return ()
+    values = node.distinct(_read_filter_value)
+    if values == () and operator is not None:
+        node.report(f"{operator} needs at least one value", "e.g. values: [Sales]")
+        return None
+    return values
+
+
+def _read_filter_value(node: Node) -> str | None:
+    # `pulumi config set --path` turns 42 into a number; Graph compares strings.
+    if isinstance(node.value, int) and not isinstance(node.value, bool):
+        return str(node.value)
+    return node.text()
+
+
+def _read_managed_group(node: Node) -> ManagedGroup | None:
+    if not node.present or not node.object(MANAGED_GROUP_KEYS):
+        return None
+    display_name = node.at("displayName").text(fix="the group's name in the source tenant")
+    rule = node.at("membershipRule").text(default=None, fix='an Entra dynamic membership rule, e.g. user.department -eq "Sales"')
+    return None if display_name is None else ManagedGroup(display_name=display_name, membership_rule=rule)
+
+
+def _read_mapping(node: Node) -> AttributeMapping | None:
+    if not node.object(MAPPING_KEYS):
+        return None
+    target = node.at("target").text(fix="the target user attribute, e.g. companyName")
+    source = node.at("source").text(default=None)
+    constant = node.at("constant").text(default=None, fix="a string; with pulumi config set --path add --type string")
+    if target in _RESERVED_TARGETS:
+        node.at("target").report(f"{target!r} cannot be mapped", _RESERVED_TARGETS[target])
+        return None
+    if node.at("source").present and node.at("constant").present:
+        node.report("has both source and constant", "keep source to copy an attribute, or constant for a fixed value")
+        return None
+    if not (node.at("source").present or node.at("constant").present):
+        node.report("needs a source or a constant", "add source: <attribute> or constant: <value>")
+        return None
+    if None in (target, source or constant):
+        return None
+    return AttributeMapping(target=target, source=source, constant=constant)
+
+
+def _read_email(node: Node) -> str | None:
+    email = node.text(default=None)
+    if email is not None and not _EMAIL.match(email):
+        node.report(f"{show(email)} is not an email address", "e.g. identity-ops@contoso.com")
+        return None
+    return email
+
+
+# Sync key -> (DirectionalSync field, reader). One table for ctsync:sync entries and topology defaults.
+SETTINGS: dict[str, tuple[str, Callable[[Node], Any]]] = {
+    "trust": ("trust", read_trust),
+    "userType": ("user_type", lambda node: node.choice(USER_TYPES, default=DEFAULT_USER_TYPE)),
+    "scope": ("scope", read_scope),
+    "removeDisabledUsers": ("remove_disabled_users", lambda node: node.flag(True)),
+    "deletionThreshold": ("deletion_threshold", lambda node: node.count(DEFAULT_DELETION_THRESHOLD)),
+    "notificationEmail": ("notification_email", _read_email),
+    "attributeMappings": ("attribute_mappings", lambda node: node.distinct(_read_mapping, key=lambda m: m.target)),
+    "start": ("start", lambda node: node.flag(True)),
+}
+
+
+def read_settings(node: Node) -> dict[str, Any]:
+    """The DirectionalSync fields other than source and target, read from an object node."""
+    return {field: read(node.at(key)) for key, (field, read) in SETTINGS.items()}
+
+
+def check_single_source(node: Node, scope: Scope | None, sources: Collection[str]) -> None:
+    """Object ids name objects of one tenant, so one list of them cannot scope syncs from several tenants."""
+    if scope is None or len(set(sources)) < 2:
+        return
+    for key, ids in (("groups", scope.groups), ("users", scope.users)):
+        if ids:
+            node.at(key).report(
+                f"object ids belong to one tenant, but these settings sync from {', '.join(sorted(set(sources)))}",
+                "scope by filters, managedGroup or allUsers, or declare each direction with its own ids",
+            )
+
+
+def read_sync_entries(node: Node, aliases: Collection[str]) -> list[Declaration]:
+    if not node.present:
+        return []
+    entries = node.elements()
+    return [declaration for entry in entries or () for declaration in _read_sync_entry(entry, aliases)]
+
+
+def _read_sync_entry(node: Node, aliases: Collection[str]) -> list[Declaration]:
+    if not node.object((*DIRECTION_KEYS, *SETTINGS)):
+        return []
+    source = node.at("from").alias(aliases)
+    target = node.at("to").alias(aliases)
+    bidirectional = node.at("bidirectional").flag(False)
+    settings = read_settings(node)
+    if source is not None and source == target:
+        node.at("to").report(f"a sync from {source} to itself is not possible", "choose another tenant")
+        return []
+    if None in (source, target, bidirectional):
+        return []
+    directions = [(source, target), (target, source)] if bidirectional else [(source, target)]
+    check_single_source(node.at("scope"), settings["scope"], [source for source, _ in directions])
+    origin = f"{node.path} (bidirectional)" if bidirectional else node.path
+    return [Declaration(source, target, settings, node.path, origin) for source, target in directions]
