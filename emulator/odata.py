@@ -176,7 +176,9 @@ def _project(obj: dict, select: list[str] | None) -> dict:
     if select is None:
         return obj
     lowered = {key.lower(): key for key in obj}
-    return {lowered[name.lower()]: obj[lowered[name.lower()]] for name in select if name.lower() in lowered}
+    projected = {key: value for key, value in obj.items() if key.startswith("@odata.")}
+    projected.update({lowered[name.lower()]: obj[lowered[name.lower()]] for name in select if name.lower() in lowered})
+    return projected
 
 
 def selection(query: dict[str, str], default: Iterable[str] | None = None) -> list[str] | None:

@@ -34,9 +34,6 @@ class Problems:
     def add(self, path: str, message: str, fix: str | None = None) -> None:
         self._found.append(Problem(path, message, fix))
 
-    def __bool__(self) -> bool:
-        return bool(self._found)
-
     def raise_if_any(self) -> None:
         if self._found:
             raise ConfigError(self._found)

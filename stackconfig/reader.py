@@ -62,6 +62,8 @@ def child_path(parent: str, key: str) -> str:
 
 
 class Node:
+    """One config value and its path; reads report problems to the shared `problems`."""
+
     __slots__ = ("path", "value", "problems", "concealed")
 
     def __init__(self, path: str, value: Any, problems: Problems, concealed: bool = False):
@@ -85,9 +87,9 @@ class Node:
         """The same value, never echoed in a message."""
         return Node(self.path, self.value, self.problems, concealed=True)
 
-    def at(self, key: str) -> Node:
+    def at(self, key: Any) -> Node:
         value = self.value.get(key, ABSENT) if isinstance(self.value, Mapping) else ABSENT
-        return Node(child_path(self.path, key), value, self.problems, self.concealed)
+        return Node(child_path(self.path, str(key)), value, self.problems, self.concealed)
 
     def keys(self) -> list[str]:
         return list(self.value) if isinstance(self.value, Mapping) else []
@@ -100,7 +102,7 @@ class Node:
         for key in self.value:
             if key not in keys:
                 allowed = "allowed keys: " + ", ".join(keys)
-                self.at(str(key)).report("unknown key", did_you_mean(key, keys, allowed))
+                self.at(key).report("unknown key", did_you_mean(key, keys, allowed))
         return True
 
     def elements(self) -> list[Node] | None:
@@ -127,7 +129,8 @@ class Node:
         if not self.present:
             return default
         if not isinstance(self.value, bool):
-            self.report(f"must be true or false, {self.got()}", "write the word without quotes")
+            quoted = isinstance(self.value, str) and self.value.lower() in ("true", "false")
+            self.report(f"must be true or false, {self.got()}", "write it without quotes" if quoted else None)
             return None
         return self.value
 

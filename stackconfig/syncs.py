@@ -134,7 +134,7 @@ def _read_mapping(node: Node) -> AttributeMapping | None:
     source = node.at("source").text(default=None)
     constant = node.at("constant").text(default=None, fix="a string; with pulumi config set --path add --type string")
     if target in _RESERVED_TARGETS:
-        node.at("target").report(f"{target!r} cannot be mapped", _RESERVED_TARGETS[target])
+        node.at("target").report(f"{show(target)} cannot be mapped", _RESERVED_TARGETS[target])
         return None
     if node.at("source").present and node.at("constant").present:
         node.report("has both source and constant", "keep source to copy an attribute, or constant for a fixed value")

@@ -59,7 +59,7 @@ def read_tenants(node: Node, secret: bool) -> dict[str, Tenant | None] | None:
 
 
 def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: bool) -> Tenant | None:
-    if not _ALIAS.match(alias):
+    if not _ALIAS.match(str(alias)):
         node.report("is not a usable alias", "start with a letter, then letters, digits, - or _ (at most 63)")
     if not node.object(TENANT_KEYS, "an object with at least tenantId"):
         return None
@@ -67,7 +67,7 @@ def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: bool) -
     _claim(node.at("tenantId"), tenant_id, alias, owners)
     auth = _read_auth(node.at("auth"), secret)
     if auth is not None and auth.method == "emulator" and not node.at("graphEndpoint").present:
-        node.at("graphEndpoint").report("is required with auth method emulator", f"the emulator's URL, e.g. {_EMULATOR_URL}")
+        node.at("graphEndpoint").report("is required with auth method emulator", f"set it to the emulator's URL, e.g. {_EMULATOR_URL}")
     return Tenant(
         alias=alias,
         tenant_id=tenant_id,

@@ -19,6 +19,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from providers.framework.provider import GraphProvider
@@ -73,7 +74,7 @@ class HostDriver:
 
     name = "dynamic-host"
 
-    def __init__(self, type_name: str, config: dict[str, str]):
+    def __init__(self, type_name: str, config: dict[str, str], secret_keys: tuple[str, ...] = ()):
         env = {**os.environ, "PULUMI_PROJECT": PROJECT, "PULUMI_CONFIG": "{}"}
         # The engine starts the host in the program directory, which is what makes `providers` importable.
         self.process = subprocess.Popen(
@@ -84,7 +85,9 @@ class HostDriver:
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         grpc.channel_ready_future(self.channel).result(timeout=30)
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
-        self.stub.Configure(provider_pb2.ConfigureRequest(args=_struct(config), acceptSecrets=False))
+        # The engine sends the whole stack config, each value a string, secrets in their wire form.
+        args = {k: _wire_secret(v) if k in secret_keys else v for k, v in config.items()}
+        self.stub.Configure(provider_pb2.ConfigureRequest(args=_struct(args), acceptSecrets=False))
         self.serialized = serialize_provider(GraphProvider(type_name))
 
     def _props(self, props: dict) -> struct_pb2.Struct:
@@ -121,6 +124,10 @@ class HostDriver:
         self.process.terminate()
         self.process.wait(timeout=10)
         self.stderr = self.process.stderr.read().decode()
+
+
+def _wire_secret(value: Any) -> dict[str, Any]:
+    return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
 
 
 def _struct(values: dict[str, Any]) -> struct_pb2.Struct:

@@ -1,0 +1,117 @@
+"""TenantPair: everything two tenants need for sync in one or both directions between them.
+
+A partner entry is one Graph object per (tenant, partner), so each side gets exactly one
+PartnerAccess carrying both directions' settings (inbound trust and auto-redeem from the partner,
+outbound auto-redeem to it). Each receiving tenant gets the identity-sync policy for its source, and
+each sending direction a ProvisioningJob that waits for both of those.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from components import names
+from components.provisioning import ProvisioningJob, ProvisioningJobArgs
+from providers.resources.identity_sync import IdentitySyncPolicy, IdentitySyncPolicyInputs
+from providers.resources.partner_access import PartnerAccess, PartnerAccessInputs
+from stackconfig import DirectionalSync, PartnerSettings, Tenant
+from stackconfig import TenantPair as PairConfig
+
+TYPE = "ctsync:pair:TenantPair"
+
+
+@dataclass(frozen=True)
+class TenantPairArgs:
+    pair: PairConfig
+    tenants: Mapping[str, Tenant]  # alias -> tenant; holds at least both of the pair
+    # tenant id -> azuread provider, for the source tenants whose scope has a managed group.
+    azuread_providers: Mapping[str, pulumi.ProviderResource] = field(default_factory=dict)
+
+
+def policy_display_name(source: Tenant) -> str:
+    return f"ctsync from {source.display_name}"
+
+
+class TenantPair(pulumi.ComponentResource):
+    def __init__(self, name: str, args: TenantPairArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TYPE, name, None, opts)
+        pair, tenants = args.pair, args.tenants
+        settings = {alias: pair.partner_settings(alias) for alias in (pair.a, pair.b)}
+        self.partner_access = {alias: self._partner_access(s, tenants) for alias, s in settings.items()}
+        self.identity_sync = {sync.target: self._identity_sync(sync, tenants) for sync in pair.syncs}
+        self.jobs = {
+            names.direction_component(sync.source, sync.target): self._job(sync, args) for sync in pair.syncs
+        }
+        self.summary = {
+            **{alias: self._side_summary(s, tenants) for alias, s in settings.items()},
+            "jobs": {direction: job.summary for direction, job in self.jobs.items()},
+        }
+        self.register_outputs(self.summary)
+
+    def _partner_access(self, settings: PartnerSettings, tenants: Mapping[str, Tenant]) -> PartnerAccess:
+        tenant_id, partner_id = tenants[settings.tenant].tenant_id, tenants[settings.partner].tenant_id
+        trust = settings.inbound_trust
+        return PartnerAccess(
+            names.partner_access(tenant_id, partner_id),
+            PartnerAccessInputs(
+                tenant_id=tenant_id,
+                partner_tenant_id=partner_id,
+                trust_mfa=trust.mfa,
+                trust_compliant_device=trust.compliant_device,
+                trust_hybrid_joined_device=trust.hybrid_joined_device,
+                inbound_auto_redeem=settings.inbound_auto_redeem,
+                outbound_auto_redeem=settings.outbound_auto_redeem,
+            ),
+            pulumi.ResourceOptions(parent=self),
+        )
+
+    def _identity_sync(self, sync: DirectionalSync, tenants: Mapping[str, Tenant]) -> IdentitySyncPolicy:
+        source, target = tenants[sync.source], tenants[sync.target]
+        return IdentitySyncPolicy(
+            names.identity_sync(target.tenant_id, source.tenant_id),
+            IdentitySyncPolicyInputs(
+                tenant_id=target.tenant_id,
+                source_tenant_id=source.tenant_id,
+                display_name=policy_display_name(source),
+                user_sync_allowed=True,
+            ),
+            # The policy hangs off the partner entry: Graph refuses it for a partner with no entry.
+            pulumi.ResourceOptions(parent=self, depends_on=[self.partner_access[sync.target]]),
+        )
+
+    def _job(self, sync: DirectionalSync, args: TenantPairArgs) -> ProvisioningJob:
+        source = args.tenants[sync.source]
+        ready = [self.partner_access[sync.target], self.identity_sync[sync.target], self.partner_access[sync.source]]
+        return ProvisioningJob(
+            names.direction_component(sync.source, sync.target),
+            ProvisioningJobArgs(
+                sync=sync,
+                source=source,
+                target=args.tenants[sync.target],
+                target_ready=ready,
+                azuread_provider=args.azuread_providers.get(source.tenant_id),
+            ),
+            pulumi.ResourceOptions(parent=self),
+        )
+
+    def _side_summary(self, settings: PartnerSettings, tenants: Mapping[str, Tenant]) -> dict[str, Any]:
+        """What this pair configures in one tenant: its partner entry for the other."""
+        trust = settings.inbound_trust
+        access = self.partner_access[settings.tenant]
+        return {
+            "tenant_id": tenants[settings.tenant].tenant_id,
+            "partner": settings.partner,
+            "partner_tenant_id": tenants[settings.partner].tenant_id,
+            "inbound_trust": {
+                "mfa": trust.mfa,
+                "compliant_device": trust.compliant_device,
+                "hybrid_joined_device": trust.hybrid_joined_device,
+            },
+            "inbound_auto_redeem": settings.inbound_auto_redeem,
+            "outbound_auto_redeem": settings.outbound_auto_redeem,
+            "inbound_sync_allowed": settings.inbound_sync_allowed,
+            "adopted": access.adopted,
+        }

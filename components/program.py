@@ -1,0 +1,87 @@
+"""The Pulumi program: `ctsync:*` stack config -> checked model -> components -> stack outputs.
+
+The whole configuration is read and checked before the first resource is registered: an invalid
+stack stops with every problem listed at once and leaves the tenants untouched.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+
+from components import ecosystem, names
+from components.diagnostics import LogRouting, LogRoutingArgs
+from components.diagram import topology_mermaid
+from components.mto import MtoMembership, MtoMembershipArgs
+from components.pair import TenantPair, TenantPairArgs
+from stackconfig import NAMESPACE, ConfigError, StackConfig, load_stack_config
+
+MTO_COMPONENT = "mto"
+
+
+def read_ctsync_config() -> tuple[dict[str, Any], list[str]]:
+    """Every `ctsync:*` key of the stack with its value, and which of them Pulumi holds as secrets.
+
+    The language host puts the stack's config in the runtime's config map; PULUMI_CONFIG is the
+    fallback the SDK itself reads.
+    """
+    keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
+    ours = sorted(key for key in keys if key.startswith(f"{NAMESPACE}:"))
+    values = {key: pulumi.runtime.get_config(key) for key in ours}
+    return values, [key for key in ours if pulumi.runtime.is_config_secret(key)]
+
+
+def checked_config(values: dict[str, Any], secret_keys: Iterable[str]) -> StackConfig:
+    """The model, or pulumi.RunError listing every problem (a clean message, no traceback)."""
+    try:
+        config = load_stack_config(values, secret_keys)
+        problems = ecosystem.unsupported(config)
+        if problems:
+            raise ConfigError(problems)
+    except ConfigError as error:
+        count = len(error.problems)
+        raise pulumi.RunError(
+            f"the ctsync stack configuration has {count} problem{'s' if count != 1 else ''}; "
+            f"nothing was deployed:\n{error}"
+        ) from None
+    return config
+
+
+def deploy(config: StackConfig) -> dict[str, Any]:
+    """Register every component of a valid configuration; returns the stack outputs."""
+    needing = ecosystem.tenants_needing(config)
+    azuread_providers = ecosystem.tenant_providers(needing[ecosystem.AZUREAD], ecosystem.AZUREAD)
+    pairs = {
+        names.pair_component(pair.a, pair.b): TenantPair(
+            names.pair_component(pair.a, pair.b),
+            TenantPairArgs(pair=pair, tenants=config.tenants, azuread_providers=azuread_providers),
+        )
+        for pair in config.pairs
+    }
+    outputs: dict[str, Any] = {
+        "tenants": {alias: tenant.tenant_id for alias, tenant in config.tenants.items()},
+        "pairs": {name: pair.summary for name, pair in pairs.items()},
+        "topology_mermaid": topology_mermaid(config),
+    }
+    if config.mto is not None:
+        mto = MtoMembership(MTO_COMPONENT, MtoMembershipArgs(mto=config.mto, tenants=config.tenants))
+        outputs["mto"] = mto.summary
+    log_tenants = needing[ecosystem.AZURE_NATIVE]
+    if log_tenants:
+        azure_native = ecosystem.tenant_providers(log_tenants, ecosystem.AZURE_NATIVE)
+        outputs["log_routing"] = {
+            tenant.alias: LogRouting(
+                tenant.alias, LogRoutingArgs(tenant=tenant, provider=azure_native[tenant.tenant_id])
+            ).summary
+            for tenant in log_tenants
+        }
+    return outputs
+
+
+def main() -> None:
+    values, secret_keys = read_ctsync_config()
+    config = checked_config(values, secret_keys)
+    for name, value in deploy(config).items():
+        pulumi.export(name, value)

@@ -1,0 +1,56 @@
+"""Route table: `METHOD /path/{param}` templates mapped to handlers and their permission."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .permissions import Requirement
+from .wire import GraphError, GraphRequest, Reply
+
+Handler = Callable[[GraphRequest], Reply]
+
+# `{name}` matches one path segment; `{name:regex}` matches what the regex says.
+_PARAM = re.compile(r"\{(\w+)(?::([^}]+))?\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str
+    handler: Handler
+    requirement: Requirement | None
+    pattern: re.Pattern
+    # Synchronization endpoints of a service principal (param `sp`) are subject to sync lag.
+    synchronization: bool
+
+
+def _part_regex(part: str) -> str:
+    param = _PARAM.fullmatch(part)
+    if param is None:
+        return re.escape(part)
+    return f"(?P<{param.group(1)}>{param.group(2) or '[^/]+'})"
+
+
+def route(method: str, template: str, handler: Handler, requirement: Requirement | None, synchronization: bool = False) -> Route:
+    regex = "".join(_part_regex(part) for part in re.split(r"(\{\w+(?::[^}]+)?\})", template))
+    return Route(method, template, handler, requirement, re.compile(f"^{regex}/?$", re.IGNORECASE), synchronization)
+
+
+class Router:
+    def __init__(self, routes: list[Route]):
+        self.routes = routes
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        path_known = False
+        for candidate in self.routes:
+            found = candidate.pattern.match(path)
+            if not found:
+                continue
+            if candidate.method == method:
+                return candidate, found.groupdict()
+            path_known = True
+        if path_known:
+            raise GraphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
+        segment = path.rstrip("/").rsplit("/", 1)[-1]
+        raise GraphError(400, "BadRequest", f"Resource not found for the segment '{segment}'.")

@@ -1,0 +1,150 @@
+"""In-memory state: the tenants, their directories and policies, and the multitenant organizations.
+
+Graph objects are stored as plain dicts in their JSON shape (camelCase), so a reply is the stored
+dict (plus OData annotations). What Graph does not expose (versions, links between a synced user
+and its source) lives beside them in separate maps.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from .clock import Clock
+from .faults import Faults
+
+NIL_GUID = "00000000-0000-0000-0000-000000000000"
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+MTO_ACTIVATION_SECONDS = 2
+MTO_TRANSITION_SECONDS = 2 * 3600
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def is_guid(value: Any) -> bool:
+    return isinstance(value, str) and bool(GUID.match(value))
+
+
+def _unconfigured_consent() -> dict:
+    return {"inboundAllowed": None, "outboundAllowed": None}
+
+
+def default_partner_template() -> dict:
+    return {
+        "id": new_id(),
+        "inboundTrust": None,
+        "automaticUserConsentSettings": _unconfigured_consent(),
+        "b2bCollaborationInbound": None,
+        "b2bCollaborationOutbound": None,
+        "b2bDirectConnectInbound": None,
+        "b2bDirectConnectOutbound": None,
+        "templateApplicationLevel": "newPartners,existingPartners",
+    }
+
+
+def default_identity_sync_template() -> dict:
+    return {"id": new_id(), "userSyncInbound": None, "templateApplicationLevel": "newPartners,existingPartners"}
+
+
+def unjoined_request() -> dict:
+    return {"id": new_id(), "addedByTenantId": NIL_GUID, "memberState": None, "role": None, "transitionDetails": None}
+
+
+@dataclass
+class SyncConfig:
+    """The `synchronization` of one service principal: its jobs and saved secrets."""
+
+    jobs: dict[str, Any] = field(default_factory=dict)  # job id -> provisioning.jobs.Job
+    secrets: list[dict] = field(default_factory=list)
+
+    def secret(self, key: str) -> str | None:
+        return next((item.get("value") for item in self.secrets if item.get("key") == key), None)
+
+
+@dataclass
+class Tenant:
+    id: str
+    display_name: str
+    domains: list[str]
+    default_policy: dict = field(default_factory=dict)
+    partners: dict[str, dict] = field(default_factory=dict)
+    identity_sync: dict[str, dict] = field(default_factory=dict)
+    partner_template: dict = field(default_factory=default_partner_template)
+    identity_sync_template: dict = field(default_factory=default_identity_sync_template)
+    users: dict[str, dict] = field(default_factory=dict)
+    user_versions: dict[str, int] = field(default_factory=dict)
+    upn_index: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, dict] = field(default_factory=dict)
+    members: dict[str, dict[str, None]] = field(default_factory=dict)  # group id -> ordered member ids
+    applications: dict[str, dict] = field(default_factory=dict)
+    service_principals: dict[str, dict] = field(default_factory=dict)
+    assignments: dict[str, dict[str, dict]] = field(default_factory=dict)  # sp id -> assignment id -> body
+    sync: dict[str, SyncConfig] = field(default_factory=dict)  # sp id -> synchronization
+    deleted: dict[str, dict] = field(default_factory=dict)  # directory/deletedItems, by id
+    provisioning_log: list[dict] = field(default_factory=list)
+    # B2B users created by cross-tenant sync, linked to their source (the matching anchor).
+    b2b_source: dict[str, tuple[str, str]] = field(default_factory=dict)  # target user id -> (tenant, user)
+    b2b_index: dict[tuple[str, str], str] = field(default_factory=dict)  # (tenant, user) -> target user id
+    mto_id: str | None = None
+    join_request: dict = field(default_factory=unjoined_request)
+
+    @property
+    def default_domain(self) -> str:
+        return self.domains[0]
+
+    def find_user(self, key: str) -> dict | None:
+        """Users are addressable by id or by userPrincipalName."""
+        user = self.users.get(key.lower())
+        if user is None and "@" in key:
+            user_id = self.upn_index.get(key.lower())
+            user = self.users.get(user_id) if user_id else None
+        return user
+
+    def principal(self, object_id: str) -> tuple[str, dict] | None:
+        object_id = object_id.lower()
+        if object_id in self.users:
+            return "user", self.users[object_id]
+        if object_id in self.groups:
+            return "group", self.groups[object_id]
+        if object_id in self.service_principals:
+            return "servicePrincipal", self.service_principals[object_id]
+        return None
+
+
+class EmulatorState:
+    """Everything the emulator knows. One lock guards it: requests are served one at a time
+    against the state (the HTTP layer is threaded so slow clients and latency faults overlap)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.clock = Clock()
+        self.faults = Faults()
+        self.tenants: dict[str, Tenant] = {}
+        self.mtos: dict[str, Any] = {}  # mto id -> graph.mto.Organization
+        self.request_log: list[dict] = []
+        self.mto_activation_seconds: float = MTO_ACTIVATION_SECONDS
+        self.mto_transition_seconds: float = MTO_TRANSITION_SECONDS
+        self._versions = itertools.count(1)
+
+    def next_version(self) -> int:
+        """A global change counter: each user change records a fresh value, so a provisioning job
+        can tell an unchanged user (same version as last exported) without comparing attributes."""
+        return next(self._versions)
+
+    def reset(self) -> None:
+        self.clock.reset()
+        self.faults.clear()
+        self.tenants.clear()
+        self.mtos.clear()
+        self.request_log.clear()
+        self.mto_activation_seconds = MTO_ACTIVATION_SECONDS
+        self.mto_transition_seconds = MTO_TRANSITION_SECONDS
+
+    def tenant(self, tenant_id: str) -> Tenant | None:
+        return self.tenants.get(tenant_id.lower())

@@ -1,0 +1,119 @@
+"""The target tenant's identity-synchronization policy for a source tenant
+(``/policies/crossTenantAccessPolicy/partners/{source}/identitySynchronization``).
+
+It is what lets the source's provisioning job create users here. Graph's PUT creates only (409 when
+the policy exists, e.g. auto-created by an MTO join), so create adopts on 409 by PATCHing to the
+desired values. The SDK generates no PATCH for this object: updates go out as raw JSON.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import (
+    CrossTenantIdentitySyncPolicyPartner,
+)
+from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
+
+from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import attribute, computed
+from providers.framework.values import guid, lower_guid
+from providers.graph import GraphError
+from providers.graph.retry import not_found, until_healed
+from providers.graph.session import TenantGraph
+
+PARTNERS = "/policies/crossTenantAccessPolicy/partners"
+
+
+@dataclass(frozen=True)
+class IdentitySyncPolicyInputs:
+    tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the target tenant")
+    source_tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    display_name: str = attribute(description="usually the source tenant's name")
+    user_sync_allowed: bool = attribute(
+        default=True, description="False stops inbound sync; users already synced stay as they are"
+    )
+
+
+@dataclass(frozen=True)
+class IdentitySyncPolicyState:
+    adopted: bool = computed(description="create found the policy already there (e.g. made by an MTO join)")
+
+
+def policy_builder(graph: TenantGraph, source_tenant_id: str):
+    partners = graph.sdk.policies.cross_tenant_access_policy.partners
+    return partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(source_tenant_id).identity_synchronization
+
+
+def policy_path(inputs: IdentitySyncPolicyInputs) -> str:
+    return f"{PARTNERS}/{inputs.source_tenant_id}/identitySynchronization"
+
+
+class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, IdentitySyncPolicyState]):
+    type_name = "IdentitySyncPolicy"
+    Inputs = IdentitySyncPolicyInputs
+    State = IdentitySyncPolicyState
+
+    async def create(self, inputs: IdentitySyncPolicyInputs) -> Created[IdentitySyncPolicyState]:
+        graph = self.tenant(inputs.tenant_id)
+        body = CrossTenantIdentitySyncPolicyPartner(
+            display_name=inputs.display_name,
+            user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=inputs.user_sync_allowed),
+        )
+        adopted = False
+        try:
+            await graph.call(f"PUT {policy_path(inputs)}", policy_builder(graph, inputs.source_tenant_id).put(body))
+        except GraphError as error:
+            if not error.already_exists:
+                raise
+            # The 409 proves the policy exists, so a 404 on the PATCH is replication lag, not absence.
+            await until_healed(lambda: self._patch(graph, inputs), not_found)
+            adoption_notice(self.type_name, f"identity-sync policy for {inputs.source_tenant_id} in {inputs.tenant_id}")
+            adopted = True
+        # Wait until the policy is readable, so the refresh that follows does not report it gone.
+        await until_healed(lambda: self._get(graph, inputs), not_found)
+        return Created(_id(inputs), IdentitySyncPolicyState(adopted))
+
+    async def read(self, id, inputs, state) -> Observed | None:
+        try:
+            policy = await self._get(self.tenant(inputs.tenant_id), inputs)
+        except GraphError as error:
+            if error.not_found:
+                return None
+            raise
+        inbound = policy.user_sync_inbound or CrossTenantUserSyncInbound()
+        observed = IdentitySyncPolicyInputs(
+            tenant_id=inputs.tenant_id,
+            source_tenant_id=inputs.source_tenant_id,
+            display_name=policy.display_name or "",
+            user_sync_allowed=bool(inbound.is_sync_allowed),
+        )
+        return Observed(observed, state)
+
+    async def update(self, id, olds, news, state) -> IdentitySyncPolicyState:
+        await self._patch(self.tenant(news.tenant_id), news)
+        return state
+
+    async def delete(self, id, inputs, state) -> None:
+        graph = self.tenant(inputs.tenant_id)
+        try:
+            await graph.call(f"DELETE {policy_path(inputs)}", policy_builder(graph, inputs.source_tenant_id).delete())
+        except GraphError as error:
+            if not error.not_found:
+                raise
+
+    async def _get(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs):
+        return await graph.call(f"GET {policy_path(inputs)}", policy_builder(graph, inputs.source_tenant_id).get())
+
+    async def _patch(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs) -> None:
+        body = {"displayName": inputs.display_name, "userSyncInbound": {"isSyncAllowed": inputs.user_sync_allowed}}
+        await graph.send("PATCH", policy_builder(graph, inputs.source_tenant_id), body)
+
+
+def _id(inputs: IdentitySyncPolicyInputs) -> str:
+    return f"{inputs.tenant_id}/partners/{inputs.source_tenant_id}/identitySynchronization"
+
+
+class IdentitySyncPolicy(GraphDynamicResource, module="crossTenantAccess", name="IdentitySyncPolicy"):
+    """Tenant ``tenant_id``'s permission for ``source_tenant_id`` to sync users into it."""
+
+    definition = IdentitySyncPolicyResource

@@ -1,0 +1,397 @@
+"""Multitenant organization (``/tenantRelationships/multiTenantOrganization``): the owner's
+organisation, the tenants the owner adds, and each member's join request.
+
+Graph runs MTO transitions asynchronously: creating the organisation takes minutes (create waits,
+bounded), a member's join takes hours (create does not wait: the state is an output that refresh
+keeps current, and a failed join shows as drift so the next ``pulumi up`` submits it again).
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from msgraph.generated.models.multi_tenant_organization import MultiTenantOrganization as MtoModel
+from msgraph.generated.models.multi_tenant_organization_join_request_record import (
+    MultiTenantOrganizationJoinRequestRecord,
+)
+from msgraph.generated.models.multi_tenant_organization_member import MultiTenantOrganizationMember
+from msgraph.generated.models.multi_tenant_organization_member_role import MultiTenantOrganizationMemberRole
+
+from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import attribute, computed
+from providers.framework.values import guid, lower_guid, one_of
+from providers.graph import GraphError
+from providers.graph.retry import not_found, replication_deadline, until_healed
+from providers.graph.session import TenantGraph
+
+MTO = "/tenantRelationships/multiTenantOrganization"
+TENANTS = f"{MTO}/tenants"
+JOIN_REQUEST = f"{MTO}/joinRequest"
+# Graph's "no owner" value: PATCHing it resets a failed join request.
+NO_TENANT = "00000000-0000-0000-0000-000000000000"
+# Graph documents "a few minutes" for a new organisation to become active; `pulumi up` waits this
+# long at most (CTSYNC_REPLICATION_DEADLINE lowers it), then the next `up` adopts it.
+ACTIVATION_DEADLINE = 60.0
+
+
+def mto_builder(graph: TenantGraph):
+    return graph.sdk.tenant_relationships.multi_tenant_organization
+
+
+def member_builder(graph: TenantGraph, tenant_id: str):
+    return mto_builder(graph).tenants.by_multi_tenant_organization_member_id(tenant_id)
+
+
+def _value(enum: Any) -> str | None:
+    return enum.value if enum is not None else None
+
+
+async def remove_tenant(graph: TenantGraph, tenant_id: str) -> None:
+    """Remove ``tenant_id`` from ``graph``'s organisation; already gone counts as done.
+
+    Removing the last tenant deletes the organisation; a member removing itself leaves.
+    """
+    try:
+        await graph.call(f"DELETE {TENANTS}/{tenant_id}", member_builder(graph, tenant_id).delete())
+    except GraphError as error:
+        if not error.not_found:
+            raise
+
+
+# ---- the organisation (owner side) ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MultiTenantOrganizationInputs:
+    tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the owner tenant")
+    display_name: str = attribute()
+    description: str = attribute(default="")
+
+
+@dataclass(frozen=True)
+class MultiTenantOrganizationState:
+    state: str = computed(description="active once Graph has created the organisation")
+    organization_id: str = computed(description="the organisation's object id in the owner tenant")
+
+
+class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInputs, MultiTenantOrganizationState]):
+    type_name = "MultiTenantOrganization"
+    Inputs = MultiTenantOrganizationInputs
+    State = MultiTenantOrganizationState
+
+    async def create(self, inputs: MultiTenantOrganizationInputs) -> Created[MultiTenantOrganizationState]:
+        graph = self.tenant(inputs.tenant_id)
+        existing = await self._get(graph)
+        if _state(existing) == "active":
+            # A tenant has one organisation at most: take over ours, refuse someone else's.
+            await self._adopt(graph, existing, inputs)
+        else:
+            await self._put(graph, inputs)
+        organization = await _poll(
+            lambda: self._get(graph),
+            lambda org: _state(org) == "active",
+            f"the multitenant organization of tenant {inputs.tenant_id} to become active",
+        )
+        return Created(_mto_id(inputs), _organization_state(organization))
+
+    async def read(self, id, inputs, state) -> Observed | None:
+        organization = await self._get(self.tenant(inputs.tenant_id))
+        if _state(organization) != "active":
+            return None
+        observed = MultiTenantOrganizationInputs(
+            tenant_id=inputs.tenant_id,
+            display_name=organization.display_name or "",
+            description=organization.description or "",
+        )
+        return Observed(observed, _organization_state(organization))
+
+    async def update(self, id, olds, news, state) -> MultiTenantOrganizationState:
+        await self._patch(self.tenant(news.tenant_id), news)
+        return state
+
+    async def delete(self, id, inputs, state) -> None:
+        # The owner leaving as the last tenant is how Graph deletes an organisation.
+        await remove_tenant(self.tenant(inputs.tenant_id), inputs.tenant_id)
+
+    async def _get(self, graph: TenantGraph) -> MtoModel:
+        return await graph.call(f"GET {MTO}", mto_builder(graph).get())
+
+    async def _put(self, graph: TenantGraph, inputs: MultiTenantOrganizationInputs) -> None:
+        body = {"displayName": inputs.display_name, "description": inputs.description}
+        try:
+            await graph.send("PUT", mto_builder(graph), body)
+        except GraphError as error:
+            # An interrupted earlier run's PUT is still being processed: wait for it like for ours.
+            if not error.already_exists:
+                raise
+
+    async def _patch(self, graph: TenantGraph, inputs: MultiTenantOrganizationInputs) -> None:
+        body = MtoModel(display_name=inputs.display_name, description=inputs.description)
+        await graph.call(f"PATCH {MTO}", mto_builder(graph).patch(body))
+
+    async def _adopt(self, graph: TenantGraph, existing: MtoModel, inputs: MultiTenantOrganizationInputs) -> None:
+        if existing.display_name != inputs.display_name:
+            raise ValueError(
+                f"tenant {inputs.tenant_id} is already in the multitenant organization "
+                f"{existing.display_name!r} (a tenant can be in one only); set display_name to "
+                f"{existing.display_name!r} to manage it, or leave it before creating {inputs.display_name!r}"
+            )
+        if (existing.description or "") != inputs.description:
+            await self._patch(graph, inputs)
+        adoption_notice(self.type_name, f"organization {inputs.display_name!r} of tenant {inputs.tenant_id}")
+
+
+def _state(organization: MtoModel) -> str:
+    return _value(organization.state) or "inactive"
+
+
+def _organization_state(organization: MtoModel) -> MultiTenantOrganizationState:
+    return MultiTenantOrganizationState(state=_state(organization), organization_id=organization.id)
+
+
+def _mto_id(inputs: MultiTenantOrganizationInputs) -> str:
+    return f"{inputs.tenant_id}/multiTenantOrganization"
+
+
+async def _poll(fetch: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], what: str) -> Any:
+    """Fetch until ``done``, with jittered back-off, for ACTIVATION_DEADLINE at most.
+
+    A 404 while waiting is replication lag and counts as "not yet".
+    """
+    deadline = min(ACTIVATION_DEADLINE, replication_deadline())
+    give_up_at = time.monotonic() + deadline
+    delay = 0.25
+    while True:
+        try:
+            value = await fetch()
+            if done(value):
+                return value
+        except GraphError as error:
+            if not error.not_found:
+                raise
+        if time.monotonic() + delay > give_up_at:
+            raise TimeoutError(
+                f"waited {deadline:.0f} s for {what}; Graph may still be working on it: run "
+                "`pulumi up` again later, it takes over the organisation once it is active"
+            )
+        await asyncio.sleep(random.uniform(delay / 2, delay))
+        delay = min(delay * 2, 4.0)
+
+
+# ---- a tenant the owner adds ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MtoTenantInputs:
+    tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the owner tenant")
+    member_tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    display_name: str = attribute(replace=True, description="Graph cannot change it once set")
+    role: str = attribute(default="member", validate=one_of("member", "owner"))
+
+
+@dataclass(frozen=True)
+class MtoTenantState:
+    state: str = computed(description="pending until the member's join request completes, then active")
+    joined: bool = computed(description="the member has completed its join")
+
+
+class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
+    type_name = "MtoTenant"
+    Inputs = MtoTenantInputs
+    State = MtoTenantState
+    # A new display name re-adds the same tenant: the old membership must be gone first.
+    delete_before_replace = True
+
+    async def create(self, inputs: MtoTenantInputs) -> Created[MtoTenantState]:
+        graph = self.tenant(inputs.tenant_id)
+        body = MultiTenantOrganizationMember(
+            tenant_id=inputs.member_tenant_id,
+            display_name=inputs.display_name,
+            role=MultiTenantOrganizationMemberRole(inputs.role),
+        )
+        adopted = False
+        try:
+            await graph.call(f"POST {TENANTS}", mto_builder(graph).tenants.post(body))
+        except GraphError as error:
+            if not _already_added(error):
+                raise
+            adopted = True
+        member = await until_healed(lambda: self._get(graph, inputs), not_found)
+        if adopted:
+            await self._adopt(graph, member, inputs)
+        return Created(_member_id(inputs), _member_state(member))
+
+    async def read(self, id, inputs, state) -> Observed | None:
+        try:
+            member = await self._get(self.tenant(inputs.tenant_id), inputs)
+        except GraphError as error:
+            if error.not_found:
+                return None
+            raise
+        if _being_removed(member):
+            return None
+        observed = MtoTenantInputs(
+            tenant_id=inputs.tenant_id,
+            member_tenant_id=inputs.member_tenant_id,
+            display_name=member.display_name or "",
+            role=_role(member),
+        )
+        return Observed(observed, _member_state(member))
+
+    async def update(self, id, olds, news, state) -> MtoTenantState:
+        await self._patch_role(self.tenant(news.tenant_id), news)
+        return state
+
+    async def delete(self, id, inputs, state) -> None:
+        await remove_tenant(self.tenant(inputs.tenant_id), inputs.member_tenant_id)
+
+    async def _get(self, graph: TenantGraph, inputs: MtoTenantInputs) -> MultiTenantOrganizationMember:
+        request = member_builder(graph, inputs.member_tenant_id).get()
+        return await graph.call(f"GET {TENANTS}/{inputs.member_tenant_id}", request)
+
+    async def _patch_role(self, graph: TenantGraph, inputs: MtoTenantInputs) -> None:
+        body = MultiTenantOrganizationMember(role=MultiTenantOrganizationMemberRole(inputs.role))
+        request = member_builder(graph, inputs.member_tenant_id).patch(body)
+        await graph.call(f"PATCH {TENANTS}/{inputs.member_tenant_id}", request)
+
+    async def _adopt(self, graph: TenantGraph, member: MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
+        if _being_removed(member):
+            raise ValueError(
+                f"tenant {inputs.member_tenant_id} is being removed from the multitenant organization of "
+                f"{inputs.tenant_id}; run `pulumi up` again once the removal has finished"
+            )
+        if _role(member) != inputs.role:
+            await self._patch_role(graph, inputs)
+        adoption_notice(self.type_name, f"membership of {inputs.member_tenant_id} in the organization of {inputs.tenant_id}")
+
+
+def _already_added(error: GraphError) -> bool:
+    # Graph answers a re-add of a pending or active tenant with 400 "Tenant is already being added ...".
+    return error.status == 400 and "already being added" in error.message.lower()
+
+
+def _being_removed(member: MultiTenantOrganizationMember) -> bool:
+    desired = _value(member.transition_details.desired_state) if member.transition_details else None
+    return _value(member.state) == "removed" or desired == "removed"
+
+
+def _role(member: MultiTenantOrganizationMember) -> str:
+    """The role the member has or is moving to, so a pending role change is no drift."""
+    desired = _value(member.transition_details.desired_role) if member.transition_details else None
+    return desired or _value(member.role) or "member"
+
+
+def _member_state(member: MultiTenantOrganizationMember) -> MtoTenantState:
+    return MtoTenantState(state=_value(member.state), joined=member.joined_date_time is not None)
+
+
+def _member_id(inputs: MtoTenantInputs) -> str:
+    return f"{inputs.tenant_id}/multiTenantOrganization/tenants/{inputs.member_tenant_id}"
+
+
+# ---- a member's join request (member side) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class MtoJoinRequestInputs:
+    tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the joining tenant")
+    owner_tenant_id: str = attribute(normalize=lower_guid, validate=guid)
+
+
+@dataclass(frozen=True)
+class MtoJoinRequestState:
+    member_state: str = computed(description="pending while Graph processes the join (hours), then active")
+    transition_status: str = computed(description="notStarted, running, succeeded or failed")
+
+
+class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestState]):
+    type_name = "MtoJoinRequest"
+    Inputs = MtoJoinRequestInputs
+    State = MtoJoinRequestState
+
+    async def create(self, inputs: MtoJoinRequestInputs) -> Created[MtoJoinRequestState]:
+        graph = self.tenant(inputs.tenant_id)
+        record = await self._get(graph)
+        under_way = None if (_failed(record) or _left(record)) else _requested_from(record)
+        if under_way == inputs.owner_tenant_id:
+            # An earlier (interrupted) run submitted it: never re-submit a join that is under way.
+            adoption_notice(self.type_name, f"join request of {inputs.tenant_id} to {inputs.owner_tenant_id}")
+            return Created(_join_id(inputs), _join_state(record))
+        if under_way:
+            raise ValueError(
+                f"tenant {inputs.tenant_id} is already joining or in the multitenant organization of "
+                f"{under_way}; leave it before joining {inputs.owner_tenant_id}"
+            )
+        # Joins take hours: return at once; refresh reports progress and the next `up` carries on.
+        return Created(_join_id(inputs), await self._submit(graph, inputs, reset_first=_failed(record)))
+
+    async def read(self, id, inputs, state) -> Observed | None:
+        record = await self._get(self.tenant(inputs.tenant_id))
+        requested_from = _requested_from(record)
+        if _left(record) or (requested_from is None and not _failed(record)):
+            return None
+        # A failed join shows as a missing owner, so the next `up` submits the join again.
+        observed = MtoJoinRequestInputs(inputs.tenant_id, None if _failed(record) else requested_from)
+        return Observed(observed, _join_state(record))
+
+    async def update(self, id, olds, news, state) -> MtoJoinRequestState:
+        return await self._submit(self.tenant(news.tenant_id), news, reset_first=state.transition_status == "failed")
+
+    async def delete(self, id, inputs, state) -> None:
+        # The member leaving: it removes itself from the organisation.
+        await remove_tenant(self.tenant(inputs.tenant_id), inputs.tenant_id)
+
+    async def _get(self, graph: TenantGraph) -> MultiTenantOrganizationJoinRequestRecord:
+        return await graph.call(f"GET {JOIN_REQUEST}", mto_builder(graph).join_request.get())
+
+    async def _submit(self, graph: TenantGraph, inputs: MtoJoinRequestInputs, reset_first: bool) -> MtoJoinRequestState:
+        # Graph documents resetting a failed join request before it is submitted again.
+        for owner in ([NO_TENANT] if reset_first else []) + [inputs.owner_tenant_id]:
+            body = MultiTenantOrganizationJoinRequestRecord(added_by_tenant_id=owner)
+            await graph.call(f"PATCH {JOIN_REQUEST}", mto_builder(graph).join_request.patch(body))
+        # What Graph shows right after the PATCH; refresh reads the progress.
+        return MtoJoinRequestState(member_state="pending", transition_status="notStarted")
+
+
+def _requested_from(record: MultiTenantOrganizationJoinRequestRecord) -> str | None:
+    owner = (record.added_by_tenant_id or "").lower()
+    return None if owner in ("", NO_TENANT) else owner
+
+
+def _failed(record: MultiTenantOrganizationJoinRequestRecord) -> bool:
+    return bool(record.transition_details) and _value(record.transition_details.status) == "failed"
+
+
+def _left(record: MultiTenantOrganizationJoinRequestRecord) -> bool:
+    details = record.transition_details
+    desired = _value(details.desired_member_state) if details else None
+    return _value(record.member_state) == "removed" or desired == "removed"
+
+
+def _join_state(record: MultiTenantOrganizationJoinRequestRecord) -> MtoJoinRequestState:
+    status = _value(record.transition_details.status) if record.transition_details else None
+    return MtoJoinRequestState(member_state=_value(record.member_state), transition_status=status)
+
+
+def _join_id(inputs: MtoJoinRequestInputs) -> str:
+    return f"{inputs.tenant_id}/multiTenantOrganization/joinRequest"
+
+
+# ---- program-side classes ---------------------------------------------------------------------------
+
+class MultiTenantOrganization(GraphDynamicResource, module="multiTenantOrganization", name="MultiTenantOrganization"):
+    """The multitenant organization owned by ``tenant_id`` (created, then awaited until active)."""
+
+    definition = MultiTenantOrganizationResource
+
+
+class MtoTenant(GraphDynamicResource, module="multiTenantOrganization", name="MtoTenant"):
+    """The owner ``tenant_id`` adding ``member_tenant_id`` to its organisation."""
+
+    definition = MtoTenantResource
+
+
+class MtoJoinRequest(GraphDynamicResource, module="multiTenantOrganization", name="MtoJoinRequest"):
+    """Member ``tenant_id`` asking to join the organisation of ``owner_tenant_id``; does not wait for it."""
+
+    definition = MtoJoinRequestResource

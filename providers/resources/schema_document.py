@@ -1,0 +1,391 @@
+"""The parts of a synchronization job's schema that ctsync manages, as pure edits of the raw JSON.
+
+Why raw JSON: msgraph-sdk's typed models drop flags enums such as ``objectMapping.flowTypes``
+(``"Add, Update, Delete"`` parses to a list that is then never written), so a typed GET -> PUT would
+silently change what the job does (reference graph-api.md §7.6). Everything here works on the
+document as Graph returned it and leaves what it does not manage byte for byte as it was.
+
+What ctsync manages, all in the user object mapping (rule ``USER_INBOUND_USER``, objects User -> User):
+
+- ``userType``: the constant ``Member`` or ``Guest`` with flowType ``Always`` (only ``Always`` converts
+  B2B users that already exist, reference §4.4).
+- declared attribute mappings: a target from a source attribute or from a constant. An existing
+  mapping of the target that already means the same is not touched; otherwise its source is
+  replaced (its flowType and other settings stay); a target not mapped yet gets a new mapping.
+- scoping: the declared clauses, plus ``accountEnabled IS TRUE`` for ``remove_disabled_users``, are
+  added to **every** scope group. Groups are OR-ed (clauses AND-ed), so a clause in a group of its
+  own would widen the scope rather than narrow it: a department filter would let in everyone another
+  group lets in, and disabled users matched by another group would stay. When the mapping has no
+  group, ctsync adds one named ``ctsync scope``.
+
+Giving back (:class:`Baseline`): the first time ctsync sets a target it records the mapping it
+found (for a fresh job, the template's default). Dropping the target from the declaration, or
+deleting the resource, puts that mapping back, and takes out exactly the clauses ctsync wrote.
+
+A PUT replaces the whole schema and restarts a full synchronization, so :func:`desired_schema` says
+whether anything really changed, comparing documents normalised for key order, flags spelling
+(``"Add, Update, Delete"`` = ``"Add,Update,Delete"``), integral floats and null-vs-empty values.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+USER_RULE = "USER_INBOUND_USER"
+USER_OBJECT = "User"
+USER_TYPE = "userType"
+# Changing the matching attribute makes the schema invalid (reference §4.4).
+MATCHING_ATTRIBUTE = "alternativeSecurityIds"
+SCOPE_GROUP = "ctsync scope"
+USER_TYPES = ("Member", "Guest")
+# Flags enums: a set of members in one comma-separated string, spelt with or without spaces.
+FLAGS_KEYS = frozenset({"flowTypes", "discoverabilities"})
+# The portal's "IS TRUE" operator; ctsync's way to make disabled users leave the target.
+ACCOUNT_ENABLED_CLAUSE = {
+    "operatorName": "IS TRUE",
+    "sourceOperandName": "accountEnabled",
+    "targetOperand": {"values": []},
+}
+
+
+class SchemaError(ValueError):
+    """The job's schema is not one ctsync can manage (no user mapping)."""
+
+
+# ---- the declaration -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ManagedSchema:
+    """What the resource declares, in the shape of its inputs."""
+
+    user_type: str = "Member"
+    remove_disabled_users: bool = False
+    # [{"attribute": "department", "operator": "EQUALS", "values": ["Sales"]}]
+    scope_filters: tuple[dict, ...] = ()
+    # [{"target": "companyName", "constant": "Contoso"}, {"target": "jobTitle", "source": "department"}]
+    attribute_mappings: tuple[dict, ...] = ()
+
+    def sources(self) -> dict[str, tuple[dict, str | None]]:
+        """Target attribute -> (source JSON, flowType to force or None to keep the existing one)."""
+        wanted: dict[str, tuple[dict, str | None]] = {USER_TYPE: (constant_source(self.user_type), "Always")}
+        for item in self.attribute_mappings:
+            if "constant" in item:
+                wanted[item["target"]] = (constant_source(item["constant"]), None)
+            else:
+                wanted[item["target"]] = (attribute_source(item["source"]), None)
+        return wanted
+
+    def clauses(self) -> list[dict]:
+        clauses = [filter_clause(f) for f in self.scope_filters]
+        if self.remove_disabled_users:
+            clauses.append(copy.deepcopy(ACCOUNT_ENABLED_CLAUSE))
+        return clauses
+
+
+def attribute_source(name: str) -> dict:
+    return {"expression": f"[{name}]", "name": name, "parameters": [], "type": "Attribute"}
+
+
+def constant_source(value: str) -> dict:
+    return {"expression": json.dumps(value), "name": value, "parameters": [], "type": "Constant"}
+
+
+def filter_clause(scope_filter: dict) -> dict:
+    return {
+        "operatorName": scope_filter["operator"],
+        "sourceOperandName": scope_filter["attribute"],
+        "targetOperand": {"values": list(scope_filter.get("values") or [])},
+    }
+
+
+# ---- what ctsync took over -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Baseline:
+    """What the schema held before ctsync set it, so that ctsync can give it back."""
+
+    # target -> the attribute mapping found before ctsync first set it (None: the target was unmapped)
+    mappings: dict[str, dict | None] = field(default_factory=dict)
+    # the scope clauses ctsync wrote last (into every group)
+    clauses: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps({"mappings": self.mappings, "clauses": self.clauses}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "Baseline":
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(data.get("mappings") or {}, data.get("clauses") or [])
+
+
+# ---- the edit ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Desired:
+    document: dict
+    baseline: Baseline
+    # False when the desired document means the same as the current one: send no PUT.
+    changed: bool
+
+
+def desired_schema(current: dict, managed: ManagedSchema | None, baseline: Baseline = Baseline()) -> Desired:
+    """The schema with ``managed`` applied; ``managed=None`` gives back everything ctsync took over."""
+    current = without_annotations(current)
+    document = copy.deepcopy(current)
+    mapping = user_mapping(document)
+    wanted = managed.sources() if managed else {}
+    kept: dict[str, dict | None] = {}
+    for target, original in baseline.mappings.items():
+        if target in wanted:
+            kept[target] = original
+        else:
+            _put_back(mapping, target, original)
+    for target, (source, flow_type) in wanted.items():
+        if target not in kept:
+            kept[target] = copy.deepcopy(find_attribute_mapping(mapping, target))
+        _set_source(mapping, target, source, flow_type)
+    clauses = managed.clauses() if managed else []
+    _set_scope(mapping, stale=baseline.clauses, wanted=clauses)
+    return Desired(document, Baseline(kept, clauses), changed=normalized(document) != normalized(current))
+
+
+def without_annotations(document: dict) -> dict:
+    """Graph's ``@odata.context`` belongs to the response, not to the schema a PUT sends."""
+    return {k: v for k, v in document.items() if not k.startswith("@odata.")}
+
+
+def user_mapping(document: dict) -> dict:
+    for rule in document.get("synchronizationRules") or []:
+        if rule.get("name") != USER_RULE:
+            continue
+        for mapping in rule.get("objectMappings") or []:
+            if (mapping.get("sourceObjectName") or "").lower() == USER_OBJECT.lower():
+                return mapping
+    raise SchemaError(
+        f"the job's schema has no {USER_RULE} rule mapping {USER_OBJECT} objects: "
+        "is it a cross-tenant synchronization (Azure2Azure) job?"
+    )
+
+
+def find_attribute_mapping(mapping: dict, target: str) -> dict | None:
+    return next(
+        (m for m in mapping.get("attributeMappings") or [] if _same_name(m.get("targetAttributeName"), target)),
+        None,
+    )
+
+
+def _same_name(a: str | None, b: str) -> bool:
+    # Directory attribute names are case-insensitive; never add a second mapping for one target.
+    return (a or "").lower() == b.lower()
+
+
+def _meaning(source: dict | None) -> tuple:
+    """Two sources mean the same when their kind and name (or expression) agree."""
+    source = source or {}
+    kind = source.get("type")
+    if kind in ("Attribute", "Constant"):
+        return kind, source.get("name")
+    return kind, source.get("expression")
+
+
+def _set_source(mapping: dict, target: str, source: dict, flow_type: str | None) -> None:
+    existing = find_attribute_mapping(mapping, target)
+    if existing is None:
+        mapping.setdefault("attributeMappings", []).append(new_attribute_mapping(target, source, flow_type or "Always"))
+        return
+    if _meaning(existing.get("source")) != _meaning(source):
+        existing["source"] = source
+    # A missing flowType is Graph's default, Always.
+    if flow_type and (existing.get("flowType") or "Always") != flow_type:
+        existing["flowType"] = flow_type
+
+
+def new_attribute_mapping(target: str, source: dict, flow_type: str) -> dict:
+    return {
+        "defaultValue": None,
+        "exportMissingReferences": False,
+        "flowBehavior": "FlowWhenChanged",
+        "flowType": flow_type,
+        "matchingPriority": 0,
+        "source": source,
+        "targetAttributeName": target,
+    }
+
+
+def _put_back(mapping: dict, target: str, original: dict | None) -> None:
+    mappings = mapping.get("attributeMappings") or []
+    existing = find_attribute_mapping(mapping, target)
+    if existing is None:
+        if original is not None:
+            mapping["attributeMappings"] = [*mappings, copy.deepcopy(original)]
+    elif original is None:
+        mapping["attributeMappings"] = [m for m in mappings if m is not existing]
+    elif normalized(existing) != normalized(original):
+        mapping["attributeMappings"] = [copy.deepcopy(original) if m is existing else m for m in mappings]
+
+
+def _clause_key(clause: dict) -> tuple:
+    values = (clause.get("targetOperand") or {}).get("values") or []
+    return clause.get("operatorName"), clause.get("sourceOperandName"), tuple(values)
+
+
+def _set_scope(mapping: dict, stale: Iterable[dict], wanted: list[dict]) -> None:
+    """Take out the clauses ctsync wrote before and put the wanted ones in every group."""
+    wanted_keys = {_clause_key(c) for c in wanted}
+    stale_keys = {_clause_key(c) for c in stale} - wanted_keys
+    scope = mapping.get("scope") or {}
+    groups = scope.get("groups") or []
+    remaining = []
+    for group in groups:
+        clauses = group.get("clauses") or []
+        kept = [c for c in clauses if _clause_key(c) not in stale_keys]
+        if len(kept) == len(clauses):
+            remaining.append(group)
+        # A group emptied by ctsync is dropped: an empty group would put every user in scope.
+        elif kept:
+            remaining.append({**group, "clauses": kept})
+    if wanted and not remaining:
+        remaining = [{"name": SCOPE_GROUP, "clauses": []}]
+    remaining = [_with_clauses(group, wanted) for group in remaining]
+    if remaining != groups:
+        mapping["scope"] = {**scope, "groups": remaining}
+
+
+def _with_clauses(group: dict, wanted: list[dict]) -> dict:
+    present = {_clause_key(c) for c in group.get("clauses") or []}
+    missing = [copy.deepcopy(c) for c in wanted if _clause_key(c) not in present]
+    return {**group, "clauses": [*(group.get("clauses") or []), *missing]} if missing else group
+
+
+# ---- reading back --------------------------------------------------------------------------------
+
+def managed_view(document: dict, managed: ManagedSchema) -> dict[str, Any]:
+    """The managed parts as they are in ``document``, shaped like the inputs, for refresh and drift.
+
+    Only what ``managed`` declares is read back (the template maps dozens of other attributes). A
+    declared clause counts only when every scope group has it, as only then does it narrow the scope.
+    """
+    mapping = user_mapping(document)
+    groups = [{_clause_key(c) for c in g.get("clauses") or []} for g in (mapping.get("scope") or {}).get("groups") or []]
+
+    def everywhere(clause: dict) -> bool:
+        return bool(groups) and all(_clause_key(clause) in keys for keys in groups)
+
+    mappings = (_mapping_view(mapping, item["target"]) for item in managed.attribute_mappings)
+    return {
+        "user_type": _user_type_view(find_attribute_mapping(mapping, USER_TYPE)),
+        "remove_disabled_users": everywhere(ACCOUNT_ENABLED_CLAUSE),
+        "scope_filters": [f for f in managed.scope_filters if everywhere(filter_clause(f))],
+        "attribute_mappings": [m for m in mappings if m is not None],
+    }
+
+
+def _user_type_view(mapping: dict | None) -> str:
+    """The declared form when the mapping is what ctsync writes, else words that show the drift."""
+    if mapping is None:
+        return "unmapped"
+    source = mapping.get("source") or {}
+    if source.get("type") != "Constant":
+        return f"expression {source.get('expression')}"
+    flow_type = mapping.get("flowType") or "Always"
+    return source.get("name") if flow_type == "Always" else f"{source.get('name')} (flowType {flow_type})"
+
+
+def _mapping_view(mapping: dict, target: str) -> dict | None:
+    existing = find_attribute_mapping(mapping, target)
+    if existing is None:
+        return None
+    source = existing.get("source") or {}
+    if source.get("type") == "Attribute":
+        return {"target": target, "source": source.get("name")}
+    if source.get("type") == "Constant":
+        return {"target": target, "constant": source.get("name")}
+    return {"target": target, "expression": source.get("expression")}
+
+
+# ---- comparison ----------------------------------------------------------------------------------
+
+def normalized(value: Any, key: str | None = None) -> Any:
+    """A form in which two documents that mean the same compare equal."""
+    if isinstance(value, dict):
+        items = ((k, normalized(v, k)) for k, v in value.items())
+        return {k: v for k, v in items if not _empty(v)}
+    if isinstance(value, list):
+        return [normalized(v) for v in value]
+    if key in FLAGS_KEYS and isinstance(value, str):
+        return frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+# ---- validation of the declaration (used by the resource's field declarations) -------------------
+
+def canonical_filters(filters: Any) -> Any:
+    """Values as a list, so a filter declared with a tuple or without values compares equal."""
+    if not isinstance(filters, (list, tuple)):
+        return filters
+    return [
+        {**f, "values": list(f.get("values") or [])} if isinstance(f, dict) else f
+        for f in filters
+    ]
+
+
+def canonical_mappings(mappings: Any) -> Any:
+    """Each item as {target, source} or {target, constant}, unset keys dropped."""
+    if not isinstance(mappings, (list, tuple)):
+        return mappings
+    return [
+        {k: v for k, v in m.items() if v is not None} if isinstance(m, dict) else m
+        for m in mappings
+    ]
+
+
+def invalid_filters(filters: list) -> str | None:
+    for index, item in enumerate(filters):
+        if not isinstance(item, dict) or not isinstance(item.get("attribute"), str) or not item["attribute"]:
+            return f"item {index} needs an attribute name"
+        if not isinstance(item.get("operator"), str) or not item["operator"]:
+            return f"item {index} needs an operator (e.g. EQUALS; GET .../schema/filterOperators lists them)"
+        if not all(isinstance(v, str) for v in item.get("values") or []):
+            return f"item {index}: values must be strings"
+        unknown = set(item) - {"attribute", "operator", "values"}
+        if unknown:
+            return f"item {index}: unknown keys {sorted(unknown)}"
+    return None
+
+
+def invalid_mappings(mappings: list) -> str | None:
+    seen: set[str] = set()
+    for index, item in enumerate(mappings):
+        reason = _invalid_mapping(item)
+        if reason:
+            return f"item {index}: {reason}"
+        if item["target"].lower() in seen:
+            return f"item {index}: {item['target']} is mapped twice"
+        seen.add(item["target"].lower())
+    return None
+
+
+def _invalid_mapping(item: Any) -> str | None:
+    if not isinstance(item, dict) or not isinstance(item.get("target"), str) or not item["target"]:
+        return "needs a target attribute name"
+    if item["target"].lower() == USER_TYPE.lower():
+        return "set userType with user_type, not as an attribute mapping"
+    if item["target"].lower() == MATCHING_ATTRIBUTE.lower():
+        return f"{MATCHING_ATTRIBUTE} is the fixed matching attribute; changing it makes the schema invalid"
+    if ("source" in item) == ("constant" in item):
+        return "needs exactly one of source (an attribute name) or constant (a value)"
+    value = item.get("source", item.get("constant"))
+    if not isinstance(value, str):
+        return "source and constant must be strings"
+    unknown = set(item) - {"target", "source", "constant"}
+    return f"unknown keys {sorted(unknown)}" if unknown else None

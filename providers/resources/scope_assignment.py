@@ -1,0 +1,148 @@
+"""A user or group put in scope of the synchronization: assigned the configuration app's ``msiam_access``
+role (``/servicePrincipals/{sp}/appRoleAssignedTo``, reference graph-api.md §4.5).
+
+An assignment has no update: every field replaces it. Its natural key is (principal, app role) on
+the service principal, so create lists the assignments first and adopts a matching one: an
+interrupted run, or one made by hand, never leads to a second assignment. Listing assignments may lag
+behind a write (replication), which read and create allow for.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from msgraph.generated.models.app_role_assignment import AppRoleAssignment
+
+from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import attribute, computed
+from providers.framework.values import guid, lower_guid, one_of
+from providers.graph import GraphError
+from providers.graph.retry import not_found, replication_deadline, until_healed
+from providers.graph.session import TenantGraph
+
+# How long read waits for an assignment to show in the list: long enough for replication right
+# after a create, short enough that refreshing a deleted assignment does not stall.
+LIST_LAG_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ScopeAssignmentInputs:
+    tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    service_principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    app_role_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="msiam_access")
+    principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    principal_type: str = attribute(replace=True, validate=one_of("User", "Group"))
+
+
+@dataclass(frozen=True)
+class ScopeAssignmentState:
+    assignment_id: str = computed()
+    adopted: bool = computed(description="create found the assignment already there")
+
+
+def assigned_to(graph: TenantGraph, service_principal_id: str):
+    return graph.sdk.service_principals.by_service_principal_id(service_principal_id).app_role_assigned_to
+
+
+def _path(inputs: ScopeAssignmentInputs) -> str:
+    return f"/servicePrincipals/{inputs.service_principal_id}/appRoleAssignedTo"
+
+
+def _lower(value) -> str:
+    return str(value).lower() if value is not None else ""
+
+
+class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignmentState]):
+    type_name = "ScopeAssignment"
+    Inputs = ScopeAssignmentInputs
+    State = ScopeAssignmentState
+
+    async def create(self, inputs: ScopeAssignmentInputs) -> Created[ScopeAssignmentState]:
+        graph = self.tenant(inputs.tenant_id)
+        # The service principal may not be readable yet right after the configuration app appears.
+        existing = await until_healed(lambda: self._find(graph, inputs), not_found)
+        if existing is None:
+            try:
+                created = await until_healed(lambda: self._post(graph, inputs), not_found)
+                return Created(created.id, ScopeAssignmentState(created.id, False))
+            except GraphError as error:
+                # A retried POST whose first attempt went through, or a concurrent run.
+                if not _already_assigned(error):
+                    raise
+                existing = await until_healed(lambda: self._listed(graph, inputs), not_found)
+        adoption_notice(self.type_name, f"assignment of {inputs.principal_id} to {inputs.service_principal_id}")
+        return Created(existing.id, ScopeAssignmentState(existing.id, True))
+
+    async def read(self, id, inputs, state) -> Observed | None:
+        graph = self.tenant(inputs.tenant_id)
+        deadline = min(replication_deadline(), LIST_LAG_SECONDS)
+        try:
+            found = await until_healed(lambda: self._listed(graph, inputs, id), not_found, deadline=deadline)
+        except GraphError as error:
+            if error.not_found:
+                return None
+            raise
+        observed = ScopeAssignmentInputs(
+            tenant_id=inputs.tenant_id,
+            service_principal_id=_lower(found.resource_id) or inputs.service_principal_id,
+            app_role_id=_lower(found.app_role_id),
+            principal_id=_lower(found.principal_id),
+            principal_type=found.principal_type or inputs.principal_type,
+        )
+        return Observed(observed, state)
+
+    async def delete(self, id, inputs, state) -> None:
+        graph = self.tenant(inputs.tenant_id)
+        request = assigned_to(graph, inputs.service_principal_id).by_app_role_assignment_id(id).delete()
+        try:
+            await graph.call(f"DELETE {_path(inputs)}/{id}", request)
+        except GraphError as error:
+            if not error.not_found:
+                raise
+
+    async def _assignments(self, graph: TenantGraph, inputs: ScopeAssignmentInputs) -> list[AppRoleAssignment]:
+        builder = assigned_to(graph, inputs.service_principal_id)
+        operation = f"GET {_path(inputs)}"
+        page = await graph.call(operation, builder.get())
+        assignments = list(page.value or [])
+        while page.odata_next_link:
+            page = await graph.call(operation, builder.with_url(page.odata_next_link).get())
+            assignments += page.value or []
+        return assignments
+
+    async def _find(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None = None) -> AppRoleAssignment | None:
+        """By assignment id when known, else by the natural key (principal, app role)."""
+        for assignment in await self._assignments(graph, inputs):
+            if id is not None and assignment.id == id:
+                return assignment
+            if id is None and _lower(assignment.principal_id) == inputs.principal_id \
+                    and _lower(assignment.app_role_id) == inputs.app_role_id:
+                return assignment
+        return None
+
+    async def _listed(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None = None) -> AppRoleAssignment:
+        """The assignment, or a not-found error that ``until_healed`` retries while the list lags."""
+        found = await self._find(graph, inputs, id)
+        if found is None:
+            raise GraphError(404, "Request_ResourceNotFound", f"assignment {id or inputs.principal_id} is not listed",
+                             f"GET {_path(inputs)}")
+        return found
+
+    async def _post(self, graph: TenantGraph, inputs: ScopeAssignmentInputs) -> AppRoleAssignment:
+        body = AppRoleAssignment(
+            principal_id=uuid.UUID(inputs.principal_id),
+            resource_id=uuid.UUID(inputs.service_principal_id),
+            app_role_id=uuid.UUID(inputs.app_role_id),
+        )
+        return await graph.call(f"POST {_path(inputs)}", assigned_to(graph, inputs.service_principal_id).post(body))
+
+
+def _already_assigned(error: GraphError) -> bool:
+    # Graph answers a duplicate assignment with 400 "Permission being assigned already exists on the object".
+    return error.already_exists or (error.status == 400 and "already exists" in error.message)
+
+
+class ScopeAssignment(GraphDynamicResource, module="synchronization", name="ScopeAssignment"):
+    """``principal_id`` (a user or a group) in scope of the synchronization of ``service_principal_id``."""
+
+    definition = ScopeAssignmentResource

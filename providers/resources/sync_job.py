@@ -1,0 +1,135 @@
+"""The synchronization job of the configuration app (``/servicePrincipals/{id}/synchronization/jobs``).
+
+Graph creates it paused; starting and pausing it is SynchronizationJobSchedule's field. Only one job
+per template may serve a source -> target pair, and a POST is not idempotent, so create adopts a job
+of the same template that an interrupted earlier run (or a lost response) left behind. Deleting the
+job leaves the users it synchronised in the target as they are, as Graph documents.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from enum import Enum
+
+from msgraph.generated.models.synchronization_job import SynchronizationJob as SynchronizationJobModel
+from msgraph.generated.models.synchronization_status import SynchronizationStatus
+from msgraph.generated.models.synchronization_task_execution import SynchronizationTaskExecution
+
+from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import attribute, computed
+from providers.framework.values import guid, lower_guid
+from providers.graph import GraphError
+from providers.graph.retry import not_found, sync_endpoint_lag, until_healed
+from providers.graph.session import TenantGraph
+
+# Graph's "never" for execution and steady-state times.
+NEVER = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+@dataclass(frozen=True)
+class SynchronizationJobInputs:
+    tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    service_principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    template_id: str = attribute(default="Azure2Azure", replace=True)
+
+
+@dataclass(frozen=True)
+class SynchronizationJobState:
+    job_id: str = computed()
+    status_code: str = computed(description="NotConfigured, NotRun, Active, Paused or Quarantine")
+    schedule_state: str = computed(description="Active when started, Disabled when paused")
+    quarantine_reason: str | None = computed()
+    last_execution_state: str | None = computed(description="Succeeded, Failed or EntryLevelErrors")
+    last_execution_time: str | None = computed(description="ISO 8601 end of the last cycle; None = never ran")
+
+
+def jobs_builder(graph: TenantGraph, service_principal_id: str):
+    return graph.sdk.service_principals.by_service_principal_id(service_principal_id).synchronization.jobs
+
+
+def jobs_path(service_principal_id: str) -> str:
+    return f"/servicePrincipals/{service_principal_id}/synchronization/jobs"
+
+
+async def read_job(graph: TenantGraph, service_principal_id: str, job_id: str) -> SynchronizationJobModel:
+    """GET the job (also what SynchronizationJobSchedule reads)."""
+    request = jobs_builder(graph, service_principal_id).by_synchronization_job_id(job_id).get()
+    return await graph.call(f"GET {jobs_path(service_principal_id)}/{job_id}", request)
+
+
+def enum_value(member: Enum | None) -> str | None:
+    return member.value if member is not None else None
+
+
+def schedule_state(job: SynchronizationJobModel) -> str | None:
+    return enum_value(job.schedule.state) if job.schedule else None
+
+
+def job_state(job: SynchronizationJobModel) -> SynchronizationJobState:
+    status = job.status or SynchronizationStatus()
+    last = status.last_execution or SynchronizationTaskExecution()
+    return SynchronizationJobState(
+        job_id=job.id,
+        status_code=enum_value(status.code),
+        schedule_state=schedule_state(job),
+        quarantine_reason=enum_value(status.quarantine.reason) if status.quarantine else None,
+        last_execution_state=enum_value(last.state),
+        last_execution_time=_time(last.time_ended),
+    )
+
+
+def _time(value: datetime.datetime | None) -> str | None:
+    return None if value is None or value <= NEVER else value.isoformat()
+
+
+class SynchronizationJobResource(GraphResource[SynchronizationJobInputs, SynchronizationJobState]):
+    type_name = "SynchronizationJob"
+    Inputs = SynchronizationJobInputs
+    State = SynchronizationJobState
+
+    async def create(self, inputs: SynchronizationJobInputs) -> Created[SynchronizationJobState]:
+        graph = self.tenant(inputs.tenant_id)
+        # Each attempt looks again before posting: a POST whose answer was lost must not make a twin.
+        job = await until_healed(lambda: self._adopt_or_post(graph, inputs), sync_endpoint_lag)
+        # Graph needs "several moments" before a new job can be read (terraform-provider-azuread).
+        job = await until_healed(lambda: read_job(graph, inputs.service_principal_id, job.id), not_found)
+        return Created(_id(inputs, job.id), job_state(job))
+
+    async def read(self, id, inputs, state) -> Observed | None:
+        graph = self.tenant(inputs.tenant_id)
+        try:
+            job = await read_job(graph, inputs.service_principal_id, state.job_id)
+        except GraphError as error:
+            if error.not_found:
+                return None
+            raise
+        return Observed(inputs, job_state(job))
+
+    async def delete(self, id, inputs, state) -> None:
+        graph = self.tenant(inputs.tenant_id)
+        request = jobs_builder(graph, inputs.service_principal_id).by_synchronization_job_id(state.job_id).delete()
+        try:
+            await graph.call(f"DELETE {jobs_path(inputs.service_principal_id)}/{state.job_id}", request)
+        except GraphError as error:
+            if not error.not_found:
+                raise
+
+    async def _adopt_or_post(self, graph: TenantGraph, inputs: SynchronizationJobInputs) -> SynchronizationJobModel:
+        jobs = jobs_builder(graph, inputs.service_principal_id)
+        path = jobs_path(inputs.service_principal_id)
+        existing = await graph.call(f"GET {path}", jobs.get())
+        same = [job for job in (existing.value or []) if job.template_id == inputs.template_id]
+        if same:
+            adoption_notice(self.type_name, f"{inputs.template_id} job {same[0].id} of service principal {inputs.service_principal_id}")
+            return same[0]
+        return await graph.call(f"POST {path}", jobs.post(SynchronizationJobModel(template_id=inputs.template_id)))
+
+
+def _id(inputs: SynchronizationJobInputs, job_id: str) -> str:
+    return f"{inputs.tenant_id}{jobs_path(inputs.service_principal_id)}/{job_id}"
+
+
+class SynchronizationJob(GraphDynamicResource, module="synchronization", name="SynchronizationJob"):
+    """The ``template_id`` job of configuration app ``service_principal_id`` in source tenant ``tenant_id``."""
+
+    definition = SynchronizationJobResource

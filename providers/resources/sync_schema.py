@@ -1,0 +1,128 @@
+"""The synchronization job's schema (``/servicePrincipals/{sp}/synchronization/jobs/{job}/schema``).
+
+Always raw JSON, never the SDK's typed model, which drops flags enums such as
+``objectMapping.flowTypes`` (reference graph-api.md §7.6); the edits themselves are pure and live in
+``schema_document.py``. A PUT replaces the whole schema and restarts a full synchronization, so
+create and update send one only when the normalised document really changes.
+
+Delete gives back what ctsync took over (the attribute mappings it found before setting them, for a
+fresh job the template's defaults, and without the scope clauses it wrote), with one PUT if that
+changes anything. A job that is gone already (404) has no schema to give back.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from providers.framework import Created, GraphDynamicResource, GraphResource, Observed
+from providers.framework import attribute, computed
+from providers.framework.values import guid, lower_guid, one_of
+from providers.graph import GraphError
+from providers.graph.retry import sync_endpoint_lag, until_healed
+from providers.graph.session import TenantGraph
+from providers.resources.schema_document import (
+    USER_TYPES,
+    Baseline,
+    ManagedSchema,
+    canonical_filters,
+    canonical_mappings,
+    desired_schema,
+    invalid_filters,
+    invalid_mappings,
+    managed_view,
+)
+
+
+@dataclass(frozen=True)
+class SynchronizationSchemaInputs:
+    tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    service_principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    job_id: str = attribute(replace=True, description="e.g. Azure2Azure.<hex>.<guid>")
+    user_type: str = attribute(default="Member", validate=one_of(*USER_TYPES),
+                               description="Member (external member) or Guest; applied to existing users too")
+    remove_disabled_users: bool = attribute(
+        default=False, description="scope on accountEnabled IS TRUE, so disabled users leave the target"
+    )
+    scope_filters: list = attribute(default=[], normalize=canonical_filters, validate=invalid_filters,
+                                    description="[{attribute, operator, values}], AND-ed into every scope group")
+    attribute_mappings: list = attribute(default=[], normalize=canonical_mappings, validate=invalid_mappings,
+                                         description="[{target, source} | {target, constant}]")
+
+
+@dataclass(frozen=True)
+class SynchronizationSchemaState:
+    schema_version: str = computed()
+    baseline: str = computed(description="JSON: the mappings ctsync found before setting them and the clauses it wrote")
+
+
+def managed(inputs: SynchronizationSchemaInputs) -> ManagedSchema:
+    return ManagedSchema(
+        user_type=inputs.user_type,
+        remove_disabled_users=inputs.remove_disabled_users,
+        scope_filters=tuple(inputs.scope_filters),
+        attribute_mappings=tuple(inputs.attribute_mappings),
+    )
+
+
+def schema_builder(graph: TenantGraph, inputs: SynchronizationSchemaInputs):
+    synchronization = graph.sdk.service_principals.by_service_principal_id(inputs.service_principal_id).synchronization
+    return synchronization.jobs.by_synchronization_job_id(inputs.job_id).schema
+
+
+class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, SynchronizationSchemaState]):
+    type_name = "SynchronizationSchema"
+    Inputs = SynchronizationSchemaInputs
+    State = SynchronizationSchemaState
+
+    async def create(self, inputs: SynchronizationSchemaInputs) -> Created[SynchronizationSchemaState]:
+        return Created(_id(inputs), await self._converge(inputs, Baseline()))
+
+    async def read(self, id, inputs, state) -> Observed | None:
+        graph = self.tenant(inputs.tenant_id)
+        try:
+            document = await graph.send("GET", schema_builder(graph, inputs))
+        except GraphError as error:
+            if error.not_found:
+                return None
+            raise
+        observed = dataclasses.replace(inputs, **managed_view(document, managed(inputs)))
+        return Observed(observed, SynchronizationSchemaState(document.get("version"), state.baseline))
+
+    async def update(self, id, olds, news, state) -> SynchronizationSchemaState:
+        return await self._converge(news, Baseline.from_json(state.baseline))
+
+    async def delete(self, id, inputs, state) -> None:
+        graph = self.tenant(inputs.tenant_id)
+        schema = schema_builder(graph, inputs)
+        try:
+            current = await graph.send("GET", schema)
+            given_back = desired_schema(current, None, Baseline.from_json(state.baseline))
+            if given_back.changed:
+                await graph.send("PUT", schema, given_back.document)
+        except GraphError as error:
+            if not error.not_found:
+                raise
+
+    async def _converge(self, inputs: SynchronizationSchemaInputs, baseline: Baseline) -> SynchronizationSchemaState:
+        """GET, apply the declaration, PUT only when that changes the schema."""
+        graph = self.tenant(inputs.tenant_id)
+        schema = schema_builder(graph, inputs)
+        # The job's endpoints answer 403/404/409 for a while after the job or its service principal appears.
+        current = await until_healed(lambda: graph.send("GET", schema), sync_endpoint_lag)
+        desired = desired_schema(current, managed(inputs), baseline)
+        version = current.get("version")
+        if desired.changed:
+            await until_healed(lambda: graph.send("PUT", schema, desired.document), sync_endpoint_lag)
+            # The service stamps a new version on every PUT.
+            version = (await graph.send("GET", schema)).get("version")
+        return SynchronizationSchemaState(version, desired.baseline.to_json())
+
+
+def _id(inputs: SynchronizationSchemaInputs) -> str:
+    return f"{inputs.service_principal_id}/jobs/{inputs.job_id}/schema"
+
+
+class SynchronizationSchema(GraphDynamicResource, module="synchronization", name="SynchronizationSchema"):
+    """The user mapping of a cross-tenant synchronization job: userType, attribute mappings, scoping."""
+
+    definition = SynchronizationSchemaResource

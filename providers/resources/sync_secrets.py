@@ -1,0 +1,257 @@
+"""The configuration app's synchronization secrets (``/servicePrincipals/{id}/synchronization/secrets``).
+
+For cross-tenant synchronization they say where users go (``CompanyId`` = target tenant), how
+(``AuthenticationType=SyncPolicy``: the partners' cross-tenant policies, no stored credential), whom
+(``SyncAll=false``: assigned users and groups only) and the safety net (``SyncNotificationSettings``:
+the accidental-deletion threshold and who is told). A PUT replaces the whole set, so it is always
+sent whole; the SDK has no GET for it, so refresh reads it raw (reference graph-api.md §4.3, §7.4d).
+
+Before the set is first written (and whenever the target changes) the credentials are validated, as
+the portal's "Test connection" does: it is the moment the target tenant's readiness is checked, and
+the one place to say which setting, in which tenant, is missing.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from msgraph.generated.models.synchronization_secret import SynchronizationSecret
+from msgraph.generated.models.synchronization_secret_key_string_value_pair import (
+    SynchronizationSecretKeyStringValuePair,
+)
+from msgraph.generated.service_principals.item.synchronization.jobs.validate_credentials.validate_credentials_post_request_body import (
+    ValidateCredentialsPostRequestBody,
+)
+from msgraph.generated.service_principals.item.synchronization.secrets.secrets_put_request_body import (
+    SecretsPutRequestBody,
+)
+
+from providers.framework import Created, GraphDynamicResource, GraphResource, Observed
+from providers.framework import attribute, computed
+from providers.framework.values import guid, lower_guid, non_negative
+from providers.graph import GraphError
+from providers.graph.retry import sync_endpoint_lag, until_healed
+from providers.graph.session import TenantGraph
+from providers.resources.partner_access import partner_builder
+
+JOB_TEMPLATE = "Azure2Azure"
+AUTHENTICATION_TYPE = "SyncPolicy"
+# What validateCredentials answers when the tenants' cross-tenant policies do not allow the sync.
+TARGET_NOT_READY = "AzureDirectoryB2BManagementPolicyCheckFailure"
+# GET secrets answers "*" for the values Graph considers sensitive.
+MASKED = "*"
+
+
+@dataclass(frozen=True)
+class SynchronizationSecretsInputs:
+    tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    service_principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
+    target_tenant_id: str = attribute(normalize=lower_guid, validate=guid)
+    deletion_threshold: int = attribute(
+        default=500, validate=non_negative, description="deletions per cycle that quarantine the job; 0 = no check"
+    )
+    notification_email: str | None = attribute(default=None, description="told of failures and quarantine")
+
+
+@dataclass(frozen=True)
+class SynchronizationSecretsState:
+    validated: bool = computed(description="the target tenant accepted the credentials")
+
+
+class TargetNotReady(RuntimeError):
+    """validateCredentials refused: the tenants' cross-tenant policies do not allow this sync yet."""
+
+
+def secret_values(inputs: SynchronizationSecretsInputs) -> dict[SynchronizationSecret, str]:
+    """The full set, as the portal writes it for cross-tenant synchronization."""
+    notifications = {
+        "Enabled": inputs.notification_email is not None,
+        "Recipients": inputs.notification_email or "",
+        "DeleteThresholdEnabled": inputs.deletion_threshold > 0,
+        "DeleteThresholdValue": inputs.deletion_threshold,
+    }
+    return {
+        SynchronizationSecret.AuthenticationType: AUTHENTICATION_TYPE,
+        SynchronizationSecret.CompanyId: inputs.target_tenant_id,
+        SynchronizationSecret.SyncNotificationSettings: json.dumps(notifications, separators=(",", ":")),
+        SynchronizationSecret.SyncAll: "false",
+    }
+
+
+def _pairs(values: dict[SynchronizationSecret, str]) -> list[SynchronizationSecretKeyStringValuePair]:
+    # Keys must be enum members: the SDK silently drops a str key (reference graph-api.md §7.6.2).
+    return [SynchronizationSecretKeyStringValuePair(key=key, value=value) for key, value in values.items()]
+
+
+def observed_inputs(inputs: SynchronizationSecretsInputs, saved: dict[str, str]) -> SynchronizationSecretsInputs | None:
+    """The inputs the saved set stands for; None when it holds no target (never written, or deleted)."""
+    written = {key.value: value for key, value in secret_values(inputs).items()}
+    # A masked value cannot drift visibly: take it as what was written.
+    seen = {key: written.get(key) if value == MASKED else value for key, value in saved.items()}
+    if not seen.get(SynchronizationSecret.CompanyId.value):
+        return None
+    notifications = json.loads(seen.get(SynchronizationSecret.SyncNotificationSettings.value) or "{}")
+    return dataclasses.replace(
+        inputs,
+        target_tenant_id=lower_guid(seen[SynchronizationSecret.CompanyId.value]),
+        deletion_threshold=int(notifications.get("DeleteThresholdValue") or 0)
+        if notifications.get("DeleteThresholdEnabled")
+        else 0,
+        notification_email=(notifications.get("Recipients") or None) if notifications.get("Enabled") else None,
+    )
+
+
+class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs, SynchronizationSecretsState]):
+    type_name = "SynchronizationSecrets"
+    Inputs = SynchronizationSecretsInputs
+    State = SynchronizationSecretsState
+
+    async def create(self, inputs: SynchronizationSecretsInputs) -> Created[SynchronizationSecretsState]:
+        graph = self.tenant(inputs.tenant_id)
+        await self._validate(graph, inputs)
+        # The service principal may be minutes old: its synchronization endpoints lag behind it.
+        await until_healed(lambda: self._put(graph, inputs, secret_values(inputs)), sync_endpoint_lag)
+        return Created(_id(inputs), SynchronizationSecretsState(validated=True))
+
+    async def read(self, id, inputs, state) -> Observed | None:
+        graph = self.tenant(inputs.tenant_id)
+        try:
+            raw = await graph.send("GET", _synchronization(graph, inputs.service_principal_id).secrets)
+        except GraphError as error:
+            if error.not_found:
+                return None
+            raise
+        saved = {item["key"]: item.get("value") for item in (raw or {}).get("value", [])}
+        observed = observed_inputs(inputs, saved)
+        return None if observed is None else Observed(observed, state)
+
+    async def update(self, id, olds, news, state) -> SynchronizationSecretsState:
+        graph = self.tenant(news.tenant_id)
+        if olds.target_tenant_id != news.target_tenant_id:
+            await self._validate(graph, news)
+        await self._put(graph, news, secret_values(news))
+        return SynchronizationSecretsState(validated=True)
+
+    async def delete(self, id, inputs, state) -> None:
+        # As terraform-provider-azuread does: the same keys, emptied (there is no DELETE).
+        graph = self.tenant(inputs.tenant_id)
+        try:
+            await self._put(graph, inputs, {key: "" for key in secret_values(inputs)})
+        except GraphError as error:
+            if not error.not_found:
+                raise
+
+    async def _put(self, graph: TenantGraph, inputs, values: dict[SynchronizationSecret, str]) -> None:
+        request = _synchronization(graph, inputs.service_principal_id).secrets.put(SecretsPutRequestBody(value=_pairs(values)))
+        await graph.call(f"PUT /servicePrincipals/{inputs.service_principal_id}/synchronization/secrets", request)
+
+    async def _validate(self, graph: TenantGraph, inputs: SynchronizationSecretsInputs) -> None:
+        body = ValidateCredentialsPostRequestBody(
+            use_saved_credentials=False,
+            template_id=JOB_TEMPLATE,
+            credentials=_pairs(
+                {
+                    SynchronizationSecret.CompanyId: inputs.target_tenant_id,
+                    SynchronizationSecret.AuthenticationType: AUTHENTICATION_TYPE,
+                }
+            ),
+        )
+        operation = f"POST /servicePrincipals/{inputs.service_principal_id}/synchronization/jobs/validateCredentials"
+        jobs = _synchronization(graph, inputs.service_principal_id).jobs
+        try:
+            await until_healed(
+                lambda: graph.call(operation, jobs.validate_credentials.post(body)),
+                lambda error: sync_endpoint_lag(error) and not _target_not_ready(error),
+            )
+        except GraphError as error:
+            if not _target_not_ready(error):
+                raise
+            raise TargetNotReady(await self._explain_not_ready(inputs.tenant_id, inputs.target_tenant_id)) from None
+
+    async def _explain_not_ready(self, source: str, target: str) -> str:
+        unmet = [
+            f"in tenant {tenant_id}, {setting}"
+            for tenant_id, setting, holds in _readiness(source, target)
+            if not await self._known_to_hold(tenant_id, holds)
+        ]
+        intro = (
+            f"synchronization from {source} to {target}: validateCredentials failed with {TARGET_NOT_READY}, "
+            f"the tenants' cross-tenant access policies do not allow this sync yet"
+        )
+        if not unmet:
+            return (
+                f"{intro}; every required setting reads as present now, so the policy service has not caught up: "
+                f"run `pulumi up` again in a few minutes"
+            )
+        return (
+            f"{intro}. Missing or unreadable: {'; '.join(unmet)}. Declaring the sync {source} -> {target} under "
+            f"ctsync:sync (or ctsync:topology), with both tenants under ctsync:tenants, creates these before this "
+            f"resource; if tenant {target} is managed elsewhere, its administrator must set them"
+        )
+
+    async def _known_to_hold(self, tenant_id: str, holds: Callable[[TenantGraph], Awaitable[bool]]) -> bool:
+        try:
+            return await holds(self.tenant(tenant_id))
+        except (KeyError, GraphError):
+            # Not declared in this stack, absent, or not readable with our permissions: name it.
+            return False
+
+
+def _readiness(source: str, target: str) -> list[tuple[str, str, Callable[[TenantGraph], Awaitable[bool]]]]:
+    """What validateCredentials requires (graph-api.md §0 rows 1-5): tenant, setting, how to check it."""
+    return [
+        (
+            target,
+            f"the cross-tenant access partner entry for {source} must allow inbound automatic redemption "
+            f"(automaticUserConsentSettings.inboundAllowed; PartnerAccess inbound_auto_redeem=True)",
+            lambda graph: _consent_allowed(graph, source, "inbound_allowed"),
+        ),
+        (
+            target,
+            f"the identity-sync policy for {source} must allow inbound user sync "
+            f"(identitySynchronization userSyncInbound.isSyncAllowed; IdentitySyncPolicy user_sync_allowed=True)",
+            lambda graph: _user_sync_allowed(graph, source),
+        ),
+        (
+            source,
+            f"the cross-tenant access partner entry for {target} must allow outbound automatic redemption "
+            f"(automaticUserConsentSettings.outboundAllowed; PartnerAccess outbound_auto_redeem=True)",
+            lambda graph: _consent_allowed(graph, target, "outbound_allowed"),
+        ),
+    ]
+
+
+async def _consent_allowed(graph: TenantGraph, partner_tenant_id: str, direction: str) -> bool:
+    partner = await graph.call(
+        f"GET /policies/crossTenantAccessPolicy/partners/{partner_tenant_id}",
+        partner_builder(graph, partner_tenant_id).get(),
+    )
+    return bool(getattr(partner.automatic_user_consent_settings, direction, False))
+
+
+async def _user_sync_allowed(graph: TenantGraph, source_tenant_id: str) -> bool:
+    policy = await graph.call(
+        f"GET /policies/crossTenantAccessPolicy/partners/{source_tenant_id}/identitySynchronization",
+        partner_builder(graph, source_tenant_id).identity_synchronization.get(),
+    )
+    return bool(policy.user_sync_inbound and policy.user_sync_inbound.is_sync_allowed)
+
+
+def _target_not_ready(error: GraphError) -> bool:
+    return error.code == TARGET_NOT_READY or TARGET_NOT_READY in error.message
+
+
+def _synchronization(graph: TenantGraph, service_principal_id: str):
+    return graph.sdk.service_principals.by_service_principal_id(service_principal_id).synchronization
+
+
+def _id(inputs: SynchronizationSecretsInputs) -> str:
+    return f"{inputs.tenant_id}/servicePrincipals/{inputs.service_principal_id}/synchronization/secrets"
+
+
+class SynchronizationSecrets(GraphDynamicResource, module="synchronization", name="SynchronizationSecrets"):
+    """The secrets of the synchronization from ``tenant_id`` (its app's ``service_principal_id``) to ``target_tenant_id``."""
+
+    definition = SynchronizationSecretsResource

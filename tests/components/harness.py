@@ -1,0 +1,157 @@
+"""Running the ctsync program under `pulumi.runtime.set_mocks` and recording what it registers.
+
+Pattern (a) of pulumi-notes §3: every registration is recorded as it happens, assertions run
+afterwards on the finished list. The record is taken in the monitor, one step before
+`Mocks.new_resource`, because only the request carries the parent and the dependencies.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks, rpc
+
+from components.program import checked_config, deploy, main
+from providers.framework import GraphDynamicResource
+
+PROJECT = "ctsync"
+STACK = "test"
+DYNAMIC_PREFIX = "pulumi-python:dynamic/"
+
+
+@dataclass(frozen=True)
+class Registration:
+    urn: str
+    typ: str
+    name: str
+    parent: str
+    custom: bool
+    provider: str
+    inputs: dict[str, Any]
+    dependencies: frozenset[str]
+    ignore_changes: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        """The type's last segment: `PartnerAccess`, `TenantPair`, `Group`, `azuread` (for a provider)."""
+        return self.typ.rsplit(":", 1)[-1]
+
+
+def _state_classes() -> dict[str, type]:
+    """Type token -> State dataclass of every Graph dynamic resource (what their outputs are)."""
+    import providers.resources  # noqa: F401  (defines every GraphDynamicResource subclass)
+
+    return {f"pulumi-python:{cls._resource_type_name}": cls.definition.State for cls in GraphDynamicResource.__subclasses__()}
+
+
+def fake_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Inputs echoed, plus a recognisable value per computed field: `<resource name>:<field>`."""
+    outputs = dict(inputs)
+    state = _state_classes().get(typ)
+    if state is not None:
+        hints = typing.get_type_hints(state)
+        outputs.update({f.name: False if hints[f.name] is bool else f"{name}:{f.name}" for f in dataclasses.fields(state)})
+    if typ == "azuread:index/group:Group":
+        outputs["objectId"] = f"{name}:objectId"
+    return outputs
+
+
+class GraphMocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        return f"{args.name}-id", fake_outputs(args.typ, args.name, args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list | None]:
+        return {}, None
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    def __init__(self) -> None:
+        super().__init__(GraphMocks())
+        self.registrations: list[Registration] = []
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request):
+        if request.type != "pulumi:pulumi:Stack":
+            registration = Registration(
+                urn=self.make_urn(request.parent, request.type, request.name),
+                typ=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=request.custom,
+                provider=request.provider,
+                inputs=rpc.deserialize_properties(request.object, keep_unknowns=True),
+                dependencies=frozenset(request.dependencies),
+                ignore_changes=tuple(request.ignoreChanges),
+            )
+            with self._lock:
+                self.registrations.append(registration)
+        return super().RegisterResource(request)
+
+    # ---- queries for assertions -------------------------------------------------------------
+
+    def of_kind(self, kind: str) -> list[Registration]:
+        return [r for r in self.registrations if r.kind == kind]
+
+    def named(self, name: str) -> Registration:
+        matches = [r for r in self.registrations if r.name == name]
+        assert len(matches) == 1, f"{len(matches)} resources named {name!r}"
+        return matches[0]
+
+    def by_urn(self) -> dict[str, Registration]:
+        return {r.urn: r for r in self.registrations}
+
+
+def install(monitor: RecordingMonitor) -> None:
+    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=STACK, preview=False, monitor=monitor)
+
+
+def set_stack_config(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> None:
+    """As the language host does: every value a string, structured ones as JSON."""
+    as_text = {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
+    pulumi.runtime.set_all_config(as_text, list(secret_keys))
+
+
+def run_program(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> None:
+    """__main__.py's program, on the given stack config."""
+    set_stack_config(values, secret_keys)
+    pulumi.runtime.test(main)()
+
+
+def run_deploy(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> dict[str, Any]:
+    """The program's steps with the stack outputs returned, resolved to plain values."""
+    resolved: dict[str, Any] = {}
+
+    def program() -> pulumi.Output:
+        config = checked_config(dict(values), secret_keys)
+        return pulumi.Output.from_input(deploy(config)).apply(resolved.update)
+
+    set_stack_config(values, secret_keys)
+    pulumi.runtime.test(program)()
+    return resolved
+
+
+def unwrap(value: Any) -> Any:
+    """A secret-wrapped value's content; anything else as it is."""
+    return rpc.unwrap_rpc_secret(value)
+
+
+def walk(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
+    """(path, leaf) of every leaf of a nested input, secret wrappers seen as leaves."""
+    if isinstance(value, dict) and not rpc.is_rpc_secret(value):
+        for key, item in value.items():
+            yield from walk(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from walk(item, f"{path}[{index}]")
+    else:
+        yield path, value
+
+
+def find(registrations: Iterable[Registration], predicate: Callable[[Registration], bool]) -> list[Registration]:
+    return [r for r in registrations if predicate(r)]

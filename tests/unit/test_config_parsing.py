@@ -1,0 +1,181 @@
+"""What a valid configuration becomes: the typed model, its defaults, and both input forms Pulumi uses."""
+import copy
+import json
+import pickle
+
+import pytest
+
+from stackconfig import (
+    AttributeMapping,
+    Auth,
+    Diagnostics,
+    DirectionalSync,
+    ManagedGroup,
+    Scope,
+    ScopeFilter,
+    Secret,
+    Trust,
+    load_stack_config,
+)
+
+
+def directions(config):
+    return [(sync.source, sync.target) for sync in config.syncs]
+
+
+def test_tenants_are_read_with_their_defaults(load, stack_values):
+    tenants = load(stack_values).tenants
+    assert list(tenants) == ["contoso", "fabrikam", "northwind"]
+    assert tenants["contoso"].display_name == "Contoso"
+    assert tenants["fabrikam"].display_name == "fabrikam"  # defaults to the alias
+    assert tenants["contoso"].auth == Auth(method="oidc", client_id="44444444-4444-4444-8444-444444444444")
+    assert tenants["contoso"].graph_endpoint is None
+    assert tenants["fabrikam"].graph_endpoint == "http://127.0.0.1:18080"  # trailing slash dropped
+    assert tenants["northwind"].diagnostics == Diagnostics(
+        workspace_id=stack_values["ctsync:tenants"]["northwind"]["diagnostics"]["workspaceId"],
+        categories=("AuditLogs", "ProvisioningLogs"),
+    )
+
+
+def test_auth_defaults_to_default_azure_credential(load, stack_values):
+    del stack_values["ctsync:tenants"]["contoso"]["auth"]
+    assert load(stack_values).tenants["contoso"].auth == Auth(method="default")
+
+
+def test_tenant_ids_are_canonical_lower_case(load, stack_values):
+    stack_values["ctsync:tenants"]["contoso"]["tenantId"] = "ABCDEF01-2345-4678-9ABC-DEF012345678"
+    assert load(stack_values).tenants["contoso"].tenant_id == "abcdef01-2345-4678-9abc-def012345678"
+
+
+def test_client_secret_is_wrapped_and_never_shown(load, stack_values):
+    plain = stack_values["ctsync:tenants"]["northwind"]["auth"]["clientSecret"]
+    config = load(stack_values)
+    secret = config.tenants["northwind"].auth.client_secret
+    assert isinstance(secret, Secret) and secret.reveal() == plain
+    for text in (repr(config), str(config), repr(secret), str(secret), f"{secret}"):
+        assert plain not in text
+    assert copy.deepcopy(secret) == secret
+    with pytest.raises(TypeError, match="never pickled"):
+        pickle.dumps(config.tenants["northwind"])
+
+
+def test_explicit_bidirectional_and_topology_syncs_expand_sorted(load, stack_values):
+    config = load(stack_values)
+    assert directions(config) == [
+        ("contoso", "fabrikam"),
+        ("contoso", "northwind"),
+        ("fabrikam", "northwind"),
+        ("northwind", "fabrikam"),
+    ]
+
+
+def test_sync_fields_and_defaults(load, stack_values):
+    syncs = {(sync.source, sync.target): sync for sync in load(stack_values).syncs}
+    assert syncs["contoso", "fabrikam"] == DirectionalSync(
+        source="contoso",
+        target="fabrikam",
+        trust=Trust(mfa=True),
+        user_type="Member",
+        scope=Scope(groups=("aaaaaaaa-0000-4000-8000-000000000001",)),
+        remove_disabled_users=True,
+        deletion_threshold=500,
+        notification_email=None,
+        attribute_mappings=(AttributeMapping(target="companyName", constant="Contoso"),),
+        start=True,
+    )
+    # Both directions of a bidirectional entry carry its settings, with no trust unless asked.
+    department = ScopeFilter(attribute="department", operator="EQUALS", values=("Sales",))
+    for key in (("fabrikam", "northwind"), ("northwind", "fabrikam")):
+        assert syncs[key].scope == Scope(filters=(department,))
+        assert syncs[key].trust == Trust(mfa=False, compliant_device=False, hybrid_joined_device=False)
+    # Topology defaults apply to every direction the topology makes.
+    assert syncs["contoso", "northwind"].scope == Scope(all_users=True)
+    assert syncs["contoso", "northwind"].deletion_threshold == 50
+
+
+def test_every_sync_field_is_read(load, stack_values):
+    stack_values["ctsync:sync"][0].update(
+        trust={"mfa": True, "compliantDevice": True, "hybridJoinedDevice": True},
+        userType="Guest",
+        removeDisabledUsers=False,
+        deletionThreshold=0,
+        notificationEmail="identity-ops@contoso.com",
+        attributeMappings=[{"target": "department", "source": "department"}],
+        start=False,
+        scope={
+            "users": ["BBBBBBBB-0000-4000-8000-000000000001"],
+            "managedGroup": {"displayName": "ctsync-sales", "membershipRule": 'user.department -eq "Sales"'},
+            "filters": [
+                {"attribute": "accountEnabled", "operator": "IS TRUE"},
+                {"attribute": "employeeId", "operator": "Greater_Than", "values": [1000]},
+            ],
+        },
+    )
+    sync = load(stack_values).syncs[0]
+    assert sync.trust == Trust(mfa=True, compliant_device=True, hybrid_joined_device=True)
+    assert (sync.user_type, sync.remove_disabled_users, sync.deletion_threshold, sync.start) == ("Guest", False, 0, False)
+    assert sync.notification_email == "identity-ops@contoso.com"
+    assert sync.attribute_mappings == (AttributeMapping(target="department", source="department"),)
+    assert sync.scope == Scope(
+        users=("bbbbbbbb-0000-4000-8000-000000000001",),
+        managed_group=ManagedGroup(display_name="ctsync-sales", membership_rule='user.department -eq "Sales"'),
+        filters=(
+            ScopeFilter(attribute="accountEnabled", operator="IS TRUE"),
+            ScopeFilter(attribute="employeeId", operator="Greater_Than", values=("1000",)),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "scope, sync_all",
+    [
+        (Scope(all_users=True), True),
+        (Scope(filters=(ScopeFilter("department", "EQUALS", ("Sales",)),)), True),
+        (Scope(groups=("g",), filters=(ScopeFilter("department", "EQUALS", ("Sales",)),)), False),
+        (Scope(managed_group=ManagedGroup("ctsync-sales")), False),
+    ],
+    ids=["allUsers", "filters alone", "groups narrowed by filters", "managed group"],
+)
+def test_scope_sync_all_follows_assignment(scope, sync_all):
+    assert scope.sync_all is sync_all and not scope.is_empty
+
+
+def test_mto(load, stack_values):
+    mto = load(stack_values).mto
+    assert (mto.display_name, mto.owner, mto.members) == ("Contoso Group", "contoso", ("fabrikam", "northwind"))
+
+
+def test_json_strings_read_like_objects(load, stack_values):
+    """Pulumi hands structured config to programs and to providers' configure() as JSON text."""
+    as_json = {key: json.dumps(value) if key.startswith("ctsync:") else value for key, value in stack_values.items()}
+    assert load(as_json) == load(stack_values)
+
+
+def test_other_namespaces_and_extra_keys_are_left_alone(stack_values):
+    stack_values["ctsync:emulatorPort"] = "18080"
+    config = load_stack_config(stack_values, secret_keys=["ctsync:tenants"], extra_keys=["emulatorPort"])
+    assert set(config.tenants) == {"contoso", "fabrikam", "northwind"}
+
+
+def test_optional_sections_may_be_absent(load, stack_values):
+    for key in ("ctsync:sync", "ctsync:topology", "ctsync:mto"):
+        del stack_values[key]
+    config = load(stack_values)
+    assert (config.syncs, config.pairs, config.mto) == ((), (), None)
+
+
+def test_null_means_not_given(load, stack_values):
+    stack_values["ctsync:tenants"]["contoso"]["displayName"] = None
+    stack_values["ctsync:sync"][0]["trust"] = None
+    config = load(stack_values)
+    assert config.tenants["contoso"].display_name == "contoso"
+    assert config.syncs[0].trust == Trust()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["https://graph.microsoft.us", "http://localhost:18080", "http://127.0.0.2:9000", "http://[::1]:18080"],
+)
+def test_accepted_graph_endpoints(load, stack_values, endpoint):
+    stack_values["ctsync:tenants"]["contoso"]["graphEndpoint"] = endpoint
+    assert load(stack_values).tenants["contoso"].graph_endpoint == endpoint
