@@ -28,8 +28,9 @@ def topology_mermaid(config: StackConfig) -> str:
 
 
 def _node(node_id: str, tenant: Tenant, owner: bool) -> str:
+    name = tenant.display_name if tenant.display_name == tenant.alias else f"{tenant.display_name} ({tenant.alias})"
     role = "<br/>MTO owner" if owner else ""
-    return f'{node_id}["{_escape(tenant.display_name)} ({tenant.alias})<br/>{tenant.tenant_id}{role}"]'
+    return f'{node_id}["{_escape(name)}<br/>{tenant.tenant_id}{role}"]'
 
 
 def _edge(ids: dict[str, str], sync: DirectionalSync) -> str:

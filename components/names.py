@@ -12,12 +12,14 @@ existing object) and then delete the old one, i.e. delete the partner entry or j
 from __future__ import annotations
 
 
+# Aliases hold letters, digits, - and _ only, so these separators keep every name unambiguous
+# ("a-b" + "c" and "a" + "b-c" would both be "a-b-c" with a hyphen).
 def pair_component(a: str, b: str) -> str:
-    return f"{a}-{b}"
+    return f"{a}<->{b}"
 
 
 def direction_component(source: str, target: str) -> str:
-    return f"{source}-to-{target}"
+    return f"{source}->{target}"
 
 
 def partner_access(tenant_id: str, partner_tenant_id: str) -> str:

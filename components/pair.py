@@ -27,12 +27,13 @@ TYPE = "ctsync:pair:TenantPair"
 class TenantPairArgs:
     pair: PairConfig
     tenants: Mapping[str, Tenant]  # alias -> tenant; holds at least both of the pair
-    # tenant id -> azuread provider, for the source tenants whose scope has a managed group.
-    azuread_providers: Mapping[str, pulumi.ProviderResource] = field(default_factory=dict)
+    # (source alias, display name) -> object id of each managed scoping group (scoping.ManagedGroups).
+    managed_group_ids: Mapping[tuple[str, str], pulumi.Input[str]] = field(default_factory=dict)
 
 
 def policy_display_name(source: Tenant) -> str:
-    return f"ctsync from {source.display_name}"
+    """Tenant id only, like the configuration app's name (provisioning.app_display_name)."""
+    return f"ctsync from {source.tenant_id}"
 
 
 class TenantPair(pulumi.ComponentResource):
@@ -83,16 +84,16 @@ class TenantPair(pulumi.ComponentResource):
         )
 
     def _job(self, sync: DirectionalSync, args: TenantPairArgs) -> ProvisioningJob:
-        source = args.tenants[sync.source]
+        group = sync.scope.managed_group
         ready = [self.partner_access[sync.target], self.identity_sync[sync.target], self.partner_access[sync.source]]
         return ProvisioningJob(
             names.direction_component(sync.source, sync.target),
             ProvisioningJobArgs(
                 sync=sync,
-                source=source,
+                source=args.tenants[sync.source],
                 target=args.tenants[sync.target],
                 target_ready=ready,
-                azuread_provider=args.azuread_providers.get(source.tenant_id),
+                managed_group_id=args.managed_group_ids.get((sync.source, group.display_name)) if group else None,
             ),
             pulumi.ResourceOptions(parent=self),
         )

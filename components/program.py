@@ -11,12 +11,13 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from components import ecosystem, names
+from components import ecosystem, names, pulumi_sdk_fix
 from components.diagnostics import LogRouting, LogRoutingArgs
 from components.diagram import topology_mermaid
 from components.mto import MtoMembership, MtoMembershipArgs
 from components.pair import TenantPair, TenantPairArgs
-from stackconfig import NAMESPACE, ConfigError, StackConfig, load_stack_config
+from components.scoping import ManagedGroups, ManagedGroupsArgs, conflicts, managed_groups
+from stackconfig import NAMESPACE, ConfigError, StackConfig, Tenant, load_stack_config
 
 MTO_COMPONENT = "mto"
 
@@ -37,7 +38,7 @@ def checked_config(values: dict[str, Any], secret_keys: Iterable[str]) -> StackC
     """The model, or pulumi.RunError listing every problem (a clean message, no traceback)."""
     try:
         config = load_stack_config(values, secret_keys)
-        problems = ecosystem.unsupported(config)
+        problems = ecosystem.unsupported(config) + conflicts(config)
         if problems:
             raise ConfigError(problems)
     except ConfigError as error:
@@ -51,12 +52,13 @@ def checked_config(values: dict[str, Any], secret_keys: Iterable[str]) -> StackC
 
 def deploy(config: StackConfig) -> dict[str, Any]:
     """Register every component of a valid configuration; returns the stack outputs."""
+    pulumi_sdk_fix.install()
     needing = ecosystem.tenants_needing(config)
-    azuread_providers = ecosystem.tenant_providers(needing[ecosystem.AZUREAD], ecosystem.AZUREAD)
+    group_ids = _managed_groups(config, needing[ecosystem.AZUREAD])
     pairs = {
         names.pair_component(pair.a, pair.b): TenantPair(
             names.pair_component(pair.a, pair.b),
-            TenantPairArgs(pair=pair, tenants=config.tenants, azuread_providers=azuread_providers),
+            TenantPairArgs(pair=pair, tenants=config.tenants, managed_group_ids=group_ids),
         )
         for pair in config.pairs
     }
@@ -78,6 +80,17 @@ def deploy(config: StackConfig) -> dict[str, Any]:
             for tenant in log_tenants
         }
     return outputs
+
+
+def _managed_groups(config: StackConfig, tenants: list[Tenant]) -> dict[tuple[str, str], pulumi.Output[str]]:
+    """(source alias, display name) -> object id of every managed scoping group."""
+    providers = ecosystem.tenant_providers(tenants, ecosystem.AZUREAD)
+    ids = {}
+    for alias, groups in managed_groups(config).items():
+        tenant = config.tenants[alias]
+        component = ManagedGroups(alias, ManagedGroupsArgs(tenant=tenant, groups=groups, provider=providers[tenant.tenant_id]))
+        ids.update({(alias, name): object_id for name, object_id in component.object_ids.items()})
+    return ids
 
 
 def main() -> None:

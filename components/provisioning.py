@@ -19,7 +19,6 @@ from typing import Any
 import pulumi
 
 from components import names
-from components.scoping import scoping_group
 from providers.resources.configuration_app import ConfigurationApp, ConfigurationAppInputs
 from providers.resources.scope_assignment import ScopeAssignment, ScopeAssignmentInputs
 from providers.resources.sync_job import SynchronizationJob, SynchronizationJobInputs
@@ -39,13 +38,17 @@ class ProvisioningJobArgs:
     # What must exist before the credentials are validated: the target's partner entry for the
     # source and its identity-sync policy, and the source's partner entry for the target.
     target_ready: Sequence[pulumi.Resource] = ()
-    # An azuread provider signed in to the source tenant; required when the scope has a managed group.
-    azuread_provider: pulumi.ProviderResource | None = None
+    # Object id of the scope's managed group (scoping.ManagedGroups); required when it has one.
+    managed_group_id: pulumi.Input[str] | None = None
 
 
 def app_display_name(target: Tenant) -> str:
-    """The configuration app's name: its natural key in the source tenant, so unique per target."""
-    return f"ctsync to {target.display_name} ({target.tenant_id})"
+    """The configuration app's name, its natural key in the source tenant: unique per target.
+
+    Made of the tenant id only (as Microsoft 365's `MTO_Sync_<TenantID>`), so that editing a display
+    name or renaming an alias changes nothing in a tenant.
+    """
+    return f"ctsync to {target.tenant_id}"
 
 
 def filter_input(scope_filter: ScopeFilter) -> dict[str, Any]:
@@ -61,103 +64,86 @@ class ProvisioningJob(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ProvisioningJobArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE, name, None, opts)
-        sync, source_id = args.sync, args.source.tenant_id
-        prefix = names.direction(source_id, args.target.tenant_id)
+        self._source_id = args.source.tenant_id
+        self._prefix = names.direction(self._source_id, args.target.tenant_id)
         ready = list(args.target_ready)
-        # A target side that fails to deploy stops this direction before it leaves anything in the source.
+        # After the target side: one that fails to deploy stops this direction before it leaves
+        # anything in the source tenant.
         self.app = ConfigurationApp(
-            f"{prefix}-app",
-            ConfigurationAppInputs(tenant_id=source_id, display_name=app_display_name(args.target)),
-            self._child(ready),
+            f"{self._prefix}-app",
+            ConfigurationAppInputs(tenant_id=self._source_id, display_name=app_display_name(args.target)),
+            pulumi.ResourceOptions(parent=self, depends_on=ready),
         )
-        service_principal_id = self.app.service_principal_id
-        self.secrets = SynchronizationSecrets(
-            f"{prefix}-secrets",
-            SynchronizationSecretsInputs(
-                tenant_id=source_id,
-                service_principal_id=service_principal_id,
-                target_tenant_id=args.target.tenant_id,
-                deletion_threshold=sync.deletion_threshold,
-                notification_email=sync.notification_email,
-            ),
-            # Explicit, not only through the app: this is the step whose credential check needs them.
-            self._child(ready),
+        sync = args.sync
+        # After the target side explicitly, not only through the app: its credential check needs it.
+        self.secrets = self._on_app(
+            SynchronizationSecrets, SynchronizationSecretsInputs, "secrets", ready,
+            target_tenant_id=args.target.tenant_id,
+            deletion_threshold=sync.deletion_threshold,
+            notification_email=sync.notification_email,
         )
-        self.job = SynchronizationJob(
-            f"{prefix}-job",
-            SynchronizationJobInputs(tenant_id=source_id, service_principal_id=service_principal_id),
-            self._child([self.secrets]),
+        self.job = self._on_app(SynchronizationJob, SynchronizationJobInputs, "job", [self.secrets])
+        self.schema = self._on_app(
+            SynchronizationSchema, SynchronizationSchemaInputs, "schema", [],
+            job_id=self.job.job_id,
+            user_type=sync.user_type,
+            remove_disabled_users=sync.remove_disabled_users,
+            scope_filters=[filter_input(f) for f in sync.scope.filters],
+            attribute_mappings=[mapping_input(m) for m in sync.attribute_mappings],
         )
-        self.schema = SynchronizationSchema(
-            f"{prefix}-schema",
-            SynchronizationSchemaInputs(
-                tenant_id=source_id,
-                service_principal_id=service_principal_id,
-                job_id=self.job.job_id,
-                user_type=sync.user_type,
-                remove_disabled_users=sync.remove_disabled_users,
-                scope_filters=[filter_input(f) for f in sync.scope.filters],
-                attribute_mappings=[mapping_input(m) for m in sync.attribute_mappings],
-            ),
-            self._child([]),
-        )
-        self.scoping_group = self._scoping_group(f"{prefix}-managed-group", args)
         self.assignments = [
-            ScopeAssignment(
-                f"{prefix}-scope-{key}",
-                ScopeAssignmentInputs(
-                    tenant_id=source_id,
-                    service_principal_id=service_principal_id,
-                    app_role_id=self.app.app_role_id,
-                    principal_id=principal_id,
-                    principal_type=principal_type,
-                ),
-                self._child([self.schema]),
+            self._on_app(
+                ScopeAssignment, ScopeAssignmentInputs, f"scope-{key}", [self.schema],
+                app_role_id=self.app.app_role_id,
+                principal_id=principal_id,
+                principal_type=principal_type,
             )
-            for key, principal_id, principal_type in self._principals(sync)
+            for key, principal_id, principal_type in self._principals(args)
         ]
-        self.schedule = SynchronizationJobSchedule(
-            f"{prefix}-schedule",
-            SynchronizationJobScheduleInputs(
-                tenant_id=source_id,
-                service_principal_id=service_principal_id,
-                job_id=self.job.job_id,
-                enabled=sync.start,
-            ),
-            self._child([self.schema, *self.assignments]),
+        self.schedule = self._on_app(
+            SynchronizationJobSchedule, SynchronizationJobScheduleInputs, "schedule", [self.schema, *self.assignments],
+            job_id=self.job.job_id,
+            enabled=sync.start,
         )
-        self.summary = {
-            "source_tenant_id": source_id,
+        self.summary = self._summary(args)
+        self.register_outputs(self.summary)
+
+    def _on_app(self, resource: type, inputs: type, suffix: str, depends_on: list[pulumi.Resource], **fields: Any):
+        """A resource on the configuration app's service principal, named `<direction>-<suffix>`.
+
+        Options are parent and ordering only: the component's own (protect, aliases...) are not copied down.
+        """
+        return resource(
+            f"{self._prefix}-{suffix}",
+            inputs(tenant_id=self._source_id, service_principal_id=self.app.service_principal_id, **fields),
+            pulumi.ResourceOptions(parent=self, depends_on=depends_on),
+        )
+
+    def _summary(self, args: ProvisioningJobArgs) -> dict[str, Any]:
+        """The stack output of this direction: the job's identity and its state."""
+        return {
+            "source_tenant_id": self._source_id,
             "target_tenant_id": args.target.tenant_id,
-            "service_principal_id": service_principal_id,
+            "service_principal_id": self.app.service_principal_id,
             "job_id": self.job.job_id,
-            "enabled": sync.start,
+            "enabled": args.sync.start,
             "status_code": self.schedule.status_code,
             "schedule_state": self.schedule.schedule_state,
             "quarantine_reason": self.job.quarantine_reason,
             "last_execution_state": self.job.last_execution_state,
             "last_execution_time": self.job.last_execution_time,
         }
-        self.register_outputs(self.summary)
 
-    def _child(self, depends_on: list[pulumi.Resource]) -> pulumi.ResourceOptions:
-        # Only parent and ordering: the component's own options (protect, aliases...) are not copied down.
-        return pulumi.ResourceOptions(parent=self, depends_on=depends_on)
-
-    def _scoping_group(self, name: str, args: ProvisioningJobArgs):
-        group = args.sync.scope.managed_group
-        if group is None:
-            return None
-        if args.azuread_provider is None:
-            raise ValueError(f"{args.sync.source} -> {args.sync.target}: a managed group needs an azuread provider")
-        return scoping_group(name, group, args.target, args.azuread_provider, self)
-
-    def _principals(self, sync: DirectionalSync) -> list[tuple[str, pulumi.Input[str], str]]:
+    @staticmethod
+    def _principals(args: ProvisioningJobArgs) -> list[tuple[str, pulumi.Input[str], str]]:
         """(name key, object id, principal type) of everything assigned as scope."""
+        scope = args.sync.scope
         principals: list[tuple[str, pulumi.Input[str], str]] = [
-            *((group, group, "Group") for group in sync.scope.groups),
-            *((user, user, "User") for user in sync.scope.users),
+            *((group, group, "Group") for group in scope.groups),
+            *((user, user, "User") for user in scope.users),
         ]
-        if self.scoping_group is not None:
-            principals.append(("managed-group", self.scoping_group.object_id, "Group"))
+        if scope.managed_group is not None:
+            if args.managed_group_id is None:
+                raise ValueError(f"{args.sync.source} -> {args.sync.target}: the managed group's object id is missing")
+            principals.append(("managed-group", args.managed_group_id, "Group"))
         return principals

@@ -152,13 +152,12 @@ class Faults:
         key = (tenant_id, sp_id.lower())
         if key not in self._lagging_sync or not self.applies(path):
             return None
-        remaining = self._lagging_sync[key] - 1
-        if remaining:
-            self._lagging_sync[key] = remaining
-        else:
+        served = self.config.sync_lag_requests - self._lagging_sync[key] + 1
+        self._lagging_sync[key] -= 1
+        if not self._lagging_sync[key]:
             del self._lagging_sync[key]
-        # The synchronization service alternates between not yet seeing the principal (403) and
-        # a conflicting in-flight provisioning of it (409); clients must retry both.
-        if remaining % 2 == 0:
+        # The synchronization service first doesn't see the principal yet (403), then reports a
+        # conflicting in-flight provisioning of it (409), alternately; clients must retry both.
+        if served % 2:
             return GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation: the service principal is not yet available to the synchronization service.")
         return GraphError(409, "Conflict", "The service principal is still being provisioned in the synchronization service. Please retry.")

@@ -105,21 +105,21 @@ class _FilterParser:
         self.pos += 1
         return token
 
-    def _or(self) -> Predicate:
-        left = self._and()
-        while (self._peek() or "").lower() == "or":
+    def _chain(self, keyword: str, operand: Callable[[], Predicate]) -> Predicate:
+        terms = [operand()]
+        while (self._peek() or "").lower() == keyword:
             self._take()
-            right = self._and()
-            left = (lambda a, b: lambda o: a(o) or b(o))(left, right)
-        return left
+            terms.append(operand())
+        if len(terms) == 1:
+            return terms[0]
+        test = any if keyword == "or" else all
+        return lambda o: test(term(o) for term in terms)
+
+    def _or(self) -> Predicate:
+        return self._chain("or", self._and)
 
     def _and(self) -> Predicate:
-        left = self._unary()
-        while (self._peek() or "").lower() == "and":
-            self._take()
-            right = self._unary()
-            left = (lambda a, b: lambda o: a(o) and b(o))(left, right)
-        return left
+        return self._chain("and", self._unary)
 
     def _unary(self) -> Predicate:
         token = self._take()

@@ -86,6 +86,13 @@ class GraphRequest:
             raise bad_request("The request body must be a JSON object.")
         return self.body
 
+    def lookup(self, objects: dict, param: str) -> Any:
+        """The object a (GUID-like, case-insensitive) path parameter names, or Graph's 404."""
+        found = objects.get(self.params[param].lower())
+        if found is None:
+            raise resource_not_found(self.params[param])
+        return found
+
     def entity(self, context: str, obj: dict, status: int = 200) -> Reply:
         return Reply(status, {"@odata.context": f"{self.base_url}/$metadata#{context}/$entity", **obj})
 

@@ -40,7 +40,9 @@ pinned_sdk_version() {
 
 wrapper_cli_version() {
     local version
-    version=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2 }' "$module_dir/go.mod")
+    # Matches both `require M V` and a line inside a `require ( ... )` block.
+    version=$(awk '{ sub(/^require[ \t]+/, "") } $1 == "github.com/pulumi/pulumi/pkg/v3" { print $2 }' \
+        "$module_dir/go.mod")
     [[ -n $version ]] || die "no github.com/pulumi/pulumi/pkg/v3 requirement in $module_dir/go.mod"
     printf '%s\n' "$version"
 }
@@ -108,6 +110,7 @@ build_into() {
 install_from_source() {
     local staging started
     staging=$(mktemp -d "$install_dir/bin.XXXXXX")
+    chmod 0755 "$staging"  # mktemp makes it private; the tools are for every user
     trap 'rm -rf "$staging"' EXIT
     started=$SECONDS
     build_into "$staging"

@@ -88,10 +88,7 @@ def instantiate(req: GraphRequest) -> Reply:
 
 # -- applications ---------------------------------------------------------------------------
 def _app(req: GraphRequest) -> dict:
-    app = req.tenant.applications.get(req.params["appObjectId"].lower())
-    if app is None:
-        raise resource_not_found(req.params["appObjectId"])
-    return app
+    return req.lookup(req.tenant.applications, "appObjectId")
 
 
 def list_applications(req: GraphRequest) -> Reply:
@@ -129,10 +126,7 @@ def delete_application(req: GraphRequest) -> Reply:
 
 # -- service principals ---------------------------------------------------------------------
 def service_principal(req: GraphRequest) -> dict:
-    sp = req.tenant.service_principals.get(req.params["sp"].lower())
-    if sp is None:
-        raise resource_not_found(req.params["sp"])
-    return sp
+    return req.lookup(req.tenant.service_principals, "sp")
 
 
 def list_service_principals(req: GraphRequest) -> Reply:

@@ -165,10 +165,7 @@ def remove_user(req: GraphRequest) -> Reply:
 
 # -- groups ---------------------------------------------------------------------------------
 def _group(req: GraphRequest) -> dict:
-    group = req.tenant.groups.get(req.params["groupId"].lower())
-    if group is None:
-        raise resource_not_found(req.params["groupId"])
-    return group
+    return req.lookup(req.tenant.groups, "groupId")
 
 
 def post_group(req: GraphRequest) -> Reply:
@@ -222,9 +219,8 @@ def list_members(req: GraphRequest) -> Reply:
         found = tenant.principal(member_id)
         if found is not None:
             kind, obj = found
-            shown = project(obj, {}, USER_DEFAULT_SELECT) if kind == "user" else obj
-            rows.append({"@odata.type": _TYPE_NAMES[kind], **shown})
-    return collection(req, "directoryObjects", rows)
+            rows.append({"@odata.type": _TYPE_NAMES[kind], **obj})
+    return collection(req, "directoryObjects", rows, USER_DEFAULT_SELECT)
 
 
 def post_member_ref(req: GraphRequest) -> Reply:
@@ -258,10 +254,7 @@ def list_deleted_uncast(req: GraphRequest) -> Reply:
 
 
 def _deleted(req: GraphRequest) -> dict:
-    item = req.tenant.deleted.get(req.params["objectId"].lower())
-    if item is None:
-        raise resource_not_found(req.params["objectId"])
-    return item
+    return req.lookup(req.tenant.deleted, "objectId")
 
 
 def get_deleted(req: GraphRequest) -> Reply:

@@ -178,7 +178,7 @@ def _check_matching(mappings: list[dict]) -> None:
     matching = [m for m in mappings if (m.get("matchingPriority") or 0) > 0]
     if len(matching) != 1 or matching[0].get("targetAttributeName") != MATCHING_TARGET:
         raise SchemaInvalid(
-            "schemaInvalid: cross-tenant synchronization matches users only on alternativeSecurityIds "
+            "Cross-tenant synchronization matches users only on alternativeSecurityIds "
             "(AltSecidFromNetid([netid]), matching precedence 1); it can't be changed or complemented."
         )
 
@@ -198,7 +198,7 @@ def compile_user_mapping(schema: Any) -> UserMapping:
         )
         in_scope = compile_scope(mapping.get("scope"))
     except (UnsupportedExpression, ValueError, KeyError, TypeError) as exc:
-        raise SchemaInvalid(f"schemaInvalid: {exc}") from exc
+        raise SchemaInvalid(str(exc)) from exc
     return UserMapping(mapping.get("enabled", True) is not False, _flow_types(mapping.get("flowTypes")), in_scope, compiled)
 
 

@@ -49,16 +49,39 @@ def _value(enum: Any) -> str | None:
     return enum.value if enum is not None else None
 
 
-async def remove_tenant(graph: TenantGraph, tenant_id: str) -> None:
-    """Remove ``tenant_id`` from ``graph``'s organisation; already gone counts as done.
+async def get_member(graph: TenantGraph, tenant_id: str) -> MultiTenantOrganizationMember | None:
+    """``tenant_id``'s membership as ``graph``'s tenant sees it; None when there is none."""
+    try:
+        return await graph.call(f"GET {TENANTS}/{tenant_id}", member_builder(graph, tenant_id).get())
+    except GraphError as error:
+        if error.not_found:
+            return None
+        raise
 
-    Removing the last tenant deletes the organisation; a member removing itself leaves.
+
+async def remove_tenant(graph: TenantGraph, tenant_id: str) -> bool:
+    """Remove ``tenant_id`` from ``graph``'s organisation; False when it was not in it.
+
+    Removing the last tenant deletes the organisation; a member removing itself leaves. Graph
+    finishes removals asynchronously: meanwhile the member shows ``desiredState: removed``.
     """
     try:
         await graph.call(f"DELETE {TENANTS}/{tenant_id}", member_builder(graph, tenant_id).delete())
     except GraphError as error:
         if not error.not_found:
             raise
+        return False
+    return True
+
+
+async def leaving(graph: TenantGraph, tenant_id: str) -> bool:
+    """Whether ``tenant_id`` has left or is leaving its own organisation.
+
+    The organisation and the join request still look active until Graph completes a removal;
+    only the tenant's membership shows it is under way.
+    """
+    membership = await get_member(graph, tenant_id)
+    return membership is None or _being_removed(membership)
 
 
 # ---- the organisation (owner side) ----------------------------------------------------------------
@@ -84,7 +107,8 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
     async def create(self, inputs: MultiTenantOrganizationInputs) -> Created[MultiTenantOrganizationState]:
         graph = self.tenant(inputs.tenant_id)
         existing = await self._get(graph)
-        if _state(existing) == "active":
+        # A display name without `active` is an organisation still being created (an interrupted run).
+        if _state(existing) == "active" or existing.display_name is not None:
             # A tenant has one organisation at most: take over ours, refuse someone else's.
             await self._adopt(graph, existing, inputs)
         else:
@@ -97,8 +121,9 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
         return Created(_mto_id(inputs), _organization_state(organization))
 
     async def read(self, id, inputs, state) -> Observed | None:
-        organization = await self._get(self.tenant(inputs.tenant_id))
-        if _state(organization) != "active":
+        graph = self.tenant(inputs.tenant_id)
+        organization = await self._get(graph)
+        if _state(organization) != "active" or await leaving(graph, inputs.tenant_id):
             return None
         observed = MultiTenantOrganizationInputs(
             tenant_id=inputs.tenant_id,
@@ -120,23 +145,24 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
 
     async def _put(self, graph: TenantGraph, inputs: MultiTenantOrganizationInputs) -> None:
         body = {"displayName": inputs.display_name, "description": inputs.description}
-        try:
-            await graph.send("PUT", mto_builder(graph), body)
-        except GraphError as error:
-            # An interrupted earlier run's PUT is still being processed: wait for it like for ours.
-            if not error.already_exists:
-                raise
+        await graph.send("PUT", mto_builder(graph), body)
 
     async def _patch(self, graph: TenantGraph, inputs: MultiTenantOrganizationInputs) -> None:
         body = MtoModel(display_name=inputs.display_name, description=inputs.description)
         await graph.call(f"PATCH {MTO}", mto_builder(graph).patch(body))
 
     async def _adopt(self, graph: TenantGraph, existing: MtoModel, inputs: MultiTenantOrganizationInputs) -> None:
-        if existing.display_name != inputs.display_name:
+        own = await get_member(graph, inputs.tenant_id)
+        if existing.display_name != inputs.display_name or own is None or _role(own) != "owner":
             raise ValueError(
                 f"tenant {inputs.tenant_id} is already in the multitenant organization "
-                f"{existing.display_name!r} (a tenant can be in one only); set display_name to "
-                f"{existing.display_name!r} to manage it, or leave it before creating {inputs.display_name!r}"
+                f"{existing.display_name!r} (a tenant can be in one only); to manage it, it must be its "
+                f"owner and display_name must be {existing.display_name!r}; or leave it first"
+            )
+        if _being_removed(own):
+            raise ValueError(
+                f"the multitenant organization {existing.display_name!r} of tenant {inputs.tenant_id} is "
+                "being deleted; run `pulumi up` again once Graph has finished"
             )
         if (existing.description or "") != inputs.description:
             await self._patch(graph, inputs)
@@ -177,7 +203,7 @@ async def _poll(fetch: Callable[[], Awaitable[Any]], done: Callable[[Any], bool]
                 "`pulumi up` again later, it takes over the organisation once it is active"
             )
         await asyncio.sleep(random.uniform(delay / 2, delay))
-        delay = min(delay * 2, 4.0)
+        delay = min(delay * 2, 2.0)
 
 
 # ---- a tenant the owner adds ------------------------------------------------------------------------
@@ -223,13 +249,8 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         return Created(_member_id(inputs), _member_state(member))
 
     async def read(self, id, inputs, state) -> Observed | None:
-        try:
-            member = await self._get(self.tenant(inputs.tenant_id), inputs)
-        except GraphError as error:
-            if error.not_found:
-                return None
-            raise
-        if _being_removed(member):
+        member = await get_member(self.tenant(inputs.tenant_id), inputs.member_tenant_id)
+        if member is None or _being_removed(member):
             return None
         observed = MtoTenantInputs(
             tenant_id=inputs.tenant_id,
@@ -247,6 +268,7 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         await remove_tenant(self.tenant(inputs.tenant_id), inputs.member_tenant_id)
 
     async def _get(self, graph: TenantGraph, inputs: MtoTenantInputs) -> MultiTenantOrganizationMember:
+        # Right after the POST the member may not be readable yet: raise so until_healed retries.
         request = member_builder(graph, inputs.member_tenant_id).get()
         return await graph.call(f"GET {TENANTS}/{inputs.member_tenant_id}", request)
 
@@ -326,9 +348,12 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
         return Created(_join_id(inputs), await self._submit(graph, inputs, reset_first=_failed(record)))
 
     async def read(self, id, inputs, state) -> Observed | None:
-        record = await self._get(self.tenant(inputs.tenant_id))
+        graph = self.tenant(inputs.tenant_id)
+        record = await self._get(graph)
         requested_from = _requested_from(record)
         if _left(record) or (requested_from is None and not _failed(record)):
+            return None
+        if _value(record.member_state) == "active" and await leaving(graph, inputs.tenant_id):
             return None
         # A failed join shows as a missing owner, so the next `up` submits the join again.
         observed = MtoJoinRequestInputs(inputs.tenant_id, None if _failed(record) else requested_from)
@@ -338,19 +363,26 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
         return await self._submit(self.tenant(news.tenant_id), news, reset_first=state.transition_status == "failed")
 
     async def delete(self, id, inputs, state) -> None:
-        # The member leaving: it removes itself from the organisation.
-        await remove_tenant(self.tenant(inputs.tenant_id), inputs.tenant_id)
+        graph = self.tenant(inputs.tenant_id)
+        # A member leaves by removing itself; a tenant not in yet cancels its pending join instead,
+        # which would otherwise complete hours later.
+        if not await remove_tenant(graph, inputs.tenant_id):
+            await self._patch(graph, NO_TENANT)
 
     async def _get(self, graph: TenantGraph) -> MultiTenantOrganizationJoinRequestRecord:
         return await graph.call(f"GET {JOIN_REQUEST}", mto_builder(graph).join_request.get())
 
     async def _submit(self, graph: TenantGraph, inputs: MtoJoinRequestInputs, reset_first: bool) -> MtoJoinRequestState:
         # Graph documents resetting a failed join request before it is submitted again.
-        for owner in ([NO_TENANT] if reset_first else []) + [inputs.owner_tenant_id]:
-            body = MultiTenantOrganizationJoinRequestRecord(added_by_tenant_id=owner)
-            await graph.call(f"PATCH {JOIN_REQUEST}", mto_builder(graph).join_request.patch(body))
+        if reset_first:
+            await self._patch(graph, NO_TENANT)
+        await self._patch(graph, inputs.owner_tenant_id)
         # What Graph shows right after the PATCH; refresh reads the progress.
         return MtoJoinRequestState(member_state="pending", transition_status="notStarted")
+
+    async def _patch(self, graph: TenantGraph, owner_tenant_id: str) -> None:
+        body = MultiTenantOrganizationJoinRequestRecord(added_by_tenant_id=owner_tenant_id)
+        await graph.call(f"PATCH {JOIN_REQUEST}", mto_builder(graph).join_request.patch(body))
 
 
 def _requested_from(record: MultiTenantOrganizationJoinRequestRecord) -> str | None:

@@ -153,6 +153,20 @@ def desired_schema(current: dict, managed: ManagedSchema | None, baseline: Basel
     return Desired(document, Baseline(kept, clauses), changed=normalized(document) != normalized(current))
 
 
+def given_back(document: dict, managed: ManagedSchema, baseline: Baseline) -> bool:
+    """The document holds what ctsync gives back on delete, and not what it declares.
+
+    A schema cannot vanish while its job exists, so this is what refresh reports as gone: after a
+    delete, or when every part ctsync set was reverted by hand (the next ``up`` then sets it again).
+    A declaration that changes nothing in the template is never gone.
+    """
+    return (
+        bool(baseline.mappings)
+        and not desired_schema(document, None, baseline).changed
+        and desired_schema(document, managed, baseline).changed
+    )
+
+
 def without_annotations(document: dict) -> dict:
     """Graph's ``@odata.context`` belongs to the response, not to the schema a PUT sends."""
     return {k: v for k, v in document.items() if not k.startswith("@odata.")}

@@ -7,7 +7,8 @@ create and update send one only when the normalised document really changes.
 
 Delete gives back what ctsync took over (the attribute mappings it found before setting them, for a
 fresh job the template's defaults, and without the scope clauses it wrote), with one PUT if that
-changes anything. A job that is gone already (404) has no schema to give back.
+changes anything. A job that is gone already (404) has no schema to give back. Refresh reports the
+resource gone when its job is gone, or when the schema is as delete leaves it (``given_back``).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from providers.resources.schema_document import (
     canonical_filters,
     canonical_mappings,
     desired_schema,
+    given_back,
     invalid_filters,
     invalid_mappings,
     managed_view,
@@ -85,7 +87,10 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
             if error.not_found:
                 return None
             raise
-        observed = dataclasses.replace(inputs, **managed_view(document, managed(inputs)))
+        declared = managed(inputs)
+        if given_back(document, declared, Baseline.from_json(state.baseline)):
+            return None
+        observed = dataclasses.replace(inputs, **managed_view(document, declared))
         return Observed(observed, SynchronizationSchemaState(document.get("version"), state.baseline))
 
     async def update(self, id, olds, news, state) -> SynchronizationSchemaState:
@@ -96,9 +101,9 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
         schema = schema_builder(graph, inputs)
         try:
             current = await graph.send("GET", schema)
-            given_back = desired_schema(current, None, Baseline.from_json(state.baseline))
-            if given_back.changed:
-                await graph.send("PUT", schema, given_back.document)
+            restored = desired_schema(current, None, Baseline.from_json(state.baseline))
+            if restored.changed:
+                await graph.send("PUT", schema, restored.document)
         except GraphError as error:
             if not error.not_found:
                 raise

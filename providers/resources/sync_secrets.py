@@ -168,7 +168,8 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
         except GraphError as error:
             if not _target_not_ready(error):
                 raise
-            raise TargetNotReady(await self._explain_not_ready(inputs.tenant_id, inputs.target_tenant_id)) from None
+            explanation = await self._explain_not_ready(inputs.tenant_id, inputs.target_tenant_id)
+            raise TargetNotReady(f"{explanation} (Graph: {error.message})") from None
 
     async def _explain_not_ready(self, source: str, target: str) -> str:
         unmet = [

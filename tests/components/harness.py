@@ -7,10 +7,11 @@ afterwards on the finished list. The record is taken in the monitor, one step be
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import threading
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ class Registration:
         return self.typ.rsplit(":", 1)[-1]
 
 
+@functools.cache
 def _state_classes() -> dict[str, type]:
     """Type token -> State dataclass of every Graph dynamic resource (what their outputs are)."""
     import providers.resources  # noqa: F401  (defines every GraphDynamicResource subclass)
@@ -103,10 +105,6 @@ class RecordingMonitor(mocks.MockMonitor):
         assert len(matches) == 1, f"{len(matches)} resources named {name!r}"
         return matches[0]
 
-    def by_urn(self) -> dict[str, Registration]:
-        return {r.urn: r for r in self.registrations}
-
-
 def install(monitor: RecordingMonitor) -> None:
     pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=STACK, preview=False, monitor=monitor)
 
@@ -136,11 +134,6 @@ def run_deploy(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> di
     return resolved
 
 
-def unwrap(value: Any) -> Any:
-    """A secret-wrapped value's content; anything else as it is."""
-    return rpc.unwrap_rpc_secret(value)
-
-
 def walk(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
     """(path, leaf) of every leaf of a nested input, secret wrappers seen as leaves."""
     if isinstance(value, dict) and not rpc.is_rpc_secret(value):
@@ -151,7 +144,3 @@ def walk(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
             yield from walk(item, f"{path}[{index}]")
     else:
         yield path, value
-
-
-def find(registrations: Iterable[Registration], predicate: Callable[[Registration], bool]) -> list[Registration]:
-    return [r for r in registrations if predicate(r)]

@@ -73,3 +73,33 @@ def mesh_with_mto_stack(count: int) -> dict[str, Any]:
         "ctsync:topology": {"kind": "mesh", "members": aliases, "defaults": {"scope": {"allUsers": True}}},
         "ctsync:mto": {"displayName": "Mesh Group", "owner": aliases[0], "members": aliases[1:]},
     }
+
+
+SALES_RULE = 'user.department -eq "Sales"'
+
+
+def extras_stack(group_sources=(), diagnostics=(), auth: dict | None = None) -> dict[str, Any]:
+    """contoso -> fabrikam, contoso -> northwind, fabrikam -> northwind; the extras on where asked.
+
+    Syncs from a tenant in `group_sources` are scoped by a managed group (static towards fabrikam,
+    dynamic towards northwind); tenants in `diagnostics` route their logs; `auth` signs in every tenant.
+    """
+    entries = tenants(["contoso", "fabrikam", "northwind"], **({"auth": auth} if auth else {}))
+    for alias in diagnostics:
+        entries[alias]["diagnostics"] = {"workspaceId": WORKSPACE}
+    return {
+        "ctsync:tenants": entries,
+        "ctsync:sync": [
+            {"from": source, "to": target, "scope": _extras_scope(source, target, group_sources)}
+            for source, target in (("contoso", "fabrikam"), ("contoso", "northwind"), ("fabrikam", "northwind"))
+        ],
+    }
+
+
+def _extras_scope(source: str, target: str, group_sources) -> dict[str, Any]:
+    if source not in group_sources:
+        return {"filters": [SALES_FILTER]}
+    group: dict[str, Any] = {"displayName": f"ctsync {source} to {target}"}
+    if target == "northwind":
+        group["membershipRule"] = SALES_RULE
+    return {"managedGroup": group}

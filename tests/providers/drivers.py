@@ -57,7 +57,7 @@ class InProcessDriver:
 
     def read(self, id: str, outs: dict) -> tuple[str | None, dict, dict | None]:
         result = self.provider.read(id, dict(outs))
-        return result.id_, dict(result.outs or {}), result.inputs
+        return result.id, dict(result.outs or {}), result.inputs
 
     def update(self, id: str, olds: dict, news: dict) -> dict:
         return dict(self.provider.update(id, dict(olds), dict(news)).outs)

@@ -31,13 +31,13 @@ import (
 const engineHealthInterval = 5 * time.Minute
 
 func main() {
-	// The engine passes these logging and tracing flags before the positional
-	// engine address (pkg/resource/plugin/plugin.go buildPluginArguments).
+	// The engine passes --logtostderr, -v=N and --tracing before the positional
+	// engine address (pkg/resource/plugin/plugin.go buildPluginArguments). The
+	// logging package registers the first two itself and reads them back in
+	// InitLogging; zero arguments there mean "as the flags say".
 	tracing := flag.String("tracing", "", "emit tracing to a Zipkin-compatible tracing endpoint")
-	logToStderr := flag.Bool("logtostderr", false, "log to stderr")
-	verbose := flag.Int("v", 0, "log verbosity")
 	flag.Parse()
-	logging.InitLogging(*logToStderr, *verbose, true)
+	logging.InitLogging(false, 0, false)
 	cmdutil.InitTracing("pulumi-language-python", "pulumi-language-python", *tracing)
 
 	if flag.NArg() < 1 {

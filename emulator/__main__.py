@@ -1,0 +1,41 @@
+"""`python -m emulator serve --port PORT [--fixture FILE]`: serve until SIGTERM/SIGINT."""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from .fixtures import FixtureError
+from .server import DEFAULT_HOST, DEFAULT_PORT, EmulatorServer
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m emulator", description="Microsoft Graph emulator")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve Graph v1.0 and the admin API on loopback")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--fixture", help="YAML file with tenants, users, groups and memberships")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(sys.argv[1:] if argv is None else argv)
+    try:
+        server = EmulatorServer(port=args.port, fixture=args.fixture, host=args.host).start()
+    except (FixtureError, OSError) as exc:
+        print(f"Graph emulator failed to start: {exc}", file=sys.stderr, flush=True)
+        return 1
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    print(f"Graph emulator listening on {server.base_url}", flush=True)
+    while not stopping.wait(0.5):
+        pass
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,401 @@
+"""The provisioning cycle (reference §4.4, §4.5, §4.8): the job's schema applied to the source
+users in scope, and its effect on B2B users in the target tenant.
+
+Per cycle: check the B2B policies; compute who is in scope (SyncAll, or assigned directly or as a
+direct member of an assigned group; internal members only; scoping filters); plan one action per
+user (create / update / disable / restore / delete, or nothing when the user has not changed since
+the job last looked); hold deletions back and quarantine the job when they exceed the accidental
+deletion threshold; apply; log each action in both tenants; update the job's status.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..clock import iso
+from ..graph.directory import add_user, blank_user, delete_user
+from ..state import EmulatorState, SyncConfig, Tenant, new_id
+from .jobs import TOO_MANY_DELETES, Job
+from .policy import ERROR_CODE, policy_problems, problem_message
+from .schema import BOOLEAN_ATTRIBUTES, SOURCE_DIRECTORY, TARGET_DIRECTORY
+
+DEFAULT_DELETE_THRESHOLD = 500
+COUNTERS = ("created", "updated", "disabled", "deleted", "skipped", "staged")
+# action kind -> (provisioningAction in the log, counter in the summary)
+_LOGGED_AS = {
+    "create": ("create", "created"),
+    "update": ("update", "updated"),
+    "restore": ("update", "updated"),
+    "disable": ("disable", "disabled"),
+    "delete": ("delete", "deleted"),
+}
+_REMOVALS = ("delete", "disable")
+
+
+@dataclass
+class Action:
+    kind: str
+    source_id: str
+    source_user: dict | None
+    target_id: str | None
+    changes: dict
+    before: dict = field(default_factory=dict)  # the target's values the changes replace
+
+
+def external_upn(source_upn: str, target_domain: str) -> str:
+    """B2B users get `alias_sourcedomain#EXT#@targetdomain`."""
+    return f"{source_upn.replace('@', '_')}#EXT#@{target_domain}"
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return json.dumps(value) if isinstance(value, (list, dict)) else str(value)
+
+
+def delete_threshold(sync: SyncConfig) -> int | None:
+    """The accidental-deletion threshold from SyncNotificationSettings (None = off)."""
+    try:
+        settings = json.loads(sync.secret("SyncNotificationSettings") or "{}")
+    except ValueError:
+        return None
+    if not isinstance(settings, dict) or not settings.get("DeleteThresholdEnabled"):
+        return None
+    value = settings.get("DeleteThresholdValue", DEFAULT_DELETE_THRESHOLD)
+    return value if isinstance(value, int) else DEFAULT_DELETE_THRESHOLD
+
+
+class Provisioner:
+    """One run of a job: a whole cycle, or one user on demand."""
+
+    def __init__(self, state: EmulatorState, source: Tenant, sp: dict, job: Job) -> None:
+        self.state = state
+        self.source = source
+        self.sp = sp
+        self.job = job
+        self.sync = source.sync[sp["id"]]
+        self.target: Tenant | None = None
+        self.cycle_id = new_id()
+        self.began = state.clock.now()
+        self.now_iso = iso(self.began)
+        self.counts = dict.fromkeys(COUNTERS, 0)
+
+    # -- policy ---------------------------------------------------------------------------
+    def check_policy(self) -> list[str]:
+        target_id = self.sync.secret("CompanyId")
+        problems = policy_problems(self.state, self.source, target_id, self.sync.secret("AuthenticationType"))
+        if not problems:
+            self.target = self.state.tenant(target_id)
+        return problems
+
+    # -- scope ----------------------------------------------------------------------------
+    def _is_internal_member(self, user: dict) -> bool:
+        # Only internal members are synced: not guests, not B2B users synced in from elsewhere.
+        return user.get("userType") == "Member" and user["id"] not in self.source.b2b_source
+
+    def _assigned(self) -> dict[str, dict]:
+        source = self.source
+        if (self.sync.secret("SyncAll") or "").lower() == "true":
+            return source.users
+        assigned: dict[str, dict] = {}
+        for assignment in source.assignments.get(self.sp["id"], {}).values():
+            principal = assignment["principalId"]
+            # Groups bring their direct members only; nested groups are not expanded.
+            for member_id in source.members.get(principal, {principal: None}):
+                user = source.users.get(member_id)
+                if user is not None:
+                    assigned[member_id] = user
+        return assigned
+
+    def entitled(self) -> dict[str, dict]:
+        in_scope = self.job.mapping.in_scope
+        return {uid: user for uid, user in self._assigned().items() if self._is_internal_member(user) and in_scope(user)}
+
+    def is_entitled(self, user: dict) -> bool:
+        return user["id"] in self._assigned() and self._is_internal_member(user) and self.job.mapping.in_scope(user)
+
+    # -- planning -------------------------------------------------------------------------
+    def desired(self, user: dict, creating: bool) -> dict:
+        values = {}
+        for mapping in self.job.mapping.attributes:
+            if mapping.add_only and not creating:
+                continue
+            value = mapping.value(user)
+            if value in (None, "") and mapping.default is not None:
+                value = mapping.default
+            if mapping.target in BOOLEAN_ATTRIBUTES and isinstance(value, str):
+                value = value.lower() == "true"
+            values[mapping.target] = value
+        if values.get("userPrincipalName"):
+            values["userPrincipalName"] = external_upn(values["userPrincipalName"], self.target.default_domain)
+        return values
+
+    def _changes(self, target_user: dict, desired: dict) -> dict:
+        changes = {name: value for name, value in desired.items() if target_user.get(name) != value}
+        upn = changes.get("userPrincipalName")
+        if upn and self.target.upn_index.get(upn.lower(), target_user["id"]) != target_user["id"]:
+            del changes["userPrincipalName"]  # taken by another object: keep the current one
+        return changes
+
+    def plan_entitled(self, uid: str, user: dict, force: bool = False) -> Action | None:
+        job, target = self.job, self.target
+        target_id = job.provisioned.get(uid) or target.b2b_index.get((self.source.id, uid))
+        if target_id in target.users:
+            unchanged = job.watermark.get(uid) == self.source.user_versions[uid]
+            if not force and unchanged and job.provisioned.get(uid) == target_id:
+                return None  # unchanged since the job last looked
+            target_user = target.users[target_id]
+            changes = self._changes(target_user, self.desired(user, creating=False))
+            if not changes:
+                self._link(uid, target_id)  # a matched pre-existing B2B user is adopted
+                return None
+            disabling = changes.get("accountEnabled") is False and target_user.get("accountEnabled") is not False
+            before = {name: target_user.get(name) for name in changes}
+            return Action("disable" if disabling else "update", uid, user, target_id, changes, before)
+        if target_id in target.deleted:
+            if job.deprovisioned.get(uid) == target_id:
+                return Action("restore", uid, user, target_id, self.desired(user, creating=False))
+            return None  # soft-deleted by a target admin: later cycles don't restore it
+        return Action("create", uid, user, None, self.desired(user, creating=True))
+
+    def plan_leaving(self, uid: str) -> Action | None:
+        job = self.job
+        target_id = job.provisioned[uid]
+        target_user = self.target.users.get(target_id)
+        source_user = self.source.users.get(uid)
+        if target_user is None or "Delete" not in job.mapping.flow_types:
+            self._forget(uid)
+            return None
+        if source_user is not None and target_user.get("accountEnabled") is False:
+            # Documented edge case: a user disabled and synced, then taken out of scope, stays.
+            self._forget(uid)
+            return None
+        return Action("delete", uid, source_user, target_id, {})
+
+    def _forget(self, uid: str) -> None:
+        self.job.provisioned.pop(uid, None)
+        self.job.watermark.pop(uid, None)
+
+    def plan(self) -> tuple[list[Action], int]:
+        entitled = self.entitled()
+        actions = []
+        for uid, user in entitled.items():
+            action = self.plan_entitled(uid, user)
+            if action is None:
+                self.counts["skipped"] += 1
+            else:
+                actions.append(action)
+        for uid in [uid for uid in self.job.provisioned if uid not in entitled]:
+            action = self.plan_leaving(uid)
+            if action is not None:
+                actions.append(action)
+        return actions, len(entitled)
+
+    # -- applying -------------------------------------------------------------------------
+    def apply(self, action: Action) -> None:
+        getattr(self, f"_apply_{action.kind}")(action)
+        logged_as, counter = _LOGGED_AS[action.kind]
+        self.counts[counter] += 1
+        self.log(action, logged_as, "success")
+
+    def stage(self, action: Action) -> None:
+        """Held back by the accidental-deletion threshold: logged, not applied."""
+        self.counts["staged"] += 1
+        self.log(action, "stagedDelete", "skipped")
+
+    def _link(self, uid: str, target_id: str) -> None:
+        self.target.b2b_source[target_id] = (self.source.id, uid)
+        self.target.b2b_index[(self.source.id, uid)] = target_id
+        self.job.provisioned[uid] = target_id
+        self.job.watermark[uid] = self.source.user_versions[uid]
+
+    def _apply_create(self, action: Action) -> None:
+        user = blank_user(new_id(), self.now_iso)
+        user.update(action.changes)
+        user.setdefault("userType", "Member")
+        # Cross-tenant sync users are redeemed automatically: no invitation, no consent prompt.
+        user.update(creationType=None, externalUserState="Accepted", externalUserStateChangeDateTime=self.now_iso)
+        upn = user["userPrincipalName"] or external_upn(f"{user['id']}@{self.source.default_domain}", self.target.default_domain)
+        while upn.lower() in self.target.upn_index:
+            upn = f"{new_id()[:4]}{upn}"
+        user["userPrincipalName"] = upn
+        add_user(self.state, self.target, user)
+        action.target_id = user["id"]
+        self._link(action.source_id, user["id"])
+
+    def _apply_update(self, action: Action) -> None:
+        target = self.target
+        user = target.users[action.target_id]
+        if "userPrincipalName" in action.changes:
+            target.upn_index.pop(user["userPrincipalName"].lower(), None)
+            target.upn_index[action.changes["userPrincipalName"].lower()] = user["id"]
+        user.update(action.changes)
+        target.user_versions[user["id"]] = self.state.next_version()
+        self._link(action.source_id, user["id"])
+
+    _apply_disable = _apply_update
+
+    def _apply_restore(self, action: Action) -> None:
+        restored = {k: v for k, v in self.target.deleted.pop(action.target_id).items() if k != "@odata.type"}
+        restored["deletedDateTime"] = None
+        add_user(self.state, self.target, restored)
+        self.job.deprovisioned.pop(action.source_id, None)
+        action.changes = self._changes(restored, action.changes)
+        action.before = {name: restored.get(name) for name in action.changes}
+        self._apply_update(action)
+        # For the log: the restore itself is the IsSoftDeleted flip.
+        action.changes = {"IsSoftDeleted": False, **action.changes}
+        action.before["IsSoftDeleted"] = True
+
+    def _apply_delete(self, action: Action) -> None:
+        delete_user(self.state, self.target, action.target_id)
+        self._forget(action.source_id)
+        self.job.deprovisioned[action.source_id] = action.target_id
+
+    # -- logs and status ------------------------------------------------------------------
+    @staticmethod
+    def _modified(action: Action) -> list[dict]:
+        return [
+            {"displayName": name, "oldValue": _text(action.before.get(name)), "newValue": _text(value)}
+            for name, value in action.changes.items()
+        ]
+
+    def log(self, action: Action, provisioning_action: str, status: str, error: dict | None = None) -> None:
+        source_user = action.source_user or {}
+        target_user = self.target.users.get(action.target_id or "") or {}
+        name = source_user.get("userPrincipalName") or action.source_id
+        entry = {
+            "id": new_id(),
+            "activityDateTime": self.now_iso,
+            "changeId": new_id(),
+            "cycleId": self.cycle_id,
+            "durationInMilliseconds": 0,
+            "initiatedBy": {"id": "", "displayName": "Azure AD Provisioning Service", "initiatorType": "system"},
+            "jobId": self.job.id,
+            "modifiedProperties": self._modified(action),
+            "provisioningAction": provisioning_action,
+            "provisioningStatusInfo": {"status": status, "errorInformation": error},
+            "provisioningSteps": [
+                {"name": "EntryImport", "provisioningStepType": "import", "status": "success",
+                 "description": f"Retrieved User '{name}' from {SOURCE_DIRECTORY}", "details": {}},
+                {"name": "EntrySynchronizationScoping", "provisioningStepType": "scoping", "status": "success",
+                 "description": "Determine if User in scope by evaluating against each scoping filter", "details": {}},
+                {"name": f"EntryExport{provisioning_action[:1].upper()}{provisioning_action[1:]}", "provisioningStepType": "export",
+                 "status": status, "description": f"{provisioning_action} User '{name}' in {TARGET_DIRECTORY}", "details": {}},
+            ],
+            "servicePrincipal": {"id": self.sp["id"], "displayName": self.sp["displayName"]},
+            "sourceIdentity": {"id": action.source_id, "displayName": source_user.get("displayName"), "identityType": "User", "details": {}},
+            "sourceSystem": {"id": self.source.id, "displayName": SOURCE_DIRECTORY, "details": {}},
+            "targetIdentity": {"id": action.target_id, "displayName": target_user.get("displayName"), "identityType": "User", "details": {}},
+            "targetSystem": {"id": self.target.id, "displayName": TARGET_DIRECTORY, "details": {}},
+            "tenantId": self.source.id,
+        }
+        self.source.provisioning_log.append(entry)
+        self.target.provisioning_log.append({**entry, "id": new_id(), "tenantId": self.target.id})
+
+    def execution(self, state: str, entitled: int, error: dict | None = None) -> dict:
+        exported = sum(self.counts[name] for name in ("created", "updated", "disabled", "deleted"))
+        return {
+            "activityIdentifier": self.cycle_id,
+            "countEntitled": entitled,
+            "countEntitledForProvisioning": entitled,
+            "countEscrowed": 0,
+            "countEscrowedRaw": 0,
+            "countExported": exported,
+            "countExports": exported,
+            "countImported": entitled,
+            "countImportedDeltas": exported + self.counts["staged"],
+            "countImportedReferenceDeltas": 0,
+            "error": error,
+            "state": state,
+            "timeBegan": iso(self.began),
+            "timeEnded": self.state.clock.now_iso(),
+        }
+
+    def summary(self, status: str) -> dict:
+        return {
+            "servicePrincipalId": self.sp["id"],
+            "jobId": self.job.id,
+            "sourceTenantId": self.source.id,
+            "targetTenantId": self.sync.secret("CompanyId"),
+            "status": status,
+            **self.counts,
+            "quarantine": self.job.quarantine,
+        }
+
+
+def _refuse(run: Provisioner, problems: list[str]) -> dict:
+    message = problem_message(problems)
+    run.job.enter_quarantine("EncounteredQuarantineException", ERROR_CODE, message, run.began)
+    error = {"code": ERROR_CODE, "message": message, "tenantActionable": True}
+    run.job.record_execution(run.execution("Failed", 0, error), exported=False)
+    return run.summary("Failed")
+
+
+def run_cycle(state: EmulatorState, source: Tenant, sp: dict, job: Job) -> dict:
+    run = Provisioner(state, source, sp, job)
+    if job.quarantine_blocks(run.began):
+        return run.summary("Quarantined")
+    problems = run.check_policy()
+    if problems:
+        return _refuse(run, problems)
+    job.quarantine = None  # a retried quarantine that now passes the policy check is lifted
+    actions, entitled = run.plan() if job.mapping.enabled else ([], 0)
+    removals = sum(1 for action in actions if action.kind in _REMOVALS)
+    threshold = delete_threshold(run.sync)
+    staged = threshold is not None and removals > threshold and not job.force_deletes
+    for action in actions:
+        run.stage(action) if staged and action.kind in _REMOVALS else run.apply(action)
+    job.force_deletes = False
+    error = None
+    if staged:
+        message = f"The number of deletions ({removals}) exceeds the accidental deletion threshold ({threshold})."
+        job.enter_quarantine(TOO_MANY_DELETES, TOO_MANY_DELETES, message, run.began)
+        error = {"code": TOO_MANY_DELETES, "message": message, "tenantActionable": True}
+    exported = any(run.counts[name] for name in ("created", "updated", "disabled", "deleted"))
+    job.record_execution(run.execution("Failed" if staged else "Succeeded", entitled, error), exported)
+    return run.summary("Quarantined" if staged else "Succeeded")
+
+
+def _on_demand_result(result: str, details: dict, action: Action | None = None) -> dict:
+    """provisionOnDemand answers a stringKeyStringValuePair whose key and value are JSON texts."""
+    value = {"action": action.kind.capitalize() if action else "Other", "statusInfo": {"status": result}}
+    if action is not None:
+        value.update(sourceIdentity={"id": action.source_id, "type": "User"}, targetIdentity={"id": action.target_id, "type": "User"},
+                     modifiedProperties=Provisioner._modified(action))
+    return {"key": json.dumps({"result": result, "details": details}), "value": json.dumps(value)}
+
+
+def provision_on_demand(state: EmulatorState, source: Tenant, sp: dict, job: Job, user_id: str) -> dict | None:
+    """Provision one user now, whatever the job's schedule; None when the user is unknown."""
+    run = Provisioner(state, source, sp, job)
+    problems = run.check_policy()
+    if problems:
+        return _on_demand_result("Failure", {"errorCode": ERROR_CODE, "errorMessage": problem_message(problems)})
+    uid = user_id.lower()
+    user = source.users.get(uid)
+    if user is not None and run.is_entitled(user):
+        action = run.plan_entitled(uid, user, force=True)
+    elif uid in job.provisioned:
+        action = run.plan_leaving(uid)
+    elif user is None:
+        return None
+    else:
+        return _on_demand_result("Skipped", {"errorCode": "NotEffectivelyEntitled", "errorMessage": "The user is not in scope for provisioning."})
+    if action is None:
+        return _on_demand_result("Skipped", {"errorCode": "RedundantExport", "errorMessage": "The state of the user in both the source and target systems already match."})
+    run.apply(action)
+    return _on_demand_result("Success", {}, action)
+
+
+def run_started_jobs(state: EmulatorState) -> list[dict]:
+    """One provisioning cycle for every started job, in every tenant."""
+    summaries = []
+    for tenant in list(state.tenants.values()):
+        for sp_id, sync in list(tenant.sync.items()):
+            for job in [job for job in sync.jobs.values() if job.started]:
+                summaries.append(run_cycle(state, tenant, tenant.service_principals[sp_id], job))
+    return summaries

@@ -1,0 +1,45 @@
+"""Fixtures for every tier that talks to the bundled Graph emulator."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from azure.core.credentials import AccessToken
+
+from emulator import EmulatorServer
+
+GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
+
+
+class StaticTokenCredential:
+    """A duck-typed azure-core TokenCredential handing out one emulator token."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def get_token(self, *scopes: str, **kwargs) -> AccessToken:  # kiota passes claims=, enable_cae=
+        return AccessToken(self._token, int(time.time()) + 3600)
+
+
+@pytest.fixture
+def emulator():
+    """A fresh emulator (empty state) on an ephemeral loopback port, stopped after the test."""
+    with EmulatorServer(port=0) as server:
+        yield server
+
+
+@pytest.fixture
+def graph_client(emulator):
+    """`graph_client(tenant_id, roles=None)` -> msgraph GraphServiceClient for that tenant.
+
+    Call it inside the `asyncio.run(...)` that uses the client: httpx pools connections per
+    event loop, so a client must not outlive its loop (reference §7.3)."""
+    from msgraph import GraphServiceClient
+
+    def build(tenant_id: str, roles: list[str] | None = None) -> GraphServiceClient:
+        credential = StaticTokenCredential(emulator.admin.token(tenant_id, roles))
+        client = GraphServiceClient(credentials=credential, scopes=GRAPH_SCOPES)
+        client.request_adapter.base_url = emulator.graph_url
+        return client
+
+    return build

@@ -1,0 +1,119 @@
+"""ConfigurationApp against the emulator: the lifecycle in process and through the real dynamic-provider
+host, adoption of the app an interrupted run left behind, and convergence under injected faults."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import (
+    InstantiatePostRequestBody,
+)
+from msgraph.generated.applications.applications_request_builder import ApplicationsRequestBuilder
+from msgraph.generated.models.application import Application
+
+from providers.resources.configuration_app import TEMPLATE_ID
+from tests.emulator.flows import CONTOSO, NORTHWIND, odata_error, two_tenants
+from tests.providers.conftest import in_tenant
+from tests.providers.drivers import HostDriver, InProcessDriver
+from tests.providers.lifecycle import Lifecycle
+from tests.providers.source_side import APP_NAME, configuration_app, faulted
+
+pytestmark = pytest.mark.usefixtures("short_replication_deadline")
+
+# Graph requests per lifecycle step. Create: look for an earlier instance, instantiate, read the
+# service principal back; refresh: one GET; a preview: nothing.
+COST = {
+    "create": {"requests": 3, "writes": 1},
+    "preview": {"requests": 0, "writes": 0},
+    "refresh": {"requests": 1, "writes": 0},
+    "update": {"requests": 1, "writes": 1},
+    "delete": {"requests": 1, "writes": 1},
+}
+
+
+def applications_named(graph_client, display_name: str) -> list[str]:
+    """Ids of the source tenant's applications with this display name, as the tenant lists them."""
+    query = ApplicationsRequestBuilder.ApplicationsRequestBuilderGetQueryParameters(
+        filter=f"displayName eq '{display_name}'"
+    )
+
+    async def ids(client):
+        found = await client.applications.get(request_configuration=RequestConfiguration(query_parameters=query))
+        return [app.id for app in found.value]
+
+    return in_tenant(graph_client, CONTOSO, ids)
+
+
+def lifecycle(graph_client) -> Lifecycle:
+    def rename_in_portal(id, outs):
+        rename = Application(display_name="renamed in the portal")
+        in_tenant(graph_client, CONTOSO, lambda c: c.applications.by_application_id(outs["application_object_id"]).patch(rename))
+
+    def gone(id, outs):
+        async def statuses(client):
+            app = await odata_error(client.applications.by_application_id(outs["application_object_id"]).get())
+            sp = await odata_error(client.service_principals.by_service_principal_id(outs["service_principal_id"]).get())
+            return app.response_status_code, sp.response_status_code
+
+        assert in_tenant(graph_client, outs["tenant_id"], statuses) == (404, 404), "the service principal must go with its app"
+
+    return Lifecycle(
+        "ConfigurationApp",
+        # An apostrophe: the adoption lookup must quote it as OData requires.
+        create={"tenant_id": CONTOSO, "display_name": "ctsync to Fabrikam's tenant"},
+        update={"display_name": APP_NAME},
+        replace={"tenant_id": NORTHWIND},
+        drift=rename_in_portal,
+        drifted=("display_name",),
+        gone=gone,
+    )
+
+
+@pytest.mark.parametrize("driver_kind", [InProcessDriver, HostDriver], ids=["in-process", "dynamic-host"])
+def test_lifecycle(driver_kind, emulator, graph_client, tenants_config, open_driver, graph_requests):
+    emulator.admin.load_fixture(two_tenants())
+    driver = open_driver(driver_kind, "ConfigurationApp", tenants_config(CONTOSO, NORTHWIND))
+
+    measured = lifecycle(graph_client).run(driver, graph_requests)
+
+    assert measured == COST
+
+
+ADOPTION_CASES = {
+    "same display name: the interrupted run's app is adopted": (APP_NAME, True),
+    "another display name: a new instance": ("ctsync to Northwind", False),
+}
+
+
+@pytest.mark.parametrize("display_name,adopts", ADOPTION_CASES.values(), ids=ADOPTION_CASES.keys())
+def test_create_after_an_interrupted_run(display_name, adopts, emulator, graph_client, tenants_config, caplog):
+    emulator.admin.load_fixture(two_tenants())
+    # The interrupted run: instantiate went through, its answer never reached the state.
+    instantiate = InstantiatePostRequestBody(display_name=APP_NAME)
+    left = in_tenant(
+        graph_client, CONTOSO, lambda c: c.application_templates.by_application_template_id(TEMPLATE_ID).instantiate.post(instantiate)
+    )
+
+    with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
+        outs = configuration_app(tenants_config(CONTOSO), display_name)
+
+    assert outs["adopted"] is adopts
+    assert (outs["application_object_id"] == left.application.id) is adopts
+    assert ("adopted existing application" in caplog.text) is adopts
+    assert len(applications_named(graph_client, APP_NAME)) == 1, "no twin of the interrupted run's app"
+    if adopts:
+        role = next(r for r in left.service_principal.app_roles if r.display_name == "msiam_access")
+        assert (outs["service_principal_id"], outs["app_role_id"]) == (left.service_principal.id, str(role.id))
+
+
+def test_create_converges_under_faults(emulator, graph_client, tenants_config, graph_requests):
+    emulator.admin.load_fixture(two_tenants())
+    emulator.admin.set_faults(seed=3, throttleRate=0.3, replicationLagReads=2)
+
+    outs = configuration_app(tenants_config(CONTOSO))
+
+    met = faulted(graph_requests.log())
+    emulator.admin.clear_faults()
+    assert met.get(429) and met.get(404), f"the run must meet throttling and replication lag: {met}"
+    assert applications_named(graph_client, APP_NAME) == [outs["application_object_id"]]

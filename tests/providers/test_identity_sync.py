@@ -1,0 +1,112 @@
+"""IdentitySyncPolicy against the emulator: the lifecycle (in-process and through the real dynamic-provider
+host), adoption of an existing policy, and convergence under throttling and replication lag."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
+    CrossTenantAccessPolicyConfigurationPartner,
+)
+from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import CrossTenantIdentitySyncPolicyPartner
+from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
+
+from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, patch_identity_sync, two_tenants
+from tests.providers.conftest import in_tenant
+from tests.providers.drivers import HostDriver, InProcessDriver
+from tests.providers.lifecycle import Lifecycle
+
+TYPE = "IdentitySyncPolicy"
+TARGET, SOURCE, OTHER_SOURCE = FABRIKAM, CONTOSO, NORTHWIND
+CREATE = {"tenant_id": TARGET, "source_tenant_id": SOURCE, "display_name": "Contoso"}
+# Graph requests per step of the lifecycle: create = PUT + the GET that waits for replication.
+COST = {
+    "create": {"requests": 2, "writes": 1},
+    "preview": {"requests": 0, "writes": 0},
+    "refresh": {"requests": 1, "writes": 0},
+    "update": {"requests": 1, "writes": 1},
+    "delete": {"requests": 1, "writes": 1},
+}
+
+
+@pytest.fixture
+def config(emulator, graph_client, tenants_config, monkeypatch):
+    """Target with partner entries for both sources: Graph refuses a policy for a partner it has no entry for."""
+    monkeypatch.setenv("CTSYNC_REPLICATION_DEADLINE", "5")
+    emulator.admin.load_fixture(two_tenants())
+
+    async def partners(client):
+        for source in (SOURCE, OTHER_SOURCE):
+            await client.policies.cross_tenant_access_policy.partners.post(
+                CrossTenantAccessPolicyConfigurationPartner(tenant_id=source)
+            )
+
+    in_tenant(graph_client, TARGET, partners)
+    return tenants_config(TARGET, SOURCE, OTHER_SOURCE)
+
+
+def get_policy(graph_client, source: str):
+    return in_tenant(graph_client, TARGET, lambda c: partner_of(c, source).identity_synchronization.get())
+
+
+def policies_in_target(emulator) -> list[str]:
+    tenant = next(t for t in emulator.admin.state()["tenants"] if t["tenantId"] == TARGET)
+    return tenant["identitySynchronization"]
+
+
+def assert_gone(graph_client, source: str) -> None:
+    async def missing(client):
+        return await odata_error(partner_of(client, source).identity_synchronization.get())
+
+    assert in_tenant(graph_client, TARGET, missing).response_status_code == 404
+
+
+def lifecycle(graph_client) -> Lifecycle:
+    return Lifecycle(
+        TYPE,
+        create=CREATE,
+        update={"display_name": "Contoso Ltd", "user_sync_allowed": False},
+        replace={"source_tenant_id": OTHER_SOURCE},
+        drift=lambda id, outs: in_tenant(graph_client, TARGET, lambda c: patch_identity_sync(c, SOURCE, True)),
+        drifted=("user_sync_allowed",),
+        gone=lambda id, outs: assert_gone(graph_client, outs["source_tenant_id"]),
+    )
+
+
+@pytest.mark.parametrize("driver_kind", [InProcessDriver, HostDriver], ids=["in-process", "dynamic-host"])
+def test_lifecycle(driver_kind, config, graph_client, graph_requests, open_driver):
+    measured = lifecycle(graph_client).run(open_driver(driver_kind, TYPE, config), graph_requests)
+    assert measured == COST
+
+
+def test_create_adopts_existing_policy(config, emulator, graph_client, open_driver, caplog):
+    # An MTO join auto-creates policies; this one blocks sync and carries another name.
+    existing = CrossTenantIdentitySyncPolicyPartner(
+        display_name="auto", user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=False)
+    )
+    in_tenant(graph_client, TARGET, lambda c: partner_of(c, SOURCE).identity_synchronization.put(existing))
+    driver = open_driver(InProcessDriver, TYPE, config)
+    inputs, _ = driver.check({}, CREATE)
+    with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
+        _, outs = driver.create(inputs)
+    assert outs["adopted"] is True
+    assert any("adopted existing identity-sync policy" in r.getMessage() for r in caplog.records)
+    policy = get_policy(graph_client, SOURCE)
+    assert (policy.display_name, policy.user_sync_inbound.is_sync_allowed) == ("Contoso", True)
+    assert policies_in_target(emulator) == [SOURCE]
+
+
+def test_create_converges_under_faults_and_rerun_adopts(config, emulator, graph_client, graph_requests, open_driver):
+    emulator.admin.set_faults(seed=7, throttleRate=0.3, retryAfterSeconds=1, replicationLagReads=2)
+    driver = open_driver(InProcessDriver, TYPE, config)
+    inputs, _ = driver.check({}, CREATE)
+    graph_requests.clear()
+    id, outs = driver.create(inputs)
+    statuses = {entry["status"] for entry in graph_requests.log()}
+    assert {429, 404} <= statuses, f"faults were not injected: {statuses}"
+    assert outs["adopted"] is False
+    assert driver.read(id, outs)[0] == id, "right after create, refresh must find the policy"
+    # A run interrupted after the PUT left the policy and no state: the next create adopts it.
+    again_id, again = driver.create(inputs)
+    assert (again_id, again["adopted"]) == (id, True)
+    assert policies_in_target(emulator) == [SOURCE]

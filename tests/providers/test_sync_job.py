@@ -1,0 +1,147 @@
+"""SynchronizationJob: its outputs from Graph's job shape, the lifecycle against the emulator, adoption
+of the job an interrupted run left, the outputs after a provisioning cycle, and a fault run."""
+from __future__ import annotations
+
+import datetime
+import logging
+
+import pytest
+from msgraph.generated.models.quarantine_reason import QuarantineReason
+from msgraph.generated.models.synchronization_job import SynchronizationJob as JobModel
+from msgraph.generated.models.synchronization_quarantine import SynchronizationQuarantine
+from msgraph.generated.models.synchronization_schedule import SynchronizationSchedule
+from msgraph.generated.models.synchronization_schedule_state import SynchronizationScheduleState
+from msgraph.generated.models.synchronization_status import SynchronizationStatus
+from msgraph.generated.models.synchronization_status_code import SynchronizationStatusCode
+from msgraph.generated.models.synchronization_task_execution import SynchronizationTaskExecution
+from msgraph.generated.models.synchronization_task_execution_result import SynchronizationTaskExecutionResult
+
+from providers.resources.sync_job import job_state
+from tests.emulator.flows import CONTOSO, FABRIKAM, job_builder, odata_error, two_tenants
+from tests.providers.conftest import in_tenant
+from tests.providers.drivers import InProcessDriver
+from tests.providers.lifecycle import Lifecycle
+from tests.providers.source_side import allow_sync, configuration_app, create, faulted, job, secrets_inputs
+
+pytestmark = pytest.mark.usefixtures("short_replication_deadline")
+
+NEVER = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
+ENDED = datetime.datetime(2025, 3, 4, 5, 6, 7, tzinfo=datetime.timezone.utc)
+
+
+def _job(code=None, schedule=None, last=None, quarantine=None) -> JobModel:
+    status = SynchronizationStatus(code=code, last_execution=last, quarantine=quarantine)
+    return JobModel(id="Azure2Azure.x.y", schedule=SynchronizationSchedule(state=schedule), status=status)
+
+
+STATE_CASES = {
+    "created, never ran": (
+        _job(SynchronizationStatusCode.Paused, SynchronizationScheduleState.Disabled, SynchronizationTaskExecution(time_ended=NEVER)),
+        {"status_code": "Paused", "schedule_state": "Disabled", "last_execution_state": None, "last_execution_time": None},
+    ),
+    "ran": (
+        _job(SynchronizationStatusCode.Active, SynchronizationScheduleState.Active,
+             SynchronizationTaskExecution(state=SynchronizationTaskExecutionResult.Succeeded, time_ended=ENDED)),
+        {"status_code": "Active", "last_execution_state": "Succeeded", "last_execution_time": "2025-03-04T05:06:07+00:00"},
+    ),
+    "quarantined by the deletion threshold": (
+        _job(SynchronizationStatusCode.Quarantine, quarantine=SynchronizationQuarantine(reason=QuarantineReason.TooManyDeletes)),
+        {"status_code": "Quarantine", "quarantine_reason": "TooManyDeletes"},
+    ),
+    "no status at all": (JobModel(id="Azure2Azure.x.y"), {"status_code": None, "schedule_state": None, "quarantine_reason": None}),
+}
+
+
+@pytest.mark.parametrize("model,expected", STATE_CASES.values(), ids=STATE_CASES.keys())
+def test_outputs_from_the_job(model, expected):
+    state = job_state(model)
+    assert state.job_id == "Azure2Azure.x.y"
+    assert {name: getattr(state, name) for name in expected} == expected
+
+
+# Graph requests per lifecycle step. Create: list jobs (adoption), POST, GET until readable.
+# Every input replaces, so there is no update, and no input can drift.
+COST = {
+    "create": {"requests": 3, "writes": 1},
+    "preview": {"requests": 0, "writes": 0},
+    "refresh": {"requests": 1, "writes": 0},
+    "delete": {"requests": 1, "writes": 1},
+}
+
+
+def jobs_of(graph_client, service_principal_id: str) -> list[str]:
+    async def ids(client):
+        found = await client.service_principals.by_service_principal_id(service_principal_id).synchronization.jobs.get()
+        return [j.id for j in found.value]
+
+    return in_tenant(graph_client, CONTOSO, ids)
+
+
+def test_lifecycle(emulator, graph_client, tenants_config, graph_requests):
+    emulator.admin.load_fixture(two_tenants())
+    config = tenants_config(CONTOSO)
+    first, second = configuration_app(config), configuration_app(config, "ctsync to Fabrikam (second)")
+
+    def gone(id, outs):
+        missing = in_tenant(graph_client, CONTOSO, lambda c: odata_error(job_builder(c, outs["service_principal_id"], outs["job_id"]).get()))
+        assert missing.response_status_code == 404
+
+    measured = Lifecycle(
+        "SynchronizationJob",
+        create={"tenant_id": CONTOSO, "service_principal_id": first["service_principal_id"]},
+        replace={"service_principal_id": second["service_principal_id"]},
+        gone=gone,
+    ).run(InProcessDriver("SynchronizationJob", config), graph_requests)
+
+    assert measured == COST
+
+
+def test_create_adopts_the_job_an_interrupted_run_left(emulator, graph_client, tenants_config, caplog):
+    emulator.admin.load_fixture(two_tenants())
+    config = tenants_config(CONTOSO)
+    sp = configuration_app(config)["service_principal_id"]
+    left = in_tenant(
+        graph_client, CONTOSO,
+        lambda c: c.service_principals.by_service_principal_id(sp).synchronization.jobs.post(JobModel(template_id="Azure2Azure")),
+    )
+
+    with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
+        _, outs = job(config, sp)
+
+    assert outs["job_id"] == left.id
+    assert "adopted existing Azure2Azure job" in caplog.text
+    assert jobs_of(graph_client, sp) == [left.id]
+
+
+def test_outputs_after_a_provisioning_cycle(emulator, graph_client, tenants_config):
+    emulator.admin.load_fixture(two_tenants())
+    config = tenants_config(CONTOSO, FABRIKAM)
+    allow_sync(config)
+    sp = configuration_app(config)["service_principal_id"]
+    create(config, "SynchronizationSecrets", **secrets_inputs(sp))
+    driver = InProcessDriver("SynchronizationJob", config)
+    inputs, _ = driver.check({}, {"tenant_id": CONTOSO, "service_principal_id": sp})
+    id, outs = driver.create(inputs)
+    assert (outs["status_code"], outs["schedule_state"], outs["last_execution_time"]) == ("Paused", "Disabled", None)
+
+    in_tenant(graph_client, CONTOSO, lambda c: job_builder(c, sp, outs["job_id"]).start.post())
+    emulator.admin.run_sync()
+    _, read, _ = driver.read(id, outs)
+
+    assert (read["schedule_state"], read["last_execution_state"]) == ("Active", "Succeeded")
+    assert datetime.datetime.fromisoformat(read["last_execution_time"]).year > 1
+    assert not driver.diff(id, read, inputs).changes, "outputs moving with the cycle are no drift"
+
+
+def test_create_converges_under_faults(emulator, graph_client, tenants_config, graph_requests):
+    emulator.admin.load_fixture(two_tenants())
+    config = tenants_config(CONTOSO)
+    emulator.admin.set_faults(seed=2, throttleRate=0.2, syncLagRequests=4, replicationLagReads=2, pathPattern="/synchronization/")
+    sp = configuration_app(config)["service_principal_id"]
+
+    _, outs = job(config, sp)
+
+    met = faulted(graph_requests.log())
+    emulator.admin.clear_faults()
+    assert all(met.get(status) for status in (403, 404, 409, 429)), f"the run must meet every fault: {met}"
+    assert jobs_of(graph_client, sp) == [outs["job_id"]], "exactly one job"

@@ -1,0 +1,110 @@
+"""SynchronizationJobSchedule: start/pause as a field, against the emulator: the lifecycle (a pause out
+of band is drift), no write when the job already is as declared, and a fault run."""
+from __future__ import annotations
+
+import pytest
+from msgraph.generated.models.synchronization_job import SynchronizationJob as JobModel
+
+from tests.emulator.flows import CONTOSO, job_builder, two_tenants
+from tests.providers.conftest import in_tenant
+from tests.providers.drivers import InProcessDriver
+from tests.providers.lifecycle import Lifecycle
+from tests.providers.source_side import configuration_app, create, faulted, job
+
+pytestmark = pytest.mark.usefixtures("short_replication_deadline")
+
+# Graph requests per lifecycle step. Create/update: GET the job, start or pause it, GET it back;
+# delete: one pause (the job's own DELETE that the destroy then sends is not counted here).
+COST = {
+    "create": {"requests": 3, "writes": 1},
+    "preview": {"requests": 0, "writes": 0},
+    "refresh": {"requests": 1, "writes": 0},
+    "update": {"requests": 3, "writes": 1},
+    "delete": {"requests": 1, "writes": 1},
+}
+
+
+class DestroyOrder:
+    """Drives the schedule as `pulumi destroy` does: deleting it pauses the job, then the job itself,
+    which depends on nothing the schedule needs, is deleted next.
+
+    The schedule is a setting of the job, so the job still exists right after the schedule's delete;
+    the lifecycle's "refresh finds it gone" holds once the destroy has also deleted the job. Each
+    delete checks the job was left paused, and counts the schedule's own requests."""
+
+    def __init__(self, driver: InProcessDriver, jobs: dict[str, tuple[str, dict]], config, requests):
+        self._driver = driver
+        self._jobs = jobs
+        self._job_driver = InProcessDriver("SynchronizationJob", config)
+        self._requests = requests
+        self.delete_cost: dict[str, int] | None = None
+
+    def __getattr__(self, name):
+        return getattr(self._driver, name)
+
+    def delete(self, id: str, outs: dict) -> None:
+        self._driver.delete(id, outs)
+        self.delete_cost = self._requests.count()
+        job_id, job_outs = self._jobs[outs["job_id"]]
+        _, paused, _ = self._job_driver.read(job_id, job_outs)
+        assert paused["schedule_state"] == "Disabled", "deleting the schedule must pause the job"
+        self._job_driver.delete(job_id, job_outs)
+
+
+def test_lifecycle(emulator, graph_client, tenants_config, graph_requests):
+    emulator.admin.load_fixture(two_tenants())
+    config = tenants_config(CONTOSO)
+    first, second = (configuration_app(config, name)["service_principal_id"] for name in ("ctsync to Fabrikam", "ctsync to Fabrikam (second)"))
+    jobs = {outs["job_id"]: (id, outs) for id, outs in (job(config, first), job(config, second))}
+    first_job, second_job = jobs
+
+    def started_in_portal(id, outs):
+        in_tenant(graph_client, CONTOSO, lambda c: job_builder(c, outs["service_principal_id"], outs["job_id"]).start.post())
+
+    driver = DestroyOrder(InProcessDriver("SynchronizationJobSchedule", config), jobs, config, graph_requests)
+    measured = Lifecycle(
+        "SynchronizationJobSchedule",
+        create={"tenant_id": CONTOSO, "service_principal_id": first, "job_id": first_job, "enabled": True},
+        update={"enabled": False},
+        replace={"service_principal_id": second, "job_id": second_job},
+        drift=started_in_portal,
+        drifted=("enabled", "schedule_state"),
+    ).run(driver, graph_requests)
+
+    assert {**measured, "delete": driver.delete_cost} == COST
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["started", "paused"])
+def test_no_write_when_the_job_already_is_as_declared(enabled, emulator, graph_client, tenants_config, graph_requests):
+    emulator.admin.load_fixture(two_tenants())
+    config = tenants_config(CONTOSO)
+    sp = configuration_app(config)["service_principal_id"]
+    job_id = job(config, sp)[1]["job_id"]
+    action = "start" if enabled else "pause"
+    in_tenant(graph_client, CONTOSO, lambda c: getattr(job_builder(c, sp, job_id), action).post())
+    graph_requests.clear()
+
+    _, outs = create(config, "SynchronizationJobSchedule", tenant_id=CONTOSO, service_principal_id=sp, job_id=job_id, enabled=enabled)
+
+    assert graph_requests.count() == {"requests": 1, "writes": 0}
+    assert outs["schedule_state"] == ("Active" if enabled else "Disabled")
+
+
+def test_create_converges_under_faults(emulator, graph_client, tenants_config, graph_requests):
+    emulator.admin.load_fixture(two_tenants())
+    config = tenants_config(CONTOSO)
+    sp = configuration_app(config)["service_principal_id"]
+    emulator.admin.set_faults(seed=4, throttleRate=0.3, replicationLagReads=2, pathPattern="/synchronization/jobs")
+    # Posted raw, so that the job still answers 404 to its first reads when the schedule starts it.
+    jobs = lambda c: c.service_principals.by_service_principal_id(sp).synchronization.jobs
+    job_id = in_tenant(graph_client, CONTOSO, lambda c: jobs(c).post(JobModel(template_id="Azure2Azure"))).id
+    graph_requests.clear()
+
+    _, outs = create(config, "SynchronizationJobSchedule", tenant_id=CONTOSO, service_principal_id=sp, job_id=job_id)
+
+    met = faulted(graph_requests.log())
+    emulator.admin.clear_faults()
+    assert met.get(429) and met.get(404), f"the run must meet throttling and replication lag: {met}"
+    assert (outs["enabled"], outs["schedule_state"]) == (True, "Active")
+    listed = in_tenant(graph_client, CONTOSO, lambda c: jobs(c).get()).value
+    assert [(j.id, j.schedule.state.value) for j in listed] == [(job_id, "Active")], "one job, started"
