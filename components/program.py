@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from components import ecosystem, names, pulumi_sdk_fix
+from components import ecosystem, names
 from components.diagnostics import LogRouting, LogRoutingArgs
 from components.diagram import topology_mermaid
 from components.mto import MtoMembership, MtoMembershipArgs
@@ -52,7 +52,6 @@ def checked_config(values: dict[str, Any], secret_keys: Iterable[str]) -> StackC
 
 def deploy(config: StackConfig) -> dict[str, Any]:
     """Register every component of a valid configuration; returns the stack outputs."""
-    pulumi_sdk_fix.install()
     needing = ecosystem.tenants_needing(config)
     group_ids = _managed_groups(config, needing[ecosystem.AZUREAD])
     pairs = {

@@ -72,6 +72,7 @@ class Emulator:
 
     def _admin(self, method, path, query, raw_body, base_url, request_id, client_request_id) -> Reply:
         with self.state.lock:
+            self.state.clock.run_due()
             try:
                 if not path.startswith(ADMIN_ROOT + "/"):
                     raise GraphError(404, "NotFound", "The emulator serves Graph under /v1.0 and its admin API under /_emulator.")

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
+from pulumi.dynamic import Resource, dynamic
 
 from providers.framework.provider import GraphProvider
 from providers.framework.resource import GraphResource
@@ -28,3 +29,22 @@ class GraphDynamicResource(Resource):
         secrets = secret_fields(definition.Inputs, definition.State)
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=secrets))
         super().__init__(GraphProvider(definition.type_name), resource_name, props, opts)
+
+
+def _serialize_provider_restoring_pickler(provider) -> str:
+    """pulumi 3.272's ``serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` in one more
+    sorting wrapper per call and never restores it: serialising costs O(resources so far) and a
+    program of ~1000 dynamic resources (a 100-tenant hub-and-spoke) dies with RecursionError.
+    pulumi 3.274.1 restores both methods in its ``finally:``; this does the same around 3.272's.
+    Drop it when requirements.txt pins a pulumi with the fix (3.272 is the newest on PyPI here).
+    """
+    batch_setitems, save_dict = pickle._Pickler._batch_setitems, pickle._Pickler.save_dict
+    try:
+        return _SERIALIZE_PROVIDER(provider)
+    finally:
+        pickle._Pickler._batch_setitems, pickle._Pickler.save_dict = batch_setitems, save_dict
+
+
+# Resource.__init__ looks the function up in its module at each call.
+_SERIALIZE_PROVIDER = dynamic.serialize_provider
+dynamic.serialize_provider = _serialize_provider_restoring_pickler

@@ -113,7 +113,7 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
             await self._adopt(graph, existing, inputs)
         else:
             await self._put(graph, inputs)
-        organization = await _poll(
+        organization = existing if _state(existing) == "active" else await _poll(
             lambda: self._get(graph),
             lambda org: _state(org) == "active",
             f"the multitenant organization of tenant {inputs.tenant_id} to become active",

@@ -90,16 +90,14 @@ def observed_inputs(inputs: SynchronizationSecretsInputs, saved: dict[str, str])
     written = {key.value: value for key, value in secret_values(inputs).items()}
     # A masked value cannot drift visibly: take it as what was written.
     seen = {key: written.get(key) if value == MASKED else value for key, value in saved.items()}
-    if not seen.get(SynchronizationSecret.CompanyId.value):
+    target = seen.get(SynchronizationSecret.CompanyId.value)
+    if not target:
         return None
     notifications = json.loads(seen.get(SynchronizationSecret.SyncNotificationSettings.value) or "{}")
+    threshold = int(notifications.get("DeleteThresholdValue") or 0) if notifications.get("DeleteThresholdEnabled") else 0
+    email = (notifications.get("Recipients") or None) if notifications.get("Enabled") else None
     return dataclasses.replace(
-        inputs,
-        target_tenant_id=lower_guid(seen[SynchronizationSecret.CompanyId.value]),
-        deletion_threshold=int(notifications.get("DeleteThresholdValue") or 0)
-        if notifications.get("DeleteThresholdEnabled")
-        else 0,
-        notification_email=(notifications.get("Recipients") or None) if notifications.get("Enabled") else None,
+        inputs, target_tenant_id=lower_guid(target), deletion_threshold=threshold, notification_email=email
     )
 
 

@@ -3,6 +3,8 @@ and hand-built requests for the four SDK gaps (reference §7.4)."""
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -60,6 +62,20 @@ def two_tenants() -> dict:
             {"tenantId": NORTHWIND, "displayName": "Northwind", "domains": ["northwind.onmicrosoft.com"]},
         ]
     }
+
+
+def raw(emulator, method: str, path: str, token: str | None = None, body: dict | None = None):
+    """(status, headers, json body) of one request, without the SDK in between."""
+    request = urllib.request.Request(emulator.graph_url + path, method=method, data=None if body is None else json.dumps(body).encode())
+    if token is not None:
+        request.add_header("Authorization", f"Bearer {token}")
+    request.add_header("client-request-id", "test-client-request")
+    try:
+        with urllib.request.urlopen(request) as response:
+            payload = response.read()
+            return response.status, response.headers, json.loads(payload) if payload else None
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, json.loads(err.read())
 
 
 async def odata_error(awaitable) -> ODataError:

@@ -5,28 +5,12 @@ import asyncio
 import base64
 import json
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from msgraph.generated.models.app_role_assignment import AppRoleAssignment
 from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import CrossTenantAccessPolicyConfigurationPartner
 
-from .flows import CONTOSO, FABRIKAM, odata_error
-
-
-def raw(emulator, method: str, path: str, token: str | None = None, body: dict | None = None):
-    """(status, headers, json body) of one request, without the SDK in between."""
-    request = urllib.request.Request(emulator.graph_url + path, method=method, data=None if body is None else json.dumps(body).encode())
-    if token is not None:
-        request.add_header("Authorization", f"Bearer {token}")
-    request.add_header("client-request-id", "test-client-request")
-    try:
-        with urllib.request.urlopen(request) as response:
-            payload = response.read()
-            return response.status, response.headers, json.loads(payload) if payload else None
-    except urllib.error.HTTPError as err:
-        return err.code, err.headers, json.loads(err.read())
+from .flows import CONTOSO, FABRIKAM, odata_error, raw
 
 
 def _unsigned(claims: dict) -> str:

@@ -11,8 +11,7 @@ from msgraph.generated.models.cross_tenant_access_policy_configuration_partner i
 
 from emulator import AdminError
 
-from .flows import CONTOSO, CTS_TEMPLATE, FABRIKAM, odata_error, partner_of
-from .test_auth_and_wire import raw
+from .flows import CONTOSO, CTS_TEMPLATE, FABRIKAM, odata_error, partner_of, raw
 
 
 def _statuses(emulator, token: str, count: int) -> list[int]:

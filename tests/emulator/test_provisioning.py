@@ -42,6 +42,16 @@ async def set_scope(client, config, *clauses: tuple[str, str, list[str]]) -> Non
     await put_schema(client, config.sp_id, config.job_id, schema)
 
 
+async def sales_synced(emulator, graph_client, first_cycle: bool = True):
+    """Contoso -> Fabrikam ready and started, the Sales group assigned, and (by default) one cycle run."""
+    source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
+    config = await ready_pair(source, target)
+    await assign(source, config, SALES)
+    if first_cycle:
+        emulator.admin.run_sync()
+    return source, target, config
+
+
 def only(summaries: list[dict]) -> dict:
     assert len(summaries) == 1
     return summaries[0]
@@ -49,9 +59,7 @@ def only(summaries: list[dict]) -> dict:
 
 def test_users_appear_as_external_members_with_no_redemption_step(seeded, graph_client):
     async def scenario():
-        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
-        config = await ready_pair(source, target)
-        await assign(source, config, SALES)
+        source, target, config = await sales_synced(seeded, graph_client, first_cycle=False)
         summary = only(seeded.admin.run_sync())
         return summary, await target_users(target), await job_builder(source, config.sp_id, config.job_id).get()
 
@@ -69,10 +77,7 @@ def test_users_appear_as_external_members_with_no_redemption_step(seeded, graph_
 
 def test_unchanged_users_cost_nothing_and_a_change_propagates_next_cycle(seeded, graph_client):
     async def scenario():
-        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
-        config = await ready_pair(source, target)
-        await assign(source, config, SALES)
-        seeded.admin.run_sync()
+        source, target, config = await sales_synced(seeded, graph_client)
         quiet = only(seeded.admin.run_sync())
         await source.users.by_user_id(ADELE).patch(User(department="Sales Operations", job_title="Lead"))
         changed = only(seeded.admin.run_sync())
@@ -125,10 +130,7 @@ def test_users_leave_the_target_as_soft_deletes(seeded, graph_client, case, clau
 
 def test_disabled_user_is_only_blocked_without_a_filter(seeded, graph_client):
     async def scenario():
-        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
-        config = await ready_pair(source, target)
-        await assign(source, config, SALES)
-        seeded.admin.run_sync()
+        source, target, config = await sales_synced(seeded, graph_client)
         await source.users.by_user_id(ALEX).patch(User(account_enabled=False))
         return only(seeded.admin.run_sync()), await target_users(target)
 
@@ -139,10 +141,7 @@ def test_disabled_user_is_only_blocked_without_a_filter(seeded, graph_client):
 
 def test_group_membership_changes_scope(seeded, graph_client):
     async def scenario():
-        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
-        config = await ready_pair(source, target)
-        await assign(source, config, SALES)
-        seeded.admin.run_sync()
+        source, target, config = await sales_synced(seeded, graph_client)
         members = source.groups.by_group_id(SALES).members
         await members.ref.post(ReferenceCreate(odata_id=f"https://graph.microsoft.com/v1.0/directoryObjects/{MEGAN}"))
         await _remove_from_sales(source, ALEX)
@@ -155,10 +154,7 @@ def test_group_membership_changes_scope(seeded, graph_client):
 
 def test_both_tenants_log_each_action(seeded, graph_client):
     async def scenario():
-        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
-        config = await ready_pair(source, target)
-        await assign(source, config, SALES)
-        seeded.admin.run_sync()
+        source, target, config = await sales_synced(seeded, graph_client)
         await source.users.by_user_id(ADELE).patch(User(department="Legal"))
         await _remove_from_sales(source, ALEX)
         seeded.admin.run_sync()
@@ -175,10 +171,7 @@ def test_both_tenants_log_each_action(seeded, graph_client):
 
 def test_schema_put_re_evaluates_everyone_with_constant_mappings(seeded, graph_client):
     async def scenario():
-        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
-        config = await ready_pair(source, target)
-        await assign(source, config, SALES)
-        seeded.admin.run_sync()
+        source, target, config = await sales_synced(seeded, graph_client)
         schema = await get_schema(source, config.sp_id, config.job_id)
         user_mapping(schema)["attributeMappings"].append({
             "targetAttributeName": "companyName", "flowType": "Always", "matchingPriority": 0,
@@ -218,9 +211,7 @@ def test_too_many_deletes_quarantines_until_restart_with_force_deletes(seeded, g
 
 def test_sync_is_refused_while_the_target_does_not_allow_it(seeded, graph_client):
     async def scenario():
-        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
-        config = await ready_pair(source, target)
-        await assign(source, config, SALES)
+        source, target, config = await sales_synced(seeded, graph_client, first_cycle=False)
         await patch_identity_sync(target, CONTOSO, allowed=False)
         refused = only(seeded.admin.run_sync())
         job = await job_builder(source, config.sp_id, config.job_id).get()
@@ -253,9 +244,7 @@ def test_sync_all_scopes_every_internal_member(seeded, graph_client):
 
 def test_provision_on_demand_works_on_a_paused_job(seeded, graph_client):
     async def scenario():
-        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
-        config = await ready_pair(source, target)
-        await assign(source, config, SALES)
+        source, target, config = await sales_synced(seeded, graph_client, first_cycle=False)
         job = job_builder(source, config.sp_id, config.job_id)
         await job.pause.post()
         body = ProvisionOnDemandPostRequestBody(parameters=[SynchronizationJobApplicationParameters(
@@ -273,10 +262,7 @@ def test_provision_on_demand_works_on_a_paused_job(seeded, graph_client):
 
 def test_deleting_the_job_leaves_synced_users_as_they_are(seeded, graph_client):
     async def scenario():
-        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
-        config = await ready_pair(source, target)
-        await assign(source, config, SALES)
-        seeded.admin.run_sync()
+        source, target, config = await sales_synced(seeded, graph_client)
         await job_builder(source, config.sp_id, config.job_id).delete()
         await source.users.by_user_id(ADELE).delete()
         return seeded.admin.run_sync(), await target_users(target)

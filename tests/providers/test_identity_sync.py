@@ -30,9 +30,8 @@ COST = {
 
 
 @pytest.fixture
-def config(emulator, graph_client, tenants_config, monkeypatch):
+def config(emulator, graph_client, tenants_config, short_replication_deadline):
     """Target with partner entries for both sources: Graph refuses a policy for a partner it has no entry for."""
-    monkeypatch.setenv("CTSYNC_REPLICATION_DEADLINE", "5")
     emulator.admin.load_fixture(two_tenants())
 
     async def partners(client):
@@ -97,7 +96,7 @@ def test_create_adopts_existing_policy(config, emulator, graph_client, open_driv
 
 
 def test_create_converges_under_faults_and_rerun_adopts(config, emulator, graph_client, graph_requests, open_driver):
-    emulator.admin.set_faults(seed=7, throttleRate=0.3, retryAfterSeconds=1, replicationLagReads=2)
+    emulator.admin.set_faults(seed=37, throttleRate=0.3, retryAfterSeconds=1, replicationLagReads=2)
     driver = open_driver(InProcessDriver, TYPE, config)
     inputs, _ = driver.check({}, CREATE)
     graph_requests.clear()

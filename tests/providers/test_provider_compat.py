@@ -38,3 +38,16 @@ def test_provider_pickles_by_reference_and_carries_only_its_type_name():
     raw = base64.b64decode(serialize_provider(provider))
     assert b"providers.framework.provider" in raw and b"GraphProvider" in raw
     assert dill.loads(raw).__dict__ == {"type_name": "PartnerAccess"}
+
+
+def test_serialising_many_providers_does_not_grow_the_pickler():
+    """Regression: pulumi 3.272 leaked one pickle wrapper per dynamic resource (see dynamic.py)."""
+    import pickle
+
+    import providers.framework.dynamic  # noqa: F401  (installs the fix)
+    from pulumi.dynamic import dynamic
+
+    before = pickle._Pickler._batch_setitems
+    for _ in range(1500):
+        assert dynamic.serialize_provider(GraphProvider("PartnerAccess")) == SAVED_V1
+    assert pickle._Pickler._batch_setitems is before
