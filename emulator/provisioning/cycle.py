@@ -149,7 +149,7 @@ class Provisioner:
                 return None  # unchanged since the job last looked
             target_user = target.users[target_id]
             changes = self._changes(target_user, self.desired(user, creating=False))
-            if not changes:
+            if not changes or "Update" not in job.mapping.flow_types:
                 self._link(uid, target_id)  # a matched pre-existing B2B user is adopted
                 return None
             disabling = changes.get("accountEnabled") is False and target_user.get("accountEnabled") is not False
@@ -159,6 +159,8 @@ class Provisioner:
             if job.deprovisioned.get(uid) == target_id:
                 return Action("restore", uid, user, target_id, self.desired(user, creating=False))
             return None  # soft-deleted by a target admin: later cycles don't restore it
+        if "Add" not in job.mapping.flow_types:
+            return None
         return Action("create", uid, user, None, self.desired(user, creating=True))
 
     def plan_leaving(self, uid: str) -> Action | None:

@@ -60,7 +60,7 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
     async def create(self, inputs: ScopeAssignmentInputs) -> Created[ScopeAssignmentState]:
         graph = self.tenant(inputs.tenant_id)
         # The service principal may not be readable yet right after the configuration app appears.
-        existing = await until_healed(lambda: self._find(graph, inputs), not_found)
+        existing = await until_healed(lambda: self._find(graph, inputs, None), not_found)
         if existing is None:
             try:
                 created = await until_healed(lambda: self._post(graph, inputs), not_found)
@@ -110,15 +110,9 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
             assignments += page.value or []
         return assignments
 
-    async def _find(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None = None) -> AppRoleAssignment | None:
+    async def _find(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None) -> AppRoleAssignment | None:
         """By assignment id when known, else by the natural key (principal, app role)."""
-        for assignment in await self._assignments(graph, inputs):
-            if id is not None and assignment.id == id:
-                return assignment
-            if id is None and _lower(assignment.principal_id) == inputs.principal_id \
-                    and _lower(assignment.app_role_id) == inputs.app_role_id:
-                return assignment
-        return None
+        return next((a for a in await self._assignments(graph, inputs) if _matches(a, inputs, id)), None)
 
     async def _listed(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None = None) -> AppRoleAssignment:
         """The assignment, or a not-found error that ``until_healed`` retries while the list lags."""
@@ -135,6 +129,12 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
             app_role_id=uuid.UUID(inputs.app_role_id),
         )
         return await graph.call(f"POST {_path(inputs)}", assigned_to(graph, inputs.service_principal_id).post(body))
+
+
+def _matches(assignment: AppRoleAssignment, inputs: ScopeAssignmentInputs, id: str | None) -> bool:
+    if id is not None:
+        return assignment.id == id
+    return _lower(assignment.principal_id) == inputs.principal_id and _lower(assignment.app_role_id) == inputs.app_role_id
 
 
 def _already_assigned(error: GraphError) -> bool:

@@ -52,7 +52,10 @@ class SynchronizationSecretsInputs:
     deletion_threshold: int = attribute(
         default=500, validate=non_negative, description="deletions per cycle that quarantine the job; 0 = no check"
     )
-    notification_email: str | None = attribute(default=None, description="told of failures and quarantine")
+    notification_email: str | None = attribute(
+        default=None, validate=lambda value: None if "@" in value else f"{value!r} is not an email address",
+        description="told of failures and quarantine",
+    )
 
 
 @dataclass(frozen=True)

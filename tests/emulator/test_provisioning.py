@@ -269,3 +269,16 @@ def test_deleting_the_job_leaves_synced_users_as_they_are(seeded, graph_client):
 
     summaries, users = asyncio.run(scenario())
     assert summaries == [] and set(users) == {"Adele Vance", "Alex Wilber"}
+
+
+def test_flow_types_without_delete_keep_users_that_leave(seeded, graph_client):
+    async def scenario():
+        source, target, config = await sales_synced(seeded, graph_client)
+        schema = await get_schema(source, config.sp_id, config.job_id)
+        user_mapping(schema)["flowTypes"] = "Add, Update"
+        await put_schema(source, config.sp_id, config.job_id, schema)
+        await _remove_from_sales(source, ALEX)
+        return only(seeded.admin.run_sync()), await target_users(target)
+
+    summary, users = asyncio.run(scenario())
+    assert summary["deleted"] == 0 and set(users) == {"Adele Vance", "Alex Wilber"}

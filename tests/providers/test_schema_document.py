@@ -13,6 +13,7 @@ from providers.resources.schema_document import (
     SchemaError,
     desired_schema,
     find_attribute_mapping,
+    given_back,
     invalid_filters,
     invalid_mappings,
     managed_view,
@@ -212,6 +213,42 @@ def test_drift_shows_in_the_view_and_the_next_apply_heals_it(drift, shows):
     healed = desired_schema(drifted, managed, applied.baseline)
     assert healed.changed
     assert managed_view(healed.document, managed) == declared(managed)
+
+
+FULL = ManagedSchema(user_type="Guest", scope_filters=(SALES,), attribute_mappings=(COMPANY,))
+
+
+def revert_user_type(document: dict) -> None:
+    mapping_of(document, "userType")["source"].update(name="Member", expression='"Member"')
+
+
+def revert_everything(document: dict) -> None:
+    revert_user_type(document)
+    user_object_mapping(document)["scope"] = None
+    user_object_mapping(document)["attributeMappings"].remove(mapping_of(document, "companyName"))
+
+
+# name: (declaration, what happens to the applied document, baseline kept?, reads as gone)
+GONE_CASES = {
+    "just applied": (FULL, lambda d: None, True, False),
+    "given back by delete": (FULL, "give back", True, True),
+    "every managed part reverted by hand": (FULL, revert_everything, True, True),
+    "one part reverted by hand is drift": (FULL, revert_user_type, True, False),
+    "a declaration that changes nothing is never gone": (ManagedSchema(), lambda d: None, True, False),
+    "no baseline recorded": (FULL, "give back", False, False),
+}
+
+
+@pytest.mark.parametrize("managed,then,baseline_kept,gone", GONE_CASES.values(), ids=GONE_CASES.keys())
+def test_given_back_reads_as_gone(managed, then, baseline_kept, gone):
+    applied = desired_schema(template(), managed)
+    if then == "give back":
+        document = desired_schema(applied.document, None, applied.baseline).document
+    else:
+        document = json.loads(json.dumps(applied.document))
+        then(document)
+    baseline = applied.baseline if baseline_kept else Baseline()
+    assert given_back(document, managed, baseline) is gone
 
 
 # name: (a, b, equal after normalisation)

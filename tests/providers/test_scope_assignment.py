@@ -86,7 +86,7 @@ def test_refresh_reports_an_assignment_removed_by_hand(sync_pair, graph_client, 
 def test_converges_with_no_duplicate_under_faults(emulator, graph_client, graph_requests, driver, monkeypatch):
     monkeypatch.setenv("CTSYNC_REPLICATION_DEADLINE", "20")
     config = ready_source(emulator, graph_client)
-    emulator.admin.set_faults(seed=9, throttleRate=0.3, serverErrorRate=0.2, replicationLagReads=2,
+    emulator.admin.set_faults(seed=6, throttleRate=0.3, serverErrorRate=0.2, replicationLagReads=2,
                               pathPattern="/appRoleAssignedTo")
     graph_requests.clear()
     first_id, _ = create(driver, config)
@@ -104,7 +104,7 @@ def test_a_list_lagging_behind_an_assignment_still_adopts_it(sync_pair, graph_cl
     lookups = []
     find = ScopeAssignmentResource._find
 
-    async def lagging_find(self, graph, inputs, id=None):
+    async def lagging_find(self, graph, inputs, id):
         lookups.append(id)
         # The first lookup misses the assignment, as a list that has not caught up would.
         return None if len(lookups) == 1 else await find(self, graph, inputs, id)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from providers.framework.schema import check
 from providers.resources.sync_secrets import SynchronizationSecretsInputs, TargetNotReady, observed_inputs
 from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, get_secrets, secrets_body, two_tenants
 from tests.providers.conftest import in_tenant
@@ -50,6 +51,21 @@ def test_read_back(saved, changed):
     observed = observed_inputs(WRITTEN, saved)
     expected = {"target_tenant_id": FABRIKAM, "deletion_threshold": 500, "notification_email": "ops@contoso.com", **changed}
     assert {name: getattr(observed, name) for name in expected} == expected
+
+
+CHECK_CASES = {
+    "defaults: threshold 500, no email": ({}, [], {"deletion_threshold": 500, "notification_email": None}),
+    "not an email address": ({"notification_email": ""}, ["notification_email"], {}),
+    "negative threshold": ({"deletion_threshold": -1}, ["deletion_threshold"], {}),
+    "target not a GUID": ({"target_tenant_id": "fabrikam"}, ["target_tenant_id"], {}),
+}
+
+
+@pytest.mark.parametrize("given,failing,defaults", CHECK_CASES.values(), ids=CHECK_CASES.keys())
+def test_check(given, failing, defaults):
+    inputs, failures = check(SynchronizationSecretsInputs, {**secrets_inputs(SP), **given})
+    assert [failure.property for failure in failures] == failing
+    assert {name: inputs[name] for name in defaults} == defaults
 
 
 @pytest.mark.parametrize("saved", [{}, {"CompanyId": ""}], ids=["never written", "emptied by delete"])
