@@ -61,6 +61,16 @@ class TenantGraph:
         return json.loads(raw) if raw else None
 
 
+async def if_present(request: Awaitable[T]) -> T | None:
+    """None when the object is not there (404): a read finds it gone, a delete finds it done."""
+    try:
+        return await request
+    except GraphError as error:
+        if error.not_found:
+            return None
+        raise
+
+
 def _sdk_client(connection: TenantConnection) -> GraphServiceClient:
     auth = AzureIdentityAuthenticationProvider(credential_for(connection), scopes=[GRAPH_SCOPE])
     transport = CountingTransport(connection.tenant_id, httpx.AsyncHTTPTransport())

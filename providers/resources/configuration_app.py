@@ -22,9 +22,8 @@ from msgraph.generated.models.service_principal import ServicePrincipal
 from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
-from providers.graph import GraphError
 from providers.graph.retry import not_found, until_healed
-from providers.graph.session import TenantGraph
+from providers.graph.session import TenantGraph, if_present
 
 TEMPLATE_ID = "518e5f48-1fc8-4c48-9387-9fdf28b0dfe7"
 SCOPE_ROLE = "msiam_access"
@@ -75,15 +74,12 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
 
     async def read(self, id, inputs, state) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        try:
-            application = await graph.call(
-                f"GET {APPLICATIONS}/{state.application_object_id}",
-                graph.sdk.applications.by_application_id(state.application_object_id).get(),
-            )
-        except GraphError as error:
-            if error.not_found:
-                return None
-            raise
+        application = await if_present(graph.call(
+            f"GET {APPLICATIONS}/{state.application_object_id}",
+            graph.sdk.applications.by_application_id(state.application_object_id).get(),
+        ))
+        if application is None:
+            return None
         observed = ConfigurationAppInputs(tenant_id=inputs.tenant_id, display_name=application.display_name)
         return Observed(observed, state)
 
@@ -99,11 +95,7 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         # The service principal goes with its application (both soft-deleted for 30 days).
         graph = self.tenant(inputs.tenant_id)
         request = graph.sdk.applications.by_application_id(state.application_object_id).delete()
-        try:
-            await graph.call(f"DELETE {APPLICATIONS}/{state.application_object_id}", request)
-        except GraphError as error:
-            if not error.not_found:
-                raise
+        await if_present(graph.call(f"DELETE {APPLICATIONS}/{state.application_object_id}", request))
 
     async def _find(self, graph: TenantGraph, display_name: str) -> Application | None:
         """The template instance an earlier, interrupted run left under this display name, if any."""

@@ -19,7 +19,7 @@ from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph import GraphError
 from providers.graph.retry import not_found, until_healed
-from providers.graph.session import TenantGraph
+from providers.graph.session import TenantGraph, if_present
 
 PARTNERS = "/policies/crossTenantAccessPolicy/partners"
 
@@ -74,12 +74,9 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
         return Created(_id(inputs), IdentitySyncPolicyState(adopted))
 
     async def read(self, id, inputs, state) -> Observed | None:
-        try:
-            policy = await self._get(self.tenant(inputs.tenant_id), inputs)
-        except GraphError as error:
-            if error.not_found:
-                return None
-            raise
+        policy = await if_present(self._get(self.tenant(inputs.tenant_id), inputs))
+        if policy is None:
+            return None
         inbound = policy.user_sync_inbound or CrossTenantUserSyncInbound()
         observed = IdentitySyncPolicyInputs(
             tenant_id=inputs.tenant_id,
@@ -95,11 +92,7 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
 
     async def delete(self, id, inputs, state) -> None:
         graph = self.tenant(inputs.tenant_id)
-        try:
-            await graph.call(f"DELETE {policy_path(inputs)}", policy_builder(graph, inputs.source_tenant_id).delete())
-        except GraphError as error:
-            if not error.not_found:
-                raise
+        await if_present(graph.call(f"DELETE {policy_path(inputs)}", policy_builder(graph, inputs.source_tenant_id).delete()))
 
     async def _get(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs):
         return await graph.call(f"GET {policy_path(inputs)}", policy_builder(graph, inputs.source_tenant_id).get())

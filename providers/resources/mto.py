@@ -25,7 +25,7 @@ from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
 from providers.graph.retry import not_found, replication_deadline, until_healed
-from providers.graph.session import TenantGraph
+from providers.graph.session import TenantGraph, if_present
 
 MTO = "/tenantRelationships/multiTenantOrganization"
 TENANTS = f"{MTO}/tenants"
@@ -51,12 +51,7 @@ def _value(enum: Any) -> str | None:
 
 async def get_member(graph: TenantGraph, tenant_id: str) -> MultiTenantOrganizationMember | None:
     """``tenant_id``'s membership as ``graph``'s tenant sees it; None when there is none."""
-    try:
-        return await graph.call(f"GET {TENANTS}/{tenant_id}", member_builder(graph, tenant_id).get())
-    except GraphError as error:
-        if error.not_found:
-            return None
-        raise
+    return await if_present(graph.call(f"GET {TENANTS}/{tenant_id}", member_builder(graph, tenant_id).get()))
 
 
 async def remove_tenant(graph: TenantGraph, tenant_id: str) -> bool:

@@ -23,7 +23,7 @@ from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph import GraphError
 from providers.graph.retry import not_found, until_healed
-from providers.graph.session import TenantGraph
+from providers.graph.session import TenantGraph, if_present
 
 PARTNERS = "/policies/crossTenantAccessPolicy/partners"
 
@@ -88,12 +88,9 @@ class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessStat
 
     async def read(self, id, inputs, state) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        try:
-            partner = await self._get(graph, inputs.partner_tenant_id)
-        except GraphError as error:
-            if error.not_found:
-                return None
-            raise
+        partner = await if_present(self._get(graph, inputs.partner_tenant_id))
+        if partner is None:
+            return None
         trust = partner.inbound_trust or CrossTenantAccessPolicyInboundTrust()
         consent = partner.automatic_user_consent_settings or InboundOutboundPolicyConfiguration()
         observed = PartnerAccessInputs(
@@ -119,11 +116,7 @@ class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessStat
             (f"DELETE {PARTNERS}/{inputs.partner_tenant_id}/identitySynchronization", partner.identity_synchronization),
             (f"DELETE {PARTNERS}/{inputs.partner_tenant_id}", partner),
         ):
-            try:
-                await graph.call(operation, request.delete())
-            except GraphError as error:
-                if not error.not_found:
-                    raise
+            await if_present(graph.call(operation, request.delete()))
 
     async def _get(self, graph: TenantGraph, partner_tenant_id: str):
         return await graph.call(

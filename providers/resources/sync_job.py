@@ -18,9 +18,8 @@ from msgraph.generated.models.synchronization_task_execution import Synchronizat
 from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
-from providers.graph import GraphError
 from providers.graph.retry import not_found, sync_endpoint_lag, until_healed
-from providers.graph.session import TenantGraph
+from providers.graph.session import TenantGraph, if_present
 
 # Graph's "never" for execution and steady-state times.
 NEVER = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
@@ -97,22 +96,15 @@ class SynchronizationJobResource(GraphResource[SynchronizationJobInputs, Synchro
 
     async def read(self, id, inputs, state) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        try:
-            job = await read_job(graph, inputs.service_principal_id, state.job_id)
-        except GraphError as error:
-            if error.not_found:
-                return None
-            raise
+        job = await if_present(read_job(graph, inputs.service_principal_id, state.job_id))
+        if job is None:
+            return None
         return Observed(inputs, job_state(job))
 
     async def delete(self, id, inputs, state) -> None:
         graph = self.tenant(inputs.tenant_id)
         request = jobs_builder(graph, inputs.service_principal_id).by_synchronization_job_id(state.job_id).delete()
-        try:
-            await graph.call(f"DELETE {jobs_path(inputs.service_principal_id)}/{state.job_id}", request)
-        except GraphError as error:
-            if not error.not_found:
-                raise
+        await if_present(graph.call(f"DELETE {jobs_path(inputs.service_principal_id)}/{state.job_id}", request))
 
     async def _adopt_or_post(self, graph: TenantGraph, inputs: SynchronizationJobInputs) -> SynchronizationJobModel:
         jobs = jobs_builder(graph, inputs.service_principal_id)

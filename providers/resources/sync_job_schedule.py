@@ -16,9 +16,8 @@ from msgraph.generated.models.synchronization_schedule_state import Synchronizat
 from providers.framework import Created, GraphDynamicResource, GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
-from providers.graph import GraphError
 from providers.graph.retry import not_found, until_healed
-from providers.graph.session import TenantGraph
+from providers.graph.session import TenantGraph, if_present
 from providers.resources.sync_job import enum_value, jobs_builder, jobs_path, read_job, schedule_state
 
 ACTIVE = SynchronizationScheduleState.Active.value
@@ -58,12 +57,9 @@ class SynchronizationJobScheduleResource(
 
     async def read(self, id, inputs, state) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        try:
-            job = await read_job(graph, inputs.service_principal_id, inputs.job_id)
-        except GraphError as error:
-            if error.not_found:
-                return None
-            raise
+        job = await if_present(read_job(graph, inputs.service_principal_id, inputs.job_id))
+        if job is None:
+            return None
         observed = dataclasses.replace(inputs, enabled=schedule_state(job) == ACTIVE)
         return Observed(observed, _state(job))
 
@@ -72,11 +68,7 @@ class SynchronizationJobScheduleResource(
 
     async def delete(self, id, inputs, state) -> None:
         graph = self.tenant(inputs.tenant_id)
-        try:
-            await self._send(graph, inputs, "pause")
-        except GraphError as error:
-            if not error.not_found:
-                raise
+        await if_present(self._send(graph, inputs, "pause"))
 
     async def _converge(self, inputs: SynchronizationJobScheduleInputs) -> SynchronizationJobScheduleState:
         graph = self.tenant(inputs.tenant_id)

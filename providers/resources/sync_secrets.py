@@ -33,7 +33,7 @@ from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, non_negative
 from providers.graph import GraphError
 from providers.graph.retry import sync_endpoint_lag, until_healed
-from providers.graph.session import TenantGraph
+from providers.graph.session import TenantGraph, if_present
 from providers.resources.partner_access import partner_builder
 
 JOB_TEMPLATE = "Azure2Azure"
@@ -118,12 +118,9 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
 
     async def read(self, id, inputs, state) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        try:
-            raw = await graph.send("GET", _synchronization(graph, inputs.service_principal_id).secrets)
-        except GraphError as error:
-            if error.not_found:
-                return None
-            raise
+        raw = await if_present(graph.send("GET", _synchronization(graph, inputs.service_principal_id).secrets))
+        if raw is None:
+            return None
         saved = {item["key"]: item.get("value") for item in (raw or {}).get("value", [])}
         observed = observed_inputs(inputs, saved)
         return None if observed is None else Observed(observed, state)
@@ -138,11 +135,7 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
     async def delete(self, id, inputs, state) -> None:
         # As terraform-provider-azuread does: the same keys, emptied (there is no DELETE).
         graph = self.tenant(inputs.tenant_id)
-        try:
-            await self._put(graph, inputs, {key: "" for key in secret_values(inputs)})
-        except GraphError as error:
-            if not error.not_found:
-                raise
+        await if_present(self._put(graph, inputs, {key: "" for key in secret_values(inputs)}))
 
     async def _put(self, graph: TenantGraph, inputs, values: dict[SynchronizationSecret, str]) -> None:
         request = _synchronization(graph, inputs.service_principal_id).secrets.put(SecretsPutRequestBody(value=_pairs(values)))
