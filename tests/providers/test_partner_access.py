@@ -1,0 +1,117 @@
+"""PartnerAccess against the emulator: the lifecycle in-process and through the real dynamic-provider
+host, adoption of an entry an MTO join made, delete removing the identity-sync policy first, and
+convergence under throttling and replication lag."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
+    CrossTenantAccessPolicyConfigurationPartner,
+)
+from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import CrossTenantAccessPolicyInboundTrust
+
+from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, two_tenants
+from tests.providers.conftest import in_tenant
+from tests.providers.drivers import HostDriver, InProcessDriver
+from tests.providers.lifecycle import Lifecycle
+from tests.providers.source_side import create, faulted
+
+TYPE = "PartnerAccess"
+CREATE = {"tenant_id": FABRIKAM, "partner_tenant_id": CONTOSO, "trust_mfa": True, "inbound_auto_redeem": True}
+# create = POST + the GET that waits for replication; every other step is one request.
+COST = {
+    "create": {"requests": 2, "writes": 1},
+    "preview": {"requests": 0, "writes": 0},
+    "refresh": {"requests": 1, "writes": 0},
+    "update": {"requests": 1, "writes": 1},
+    "delete": {"requests": 2, "writes": 2},
+}
+
+
+@pytest.fixture
+def config(emulator, tenants_config, short_replication_deadline):
+    emulator.admin.load_fixture(two_tenants())
+    return tenants_config(FABRIKAM, CONTOSO, NORTHWIND)
+
+
+def partner(graph_client, tenant: str, partner_id: str):
+    return in_tenant(graph_client, tenant, lambda c: partner_of(c, partner_id).get())
+
+
+def partners_in(graph_client, tenant: str) -> list[str]:
+    async def listed(client):
+        return [p.tenant_id for p in (await client.policies.cross_tenant_access_policy.partners.get()).value]
+
+    return in_tenant(graph_client, tenant, listed)
+
+
+def lifecycle(graph_client) -> Lifecycle:
+    def revoke_trust_out_of_band(_id, _outs):
+        body = CrossTenantAccessPolicyConfigurationPartner(
+            inbound_trust=CrossTenantAccessPolicyInboundTrust(is_mfa_accepted=False, is_compliant_device_accepted=False)
+        )
+        in_tenant(graph_client, FABRIKAM, lambda c: partner_of(c, CONTOSO).patch(body))
+
+    def gone(_id, outs):
+        async def missing(client):
+            return await odata_error(partner_of(client, outs["partner_tenant_id"]).get())
+
+        assert in_tenant(graph_client, FABRIKAM, missing).response_status_code == 404
+
+    return Lifecycle(
+        TYPE,
+        create=CREATE,
+        update={"trust_compliant_device": True, "outbound_auto_redeem": True},
+        replace={"partner_tenant_id": NORTHWIND},
+        drift=revoke_trust_out_of_band,
+        drifted=("trust_mfa", "trust_compliant_device"),
+        gone=gone,
+    )
+
+
+@pytest.mark.parametrize("driver_kind", [InProcessDriver, HostDriver], ids=["in-process", "dynamic-host"])
+def test_lifecycle(driver_kind, config, open_driver, graph_requests, graph_client):
+    measured = lifecycle(graph_client).run(open_driver(driver_kind, TYPE, config), graph_requests)
+    assert measured == COST
+
+
+def test_create_adopts_an_entry_an_mto_join_made_and_says_so(config, graph_client, emulator, caplog):
+    in_tenant(graph_client, FABRIKAM, lambda c: c.policies.cross_tenant_access_policy.partners.post(
+        CrossTenantAccessPolicyConfigurationPartner(tenant_id=CONTOSO)))
+    with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
+        _, outs = create(config, TYPE, **CREATE)
+    assert outs["adopted"] is True
+    assert any("adopted existing partner entry" in r.message for r in caplog.records)
+    assert partners_in(graph_client, FABRIKAM) == [CONTOSO]
+    settled = partner(graph_client, FABRIKAM, CONTOSO)
+    assert settled.inbound_trust.is_mfa_accepted and settled.automatic_user_consent_settings.inbound_allowed
+
+
+def test_delete_removes_the_identity_sync_policy_first(config, graph_client):
+    id, outs = create(config, TYPE, **CREATE)
+    in_tenant(graph_client, FABRIKAM, put_identity_sync)
+    InProcessDriver(TYPE, config).delete(id, outs)
+    assert partners_in(graph_client, FABRIKAM) == []
+
+
+async def put_identity_sync(client):
+    from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import CrossTenantIdentitySyncPolicyPartner
+    from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
+
+    body = CrossTenantIdentitySyncPolicyPartner(
+        display_name="Contoso", user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=True)
+    )
+    await partner_of(client, CONTOSO).identity_synchronization.put(body)
+
+
+def test_converges_with_one_entry_under_throttling_and_replication_lag(config, emulator, graph_client):
+    emulator.admin.set_faults(seed=7, throttleRate=0.3, retryAfterSeconds=1, replicationLagReads=2)
+    _, outs = create(config, TYPE, **CREATE)
+    met = faulted(emulator.admin.requests())
+    emulator.admin.clear_faults()
+    assert met.get(429, 0) >= 1 and met.get(404, 0) >= 1, met
+    assert partners_in(graph_client, FABRIKAM) == [CONTOSO]
+    # A second run with no state (a crash after the POST) adopts instead of duplicating.
+    assert create(config, TYPE, **CREATE)[1]["adopted"] is True
+    assert partners_in(graph_client, FABRIKAM) == [CONTOSO]
