@@ -98,10 +98,14 @@ def main() -> None:
         second, quiet = timed_cycle(server)
         changed = change_some(server, users)
         third, updated = timed_cycle(server)
-    print(f"in-scope users:                  {users}")
-    print(f"first cycle (creates):           {first:.2f} s  (created {created['created']})")
-    print(f"second cycle (no change):        {second:.2f} s  (skipped {quiet['skipped']})")
-    print(f"cycle after {changed} changes:        {third:.2f} s  (updated {updated['updated']})")
+    rows = [
+        ("in-scope users", f"{users}"),
+        ("first cycle (creates)", f"{first:.2f} s  (created {created['created']})"),
+        ("second cycle (no change)", f"{second:.2f} s  (skipped {quiet['skipped']})"),
+        (f"cycle after {changed} changes", f"{third:.2f} s  (updated {updated['updated']})"),
+    ]
+    for label, value in rows:
+        print(f"{label + ':':33}{value}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 
-from .fixtures import FixtureError
+from .fixture_loader import FixtureError
 from .server import DEFAULT_HOST, DEFAULT_PORT, EmulatorServer
 
 

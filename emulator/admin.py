@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import tokens
 from .faults import FaultConfig, admin_error
-from .fixtures import FixtureError, load_fixture
+from .fixture_loader import FixtureError, load_fixture
 from .provisioning.cycle import run_started_jobs
 from .routing import route
 from .state import EmulatorState

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .admin_client import AdminClient
 from .app import Emulator
-from .fixtures import load_fixture
+from .fixture_loader import load_fixture
 from .state import EmulatorState
 
 DEFAULT_HOST = "127.0.0.1"
