@@ -26,4 +26,5 @@ started=$(date +%s%N)
 pulumi up --yes --refresh --skip-preview --non-interactive -s local
 echo "pulumi up took $(( ($(date +%s%N) - started) / 1000000 )) ms"
 
-python scripts/report_local.py --endpoint "http://127.0.0.1:$PORT"
+pulumi stack output --json -s local > .pulumi-state/local-outputs.json
+python scripts/report_local.py --endpoint "http://127.0.0.1:$PORT" --outputs .pulumi-state/local-outputs.json

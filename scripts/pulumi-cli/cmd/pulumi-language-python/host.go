@@ -48,7 +48,7 @@ func (h *languageHost) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirp
 func (h *languageHost) GetRequiredPackages(
 	ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	program, err := programFromInfo(req.GetInfo())
+	program, err := programFromInfo(ctx, req.GetInfo())
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (h *languageHost) GetRequiredPackages(
 // About names the interpreter that runs the program (shown by `pulumi about`
 // and recorded in update metadata).
 func (h *languageHost) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	program, err := programFromInfo(req.GetInfo())
+	program, err := programFromInfo(ctx, req.GetInfo())
 	if err != nil {
 		return nil, err
 	}
@@ -73,18 +73,35 @@ func (h *languageHost) About(ctx context.Context, req *pulumirpc.AboutRequest) (
 	return &pulumirpc.AboutResponse{Executable: info.PythonExecutable, Version: info.PythonVersion.String()}, nil
 }
 
+// GetProgramDependencies lists the Python packages of the program's
+// environment (`pulumi about`), through upstream's toolchain (pip list & co).
+func (h *languageHost) GetProgramDependencies(
+	ctx context.Context, req *pulumirpc.GetProgramDependenciesRequest,
+) (*pulumirpc.GetProgramDependenciesResponse, error) {
+	program, err := programFromInfo(ctx, req.GetInfo())
+	if err != nil {
+		return nil, err
+	}
+	installed, err := program.toolchain.ListPackages(ctx, req.GetTransitiveDependencies())
+	if err != nil {
+		return nil, err
+	}
+	dependencies := make([]*pulumirpc.DependencyInfo, 0, len(installed))
+	for _, dep := range installed {
+		dependencies = append(dependencies, &pulumirpc.DependencyInfo{Name: dep.Name, Version: dep.Version})
+	}
+	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: dependencies}, nil
+}
+
 // Run executes the program with pulumi-language-python-exec in the program's
 // Python environment and maps its exit code onto the engine's RunResponse.
 func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	if req.GetAttachDebugger() {
 		return nil, status.Error(codes.Unimplemented, "attaching a debugger is not supported by this language host")
 	}
-	program, err := programFromInfo(req.GetInfo())
+	program, err := programFromInfo(ctx, req.GetInfo())
 	if err != nil {
 		return nil, err
-	}
-	if err := program.toolchain.ValidateVenv(ctx); err != nil {
-		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 	cmd, err := h.execCommand(ctx, req, program)
 	if err != nil {
@@ -141,8 +158,13 @@ func (h *languageHost) execCommand(
 
 // configEnvironment passes stack config the way the Python SDK reads it
 // (pulumi/runtime/config.py): JSON in PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS.
+// A stack without config arrives as nil, which must still encode as {} and [].
 func configEnvironment(req *pulumirpc.RunRequest) ([]string, error) {
-	config, err := json.Marshal(req.GetConfig())
+	values := req.GetConfig()
+	if values == nil {
+		values = map[string]string{}
+	}
+	config, err := json.Marshal(values)
 	if err != nil {
 		return nil, fmt.Errorf("encoding stack config: %w", err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -27,8 +28,9 @@ var toolchainsByName = map[string]toolchain.PythonOptions{
 }
 
 // programFromInfo resolves the engine's ProgramInfo (directories and
-// Pulumi.yaml runtime options) into a runnable program.
-func programFromInfo(info *pulumirpc.ProgramInfo) (pythonProgram, error) {
+// Pulumi.yaml runtime options) into a runnable program. A virtualenv that does
+// not exist is reported here, with how to create it, before any RPC uses it.
+func programFromInfo(ctx context.Context, info *pulumirpc.ProgramInfo) (pythonProgram, error) {
 	if info == nil {
 		return pythonProgram{}, errors.New("the engine sent no program info; this host needs pulumi >= 3.110")
 	}
@@ -38,6 +40,9 @@ func programFromInfo(info *pulumirpc.ProgramInfo) (pythonProgram, error) {
 	}
 	tc, err := toolchain.ResolveToolchain(options)
 	if err != nil {
+		return pythonProgram{}, err
+	}
+	if err := tc.ValidateVenv(ctx); err != nil {
 		return pythonProgram{}, err
 	}
 	return pythonProgram{
