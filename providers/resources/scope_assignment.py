@@ -18,7 +18,7 @@ from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
 from providers.graph.retry import not_found, replication_deadline, until_healed
-from providers.graph.session import TenantGraph
+from providers.graph.session import TenantGraph, if_present
 
 # How long read waits for an assignment to show in the list: long enough for replication right
 # after a create, short enough that refreshing a deleted assignment does not stall.
@@ -76,12 +76,9 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
     async def read(self, id, inputs, state) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         deadline = min(replication_deadline(), LIST_LAG_SECONDS)
-        try:
-            found = await until_healed(lambda: self._listed(graph, inputs, id), not_found, deadline=deadline)
-        except GraphError as error:
-            if error.not_found:
-                return None
-            raise
+        found = await if_present(until_healed(lambda: self._listed(graph, inputs, id), not_found, deadline=deadline))
+        if found is None:
+            return None
         observed = ScopeAssignmentInputs(
             tenant_id=inputs.tenant_id,
             service_principal_id=_lower(found.resource_id) or inputs.service_principal_id,
@@ -94,11 +91,7 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
     async def delete(self, id, inputs, state) -> None:
         graph = self.tenant(inputs.tenant_id)
         request = assigned_to(graph, inputs.service_principal_id).by_app_role_assignment_id(id).delete()
-        try:
-            await graph.call(f"DELETE {_path(inputs)}/{id}", request)
-        except GraphError as error:
-            if not error.not_found:
-                raise
+        await if_present(graph.call(f"DELETE {_path(inputs)}/{id}", request))
 
     async def _assignments(self, graph: TenantGraph, inputs: ScopeAssignmentInputs) -> list[AppRoleAssignment]:
         builder = assigned_to(graph, inputs.service_principal_id)

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from providers.framework import Created, GraphDynamicResource, GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
-from providers.graph import GraphError
 from providers.graph.retry import sync_endpoint_lag, until_healed
-from providers.graph.session import TenantGraph
+from providers.graph.session import TenantGraph, if_present
 from providers.resources.schema_document import (
     USER_TYPES,
     Baseline,
@@ -81,14 +80,9 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
 
     async def read(self, id, inputs, state) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        try:
-            document = await graph.send("GET", schema_builder(graph, inputs))
-        except GraphError as error:
-            if error.not_found:
-                return None
-            raise
+        document = await if_present(graph.send("GET", schema_builder(graph, inputs)))
         declared = managed(inputs)
-        if given_back(document, declared, Baseline.from_json(state.baseline)):
+        if document is None or given_back(document, declared, Baseline.from_json(state.baseline)):
             return None
         observed = dataclasses.replace(inputs, **managed_view(document, declared))
         return Observed(observed, SynchronizationSchemaState(document.get("version"), state.baseline))
@@ -99,14 +93,12 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
     async def delete(self, id, inputs, state) -> None:
         graph = self.tenant(inputs.tenant_id)
         schema = schema_builder(graph, inputs)
-        try:
-            current = await graph.send("GET", schema)
-            restored = desired_schema(current, None, Baseline.from_json(state.baseline))
-            if restored.changed:
-                await graph.send("PUT", schema, restored.document)
-        except GraphError as error:
-            if not error.not_found:
-                raise
+        current = await if_present(graph.send("GET", schema))
+        if current is None:
+            return
+        restored = desired_schema(current, None, Baseline.from_json(state.baseline))
+        if restored.changed:
+            await if_present(graph.send("PUT", schema, restored.document))
 
     async def _converge(self, inputs: SynchronizationSchemaInputs, baseline: Baseline) -> SynchronizationSchemaState:
         """GET, apply the declaration, PUT only when that changes the schema."""

@@ -1,0 +1,109 @@
+"""A throw-away copy of the project driven by the real Pulumi CLI against an emulator: what the engine
+tests and bench/pair_requests.py stand on.
+
+The copy links the program's packages and the venv, and gets its own stack file (the local stack
+pointed at this emulator's port), its own `file://` backend and its own PULUMI_HOME, so a run never
+touches the repository's stacks, state or the developer's Pulumi login.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+LINKED = ("__main__.py", "components", "providers", "stackconfig", ".venv")
+STACK = "engine"
+PASSPHRASE = "ctsync-engine-tests"
+
+
+def pulumi_cli() -> str | None:
+    """The CLI scripts/install-pulumi.sh built, else one on PATH."""
+    built = REPO / ".tools" / "pulumi" / "bin" / "pulumi"
+    return str(built) if built.exists() else shutil.which("pulumi")
+
+
+@dataclass
+class Run:
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@dataclass
+class Project:
+    root: Path
+    emulator_url: str
+    cli: str
+    runs: list[Run] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, root: Path, emulator_url: str, cli: str) -> "Project":
+        root.mkdir(parents=True)
+        for name in LINKED:
+            (root / name).symlink_to(REPO / name)
+        project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
+        project.pop("backend", None)  # PULUMI_BACKEND_URL below
+        (root / "Pulumi.yaml").write_text(yaml.safe_dump(project))
+        stack = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
+        stack.pop("encryptionsalt", None)
+        for tenant in stack["config"]["ctsync:tenants"].values():
+            tenant["graphEndpoint"] = emulator_url
+        (root / "stacks").mkdir()
+        (root / "stacks" / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump(stack, sort_keys=False))
+        (root / "state").mkdir()
+        return cls(root, emulator_url, cli)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "PATH": f"{Path(self.cli).parent}:{os.environ['PATH']}",
+            "PULUMI_BACKEND_URL": f"file://{self.root / 'state'}",
+            "PULUMI_HOME": str(self.root / "home"),
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        }
+
+    def pulumi(self, *args: str, check: bool = True) -> Run:
+        began = time.perf_counter()
+        done = subprocess.run(
+            [self.cli, *args, "--non-interactive"], cwd=self.root, env=self.env,
+            capture_output=True, text=True, timeout=600,
+        )
+        run = Run(list(args), done.returncode, done.stdout, done.stderr, time.perf_counter() - began)
+        self.runs.append(run)
+        if check and done.returncode != 0:
+            raise AssertionError(f"pulumi {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        return run
+
+    def init(self) -> None:
+        self.pulumi("stack", "init", STACK)
+
+    def up(self, *extra: str) -> Run:
+        return self.pulumi("up", "--yes", "--skip-preview", "-s", STACK, *extra)
+
+    def config_set_path(self, path: str, value: str) -> None:
+        self.pulumi("config", "set", "--path", path, value, "-s", STACK)
+
+    def changed_steps(self, *args: str) -> list[dict]:
+        """The steps of `pulumi preview --json` (or another --json command) that are not `same`."""
+        steps = self.pulumi(*args, "--json", "-s", STACK).json().get("steps", [])
+        return [step for step in steps if step["op"] != "same"]
+
+
+def resource_type(step: dict) -> str:
+    """`pulumi-python:dynamic/crossTenantAccess:PartnerAccess` -> `PartnerAccess`."""
+    return step["urn"].split("::")[-2].split(":")[-1]

@@ -1,0 +1,149 @@
+"""The real Pulumi CLI and engine, the real dynamic-provider host, against the emulator: what a user
+runs. One journey through a module-scoped project, in order: up, a second up with no changes, a
+config edit whose preview shows exactly that edit, up, refresh reporting out-of-band drift, destroy.
+"""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
+    CrossTenantAccessPolicyConfigurationPartner,
+)
+from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import CrossTenantAccessPolicyInboundTrust
+from msgraph.generated.models.group import Group
+
+from emulator import EmulatorServer
+from tests.conftest import GRAPH_SCOPES, StaticTokenCredential
+from tests.engine.project import REPO, Project, pulumi_cli, resource_type
+
+CLI = pulumi_cli()
+pytestmark = pytest.mark.skipif(
+    CLI is None,
+    reason="no Pulumi CLI: scripts/install-pulumi.sh builds it from Go modules (scripts/test.sh runs it first)",
+)
+
+CONTOSO = "11111111-1111-4111-8111-111111111111"
+FABRIKAM = "22222222-2222-4222-8222-222222222222"
+PARTNER_IN_FABRIKAM = f"{FABRIKAM}-partner-{CONTOSO}"
+
+
+class Journey:
+    def __init__(self, project: Project, emulator: EmulatorServer):
+        self.project = project
+        self.emulator = emulator
+        self.measured: dict[str, dict] = {}
+
+    def measure(self, name: str, run) -> None:
+        log = self.emulator.admin.requests()
+        self.measured[name] = {
+            "seconds": round(run.seconds, 2),
+            "graph_requests": len(log),
+            "graph_writes": sum(1 for entry in log if entry["method"] != "GET"),
+        }
+        self.emulator.admin.clear_requests()
+
+    def graph(self, tenant_id: str, call):
+        async def run():
+            credential = StaticTokenCredential(self.emulator.admin.token(tenant_id))
+            from msgraph import GraphServiceClient
+
+            client = GraphServiceClient(credentials=credential, scopes=GRAPH_SCOPES)
+            client.request_adapter.base_url = self.emulator.graph_url
+            return await call(client)
+
+        return asyncio.run(run())
+
+
+@pytest.fixture(scope="module")
+def journey(tmp_path_factory):
+    with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
+        project = Project.create(tmp_path_factory.mktemp("engine") / "project", emulator.base_url, CLI)
+        project.init()
+        yield Journey(project, emulator)
+        print("\nengine journey, measured:", journey_summary := project.runs and None)
+
+
+def test_up_deploys_every_tenant_end(journey):
+    journey.emulator.admin.clear_requests()
+    run = journey.project.up()
+    journey.measure("first up", run)
+    assert "37 created" in run.stdout
+    outputs = journey.project.pulumi("stack", "output", "--json", "-s", "engine").json()
+    jobs = outputs["pairs"]["contoso<->fabrikam"]["jobs"]
+    assert jobs["contoso->fabrikam"]["schedule_state"] == "Active"
+
+
+def test_second_up_changes_nothing(journey):
+    run = journey.project.pulumi("up", "--yes", "--expect-no-changes", "-s", "engine")
+    journey.measure("second up (no change)", run)
+    assert journey.measured["second up (no change)"]["graph_writes"] == 0
+
+
+def test_preview_of_a_config_edit_shows_exactly_that_edit(journey):
+    async def new_group(client):
+        return await client.groups.post(Group(display_name="Sales EMEA", security_enabled=True, mail_enabled=False,
+                                               mail_nickname="sales-emea"))
+
+    group = journey.graph(CONTOSO, new_group)
+    journey.project.config_set_path("ctsync:sync[0].scope.groups[1]", group.id)
+    journey.project.config_set_path("ctsync:sync[0].trust.mfa", "false")
+    journey.emulator.admin.clear_requests()
+    steps = journey.project.changed_steps("preview")
+    assert not [e for e in journey.emulator.admin.requests() if e["method"] != "GET"], "a preview must never write"
+    assert sorted((step["op"], resource_type(step)) for step in steps) == [
+        ("create", "ScopeAssignment"),
+        ("update", "PartnerAccess"),
+    ]
+    update = next(step for step in steps if step["op"] == "update")
+    assert update["urn"].endswith(PARTNER_IN_FABRIKAM)
+    old, new = update["oldState"]["inputs"], update["newState"]["inputs"]
+    assert sorted(k for k in new if old.get(k) != new[k]) == ["trust_mfa"]
+    create = next(step for step in steps if step["op"] == "create")
+    assert create["newState"]["inputs"]["principal_id"] == group.id
+
+    run = journey.project.up()
+    journey.measure("up of the edit", run)
+    assert "1 created" in run.stdout and "1 updated" in run.stdout
+
+
+def test_refresh_reports_out_of_band_drift(journey):
+    body = CrossTenantAccessPolicyConfigurationPartner(
+        inbound_trust=CrossTenantAccessPolicyInboundTrust(is_compliant_device_accepted=True)
+    )
+
+    async def drift(client):
+        partners = client.policies.cross_tenant_access_policy.partners
+        await partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(CONTOSO).patch(body)
+
+    journey.graph(FABRIKAM, drift)
+    journey.emulator.admin.clear_requests()
+    refresh = journey.project.pulumi("refresh", "--preview-only", "--json", "-s", "engine").json()
+    journey.measure("refresh (preview)", journey.project.runs[-1])
+    drifted = [
+        step for step in refresh["steps"]
+        if step["op"] == "refresh" and step.get("oldState", {}).get("outputs") != step.get("newState", {}).get("outputs")
+    ]
+    assert [step["urn"].split("::")[-1] for step in drifted] == [PARTNER_IN_FABRIKAM]
+    assert journey.measured["refresh (preview)"]["graph_writes"] == 0
+    steps = journey.project.changed_steps("preview", "--refresh")
+    assert [(step["op"], resource_type(step)) for step in steps] == [("update", "PartnerAccess")]
+    journey.project.up("--refresh")
+    journey.project.pulumi("up", "--yes", "--expect-no-changes", "--refresh", "-s", "engine")
+
+
+def test_destroy_leaves_each_tenant_as_graph_would(journey):
+    cycle = journey.emulator.admin.run_sync()
+    assert sum(run["created"] for run in cycle) > 0
+    run = journey.project.pulumi("destroy", "--yes", "--skip-preview", "-s", "engine")
+    journey.measure("destroy", run)
+
+    async def state(client):
+        partners = await client.policies.cross_tenant_access_policy.partners.get()
+        users = await client.users.get()
+        return partners.value, [u for u in users.value if "#EXT#" in (u.user_principal_name or "")]
+
+    partners, b2b_users = journey.graph(FABRIKAM, state)
+    assert partners == [], "every partner entry the stack made is gone"
+    assert b2b_users, "synced users stay in the target, as Graph leaves them when a job is deleted"
+    print("\nengine journey:", journey.measured)
