@@ -99,9 +99,9 @@ class Project:
         self.pulumi("config", "set", "--path", path, value, "-s", STACK)
 
     def changed_steps(self, *args: str) -> list[dict]:
-        """The steps of `pulumi preview --json` (or another --json command) that are not `same`."""
+        """The steps of `pulumi preview --json` (or another --json command) that change something."""
         steps = self.pulumi(*args, "--json", "-s", STACK).json().get("steps", [])
-        return [step for step in steps if step["op"] != "same"]
+        return [step for step in steps if step["op"] not in ("same", "refresh")]
 
 
 def resource_type(step: dict) -> str:
