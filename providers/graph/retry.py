@@ -34,18 +34,42 @@ async def until_healed(
     call: Callable[[], Awaitable[T]],
     heals: Callable[[GraphError], bool],
     deadline: float | None = None,
+) -> T:
+    """Call until it succeeds, retrying errors that ``heals`` accepts, with jittered back-off."""
+    return await poll(call, lambda _: True, heals, deadline=deadline, what="Graph to replicate")
+
+
+async def poll(
+    fetch: Callable[[], Awaitable[T]],
+    done: Callable[[T], bool],
+    heals: Callable[[GraphError], bool] = not_found,
+    deadline: float | None = None,
+    what: str = "Graph",
     first_delay: float = 0.25,
     max_delay: float = 8.0,
 ) -> T:
-    """Call until it succeeds, retrying errors that ``heals`` accepts, with jittered back-off."""
-    give_up_at = time.monotonic() + (replication_deadline() if deadline is None else deadline)
+    """Fetch until ``done(value)``; errors that ``heals`` accepts count as "not yet".
+
+    Gives up after ``deadline`` seconds (default: the replication deadline) with the last error, or
+    a TimeoutError naming ``what`` it waited for.
+    """
+    seconds = replication_deadline() if deadline is None else deadline
+    give_up_at = time.monotonic() + seconds
     delay = first_delay
     while True:
+        failure: GraphError | None = None
         try:
-            return await call()
+            value = await fetch()
+            if done(value):
+                return value
         except GraphError as error:
-            if not heals(error) or time.monotonic() + delay > give_up_at:
+            if not heals(error):
                 raise
+            failure = error
+        if time.monotonic() + delay > give_up_at:
+            if failure is not None:
+                raise failure
+            raise TimeoutError(f"waited {seconds:.0f} s for {what}")
         # Full jitter: concurrent resources of one `pulumi up` must not retry in lock-step.
         await asyncio.sleep(random.uniform(delay / 2, delay))
         delay = min(delay * 2, max_delay)

@@ -7,11 +7,8 @@ keeps current, and a failed join shows as drift so the next ``pulumi up`` submit
 """
 from __future__ import annotations
 
-import asyncio
-import random
-import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from msgraph.generated.models.multi_tenant_organization import MultiTenantOrganization as MtoModel
 from msgraph.generated.models.multi_tenant_organization_join_request_record import (
@@ -24,7 +21,7 @@ from providers.framework import Created, GraphDynamicResource, GraphResource, Ob
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
-from providers.graph.retry import not_found, replication_deadline, until_healed
+from providers.graph.retry import not_found, poll, replication_deadline, until_healed
 from providers.graph.session import TenantGraph, if_present
 
 MTO = "/tenantRelationships/multiTenantOrganization"
@@ -108,10 +105,12 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
             await self._adopt(graph, existing, inputs)
         else:
             await self._put(graph, inputs)
-        organization = existing if _state(existing) == "active" else await _poll(
+        organization = existing if _state(existing) == "active" else await poll(
             lambda: self._get(graph),
             lambda org: _state(org) == "active",
-            f"the multitenant organization of tenant {inputs.tenant_id} to become active",
+            deadline=min(ACTIVATION_DEADLINE, replication_deadline()),
+            what=f"the multitenant organization of tenant {inputs.tenant_id} to become active; Graph may "
+            "still be working on it: run `pulumi up` again later, it takes over the organisation once it is active",
         )
         return Created(_mto_id(inputs), _organization_state(organization))
 
@@ -174,31 +173,6 @@ def _organization_state(organization: MtoModel) -> MultiTenantOrganizationState:
 
 def _mto_id(inputs: MultiTenantOrganizationInputs) -> str:
     return f"{inputs.tenant_id}/multiTenantOrganization"
-
-
-async def _poll(fetch: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], what: str) -> Any:
-    """Fetch until ``done``, with jittered back-off, for ACTIVATION_DEADLINE at most.
-
-    A 404 while waiting is replication lag and counts as "not yet".
-    """
-    deadline = min(ACTIVATION_DEADLINE, replication_deadline())
-    give_up_at = time.monotonic() + deadline
-    delay = 0.25
-    while True:
-        try:
-            value = await fetch()
-            if done(value):
-                return value
-        except GraphError as error:
-            if not error.not_found:
-                raise
-        if time.monotonic() + delay > give_up_at:
-            raise TimeoutError(
-                f"waited {deadline:.0f} s for {what}; Graph may still be working on it: run "
-                "`pulumi up` again later, it takes over the organisation once it is active"
-            )
-        await asyncio.sleep(random.uniform(delay / 2, delay))
-        delay = min(delay * 2, 2.0)
 
 
 # ---- a tenant the owner adds ------------------------------------------------------------------------

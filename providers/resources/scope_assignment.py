@@ -17,12 +17,8 @@ from providers.framework import Created, GraphDynamicResource, GraphResource, Ob
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
-from providers.graph.retry import not_found, replication_deadline, until_healed
+from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
-
-# How long read waits for an assignment to show in the list: long enough for replication right
-# after a create, short enough that refreshing a deleted assignment does not stall.
-LIST_LAG_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -75,8 +71,9 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
 
     async def read(self, id, inputs, state) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        deadline = min(replication_deadline(), LIST_LAG_SECONDS)
-        found = await if_present(until_healed(lambda: self._listed(graph, inputs, id), not_found, deadline=deadline))
+        # No waiting for a lagging list here: refresh runs long after create, and a read that misses a
+        # just-made assignment only makes the next `up` POST again, which adopts it.
+        found = await if_present(self._listed(graph, inputs, id))
         if found is None:
             return None
         observed = ScopeAssignmentInputs(
