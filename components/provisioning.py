@@ -81,6 +81,7 @@ class ProvisioningJob(pulumi.ComponentResource):
             target_tenant_id=args.target.tenant_id,
             deletion_threshold=sync.deletion_threshold,
             notification_email=sync.notification_email,
+            sync_all=sync.scope.sync_all,
         )
         self.job = self._on_app(SynchronizationJob, SynchronizationJobInputs, "job", [self.secrets])
         self.schema = self._on_app(

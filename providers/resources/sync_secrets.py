@@ -56,6 +56,9 @@ class SynchronizationSecretsInputs:
         default=None, validate=lambda value: None if "@" in value else f"{value!r} is not an email address",
         description="told of failures and quarantine",
     )
+    sync_all: bool = attribute(
+        default=False, description="every user of the source is in scope (allUsers, or scoping filters alone)"
+    )
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def secret_values(inputs: SynchronizationSecretsInputs) -> dict[SynchronizationS
         SynchronizationSecret.AuthenticationType: AUTHENTICATION_TYPE,
         SynchronizationSecret.CompanyId: inputs.target_tenant_id,
         SynchronizationSecret.SyncNotificationSettings: json.dumps(notifications, separators=(",", ":")),
-        SynchronizationSecret.SyncAll: "false",
+        SynchronizationSecret.SyncAll: "true" if inputs.sync_all else "false",
     }
 
 
@@ -99,8 +102,10 @@ def observed_inputs(inputs: SynchronizationSecretsInputs, saved: dict[str, str])
     notifications = json.loads(seen.get(SynchronizationSecret.SyncNotificationSettings.value) or "{}")
     threshold = int(notifications.get("DeleteThresholdValue") or 0) if notifications.get("DeleteThresholdEnabled") else 0
     email = (notifications.get("Recipients") or None) if notifications.get("Enabled") else None
+    sync_all = (seen.get(SynchronizationSecret.SyncAll.value) or "false").lower() == "true"
     return dataclasses.replace(
-        inputs, target_tenant_id=lower_guid(target), deletion_threshold=threshold, notification_email=email
+        inputs, target_tenant_id=lower_guid(target), deletion_threshold=threshold, notification_email=email,
+        sync_all=sync_all,
     )
 
 

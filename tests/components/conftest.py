@@ -1,3 +1,5 @@
+import asyncio
+
 import pulumi
 import pytest
 
@@ -6,8 +8,16 @@ from tests.components.harness import RecordingMonitor, install
 
 @pytest.fixture
 def monitor():
-    """Fresh mocks per test: Pulumi's settings are process-global."""
+    """Fresh mocks per test: Pulumi's settings are process-global.
+
+    The mocks run on the thread's current event loop; an earlier test's ``asyncio.run()`` leaves the
+    main thread with none, so each test gets its own.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     recording = RecordingMonitor()
     install(recording)
     yield recording
     pulumi.runtime.set_all_config({}, [])
+    asyncio.set_event_loop(None)
+    loop.close()

@@ -63,8 +63,9 @@ def test_each_graph_object_is_registered_once_in_its_tenant(monitor):
         (f"{F}-sync-from-{C}", dict(source_tenant_id=C, user_sync_allowed=True, display_name=f"ctsync from {C}")),
         (f"{CF}-app", dict(display_name=f"ctsync to {F}")),
         (f"{CF}-secrets", dict(service_principal_id=f"{CF}-app:service_principal_id", target_tenant_id=F,
-                               deletion_threshold=50, notification_email="ops@contoso.example")),
-        (f"{FC}-secrets", dict(target_tenant_id=C, deletion_threshold=500)),
+                               deletion_threshold=50, notification_email="ops@contoso.example", sync_all=False)),
+        # Scoped by filters alone: every source user that matches, so SyncAll.
+        (f"{FC}-secrets", dict(target_tenant_id=C, deletion_threshold=500, sync_all=True)),
         (f"{CF}-job", dict(service_principal_id=f"{CF}-app:service_principal_id")),
         (f"{CF}-schema", dict(job_id=f"{CF}-job:job_id", user_type="Member", remove_disabled_users=True, scope_filters=[],
                               attribute_mappings=[{"target": "companyName", "constant": "Contoso"}])),

@@ -42,6 +42,11 @@ READ_BACK_CASES = {
         {"target_tenant_id": FABRIKAM},
     ),
     "masked values read as what was written": ({"CompanyId": "*", "SyncNotificationSettings": "*"}, {}),
+    "SyncAll set out of band shows as drift": (
+        {**_saved(Enabled=True, Recipients="ops@contoso.com", DeleteThresholdEnabled=True, DeleteThresholdValue=500),
+         "SyncAll": "True"},
+        {"sync_all": True},
+    ),
     "another target": (_saved(NORTHWIND), {"target_tenant_id": NORTHWIND, "deletion_threshold": 0, "notification_email": None}),
 }
 
@@ -49,7 +54,8 @@ READ_BACK_CASES = {
 @pytest.mark.parametrize("saved,changed", READ_BACK_CASES.values(), ids=READ_BACK_CASES.keys())
 def test_read_back(saved, changed):
     observed = observed_inputs(WRITTEN, saved)
-    expected = {"target_tenant_id": FABRIKAM, "deletion_threshold": 500, "notification_email": "ops@contoso.com", **changed}
+    expected = {"target_tenant_id": FABRIKAM, "deletion_threshold": 500, "notification_email": "ops@contoso.com",
+                "sync_all": False, **changed}
     assert {name: getattr(observed, name) for name in expected} == expected
 
 
@@ -105,7 +111,7 @@ def test_lifecycle(emulator, graph_client, tenants_config, graph_requests):
     measured = Lifecycle(
         "SynchronizationSecrets",
         create=secrets_inputs(first["service_principal_id"], notification_email="ops@contoso.com"),
-        update={"deletion_threshold": 0, "notification_email": None},
+        update={"deletion_threshold": 0, "notification_email": None, "sync_all": True},
         replace={"service_principal_id": second["service_principal_id"]},
         drift=threshold_changed_in_portal,
         drifted=("deletion_threshold",),
