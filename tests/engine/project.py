@@ -49,14 +49,15 @@ class Project:
     runs: list[Run] = field(default_factory=list)
 
     @classmethod
-    def create(cls, root: Path, emulator_url: str, cli: str) -> "Project":
+    def create(cls, root: Path, emulator_url: str, cli: str, stack: dict | None = None) -> "Project":
+        """``stack``: a stack file's content; by default the local stack's."""
         root.mkdir(parents=True)
         for name in LINKED:
             (root / name).symlink_to(REPO / name)
         project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
         project.pop("backend", None)  # PULUMI_BACKEND_URL below
         (root / "Pulumi.yaml").write_text(yaml.safe_dump(project))
-        stack = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
+        stack = stack or yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
         stack.pop("encryptionsalt", None)
         for tenant in stack["config"]["ctsync:tenants"].values():
             tenant["graphEndpoint"] = emulator_url
