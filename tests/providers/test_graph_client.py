@@ -1,0 +1,62 @@
+"""The Graph client under the resources: the per-process request counter (retries included), and
+errors that will not heal failing at once with a message that says what to do."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from providers.graph import REQUESTS, GraphError
+from providers.graph import connection, session
+from providers.graph.errors import from_odata
+from tests.emulator.flows import CONTOSO, FABRIKAM, two_tenants
+from tests.providers.source_side import create
+
+PARTNERS = "/v1.0/policies/crossTenantAccessPolicy/partners"
+
+
+@pytest.fixture
+def config(emulator, tenants_config, short_replication_deadline):
+    emulator.admin.load_fixture(two_tenants())
+    return tenants_config(FABRIKAM, CONTOSO)
+
+
+def test_counter_records_every_request_on_the_wire_with_its_retries(config, emulator):
+    emulator.admin.set_faults(seed=3, throttleRate=0.5, retryAfterSeconds=1, pathPattern="partners")
+    REQUESTS.clear()
+    create(config, "PartnerAccess", tenant_id=FABRIKAM, partner_tenant_id=CONTOSO)
+    records = REQUESTS.records()
+    wire = [e for e in emulator.admin.requests() if e["path"].startswith(PARTNERS)]
+    assert [(r.method, r.path, r.status) for r in records] == [(e["method"], e["path"], e["status"]) for e in wire]
+    assert {r.tenant_id for r in records} == {FABRIKAM}
+    throttled = [r for r in records if r.status == 429]
+    assert throttled, "the seed was chosen to throttle at least once"
+    assert REQUESTS.retries() == len(throttled), "each 429 was retried once by the SDK, marked Retry-Attempt"
+    assert REQUESTS.by_method()["POST"] >= 1 and not [r for r in REQUESTS.writes() if r.method == "GET"]
+
+
+def test_a_missing_permission_fails_at_once_and_names_it(config, emulator, monkeypatch):
+    def read_only(conn):
+        return connection.EmulatorCredential(conn.endpoint, conn.tenant_id, roles=["Policy.Read.All"])
+
+    monkeypatch.setattr(session, "credential_for", read_only)
+    emulator.admin.clear_requests()
+    began = time.perf_counter()
+    with pytest.raises(GraphError) as failure:
+        create(config, "PartnerAccess", tenant_id=FABRIKAM, partner_tenant_id=CONTOSO)
+    assert time.perf_counter() - began < 3, "a 403 on a create does not heal: no retries"
+    assert failure.value.status == 403
+    message = str(failure.value)
+    assert "POST /policies/crossTenantAccessPolicy/partners" in message
+    assert "grant the application permission Policy.ReadWrite.CrossTenantAccess" in message
+    assert len(emulator.admin.requests()) == 1
+
+
+def test_a_bad_request_keeps_graphs_words_naming_the_field():
+    from msgraph.generated.models.o_data_errors.main_error import MainError
+    from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+    error = ODataError(error=MainError(code="Request_BadRequest", message="Invalid value specified for property 'role'."))
+    error.response_status_code = 400
+    text = str(from_odata(error, "PATCH /tenantRelationships/multiTenantOrganization/tenants/x"))
+    assert "400 Request_BadRequest" in text and "'role'" in text and "grant" not in text
