@@ -134,6 +134,7 @@ def test_refresh_reports_out_of_band_drift(journey):
 def test_destroy_leaves_each_tenant_as_graph_would(journey):
     cycle = journey.emulator.admin.run_sync()
     assert sum(run["created"] for run in cycle) > 0
+    journey.emulator.admin.clear_requests()
     run = journey.project.pulumi("destroy", "--yes", "--skip-preview", "-s", "engine")
     journey.measure("destroy", run)
 
