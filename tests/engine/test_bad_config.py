@@ -1,0 +1,35 @@
+"""Bad stack config through the real CLI: `pulumi preview` stops with every problem, each naming its
+config path and the fix, before any resource exists and before any request reaches Graph."""
+from __future__ import annotations
+
+import pytest
+
+from emulator import EmulatorServer
+from tests.engine.project import REPO, STACK, Project, pulumi_cli
+
+CLI = pulumi_cli()
+pytestmark = pytest.mark.skipif(
+    CLI is None,
+    reason="no Pulumi CLI: scripts/install-pulumi.sh builds it from Go modules (scripts/test.sh runs it first)",
+)
+
+
+def test_preview_of_an_invalid_stack_lists_every_problem_and_touches_nothing(tmp_path):
+    with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
+        project = Project.create(tmp_path / "project", emulator.base_url, CLI)
+        project.init()
+        project.config_set_path("ctsync:sync[0].scope.groups[0]", "Sales")
+        project.config_set_path("ctsync:sync[1].userType", "Admin")
+        project.config_set_path("ctsync:mto.owner", "tailspin")
+        emulator.admin.clear_requests()
+
+        run = project.pulumi("preview", "-s", STACK, check=False)
+
+        output = run.stdout + run.stderr
+        assert run.returncode != 0
+        for path in ("ctsync:sync[0].scope.groups[0]", "ctsync:sync[1].userType", "ctsync:mto.owner"):
+            assert path in output, f"{path} missing from:\n{output}"
+        assert '"Sales" is not an object id' in output
+        assert emulator.admin.requests() == []
+        state = project.pulumi("stack", "export", "-s", STACK).json()
+        assert not state["deployment"].get("resources"), "no resource was registered"
