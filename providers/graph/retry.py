@@ -22,6 +22,11 @@ def replication_deadline() -> float:
     return float(os.environ.get("CTSYNC_REPLICATION_DEADLINE", "300"))
 
 
+# How long a service principal's synchronization endpoints may answer 403/409 after it appears. A 403
+# that lasts longer is a missing permission, and the user should hear so in a minute, not five.
+SYNC_LAG_DEADLINE = 60.0
+
+
 def not_found(error: GraphError) -> bool:
     return error.not_found
 
@@ -37,6 +42,13 @@ async def until_healed(
 ) -> T:
     """Call until it succeeds, retrying errors that ``heals`` accepts, with jittered back-off."""
     return await poll(call, lambda _: True, heals, deadline=deadline, what="Graph to replicate")
+
+
+async def until_sync_ready(
+    call: Callable[[], Awaitable[T]], heals: Callable[[GraphError], bool] = sync_endpoint_lag
+) -> T:
+    """``until_healed`` for synchronization endpoints: their lag heals within SYNC_LAG_DEADLINE."""
+    return await until_healed(call, heals, deadline=min(replication_deadline(), SYNC_LAG_DEADLINE))
 
 
 async def poll(

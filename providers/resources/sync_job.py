@@ -18,7 +18,7 @@ from msgraph.generated.models.synchronization_task_execution import Synchronizat
 from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
-from providers.graph.retry import not_found, sync_endpoint_lag, until_healed
+from providers.graph.retry import not_found, until_healed, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 
 # Graph's "never" for execution and steady-state times.
@@ -89,7 +89,7 @@ class SynchronizationJobResource(GraphResource[SynchronizationJobInputs, Synchro
     async def create(self, inputs: SynchronizationJobInputs) -> Created[SynchronizationJobState]:
         graph = self.tenant(inputs.tenant_id)
         # Each attempt looks again before posting: a POST whose answer was lost must not make a twin.
-        job = await until_healed(lambda: self._adopt_or_post(graph, inputs), sync_endpoint_lag)
+        job = await until_sync_ready(lambda: self._adopt_or_post(graph, inputs))
         # Graph needs "several moments" before a new job can be read (terraform-provider-azuread).
         job = await until_healed(lambda: read_job(graph, inputs.service_principal_id, job.id), not_found)
         return Created(_id(inputs, job.id), job_state(job))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from providers.framework import Created, GraphDynamicResource, GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
-from providers.graph.retry import sync_endpoint_lag, until_healed
+from providers.graph.retry import until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.schema_document import (
     USER_TYPES,
@@ -105,11 +105,11 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
         graph = self.tenant(inputs.tenant_id)
         schema = schema_builder(graph, inputs)
         # The job's endpoints answer 403/404/409 for a while after the job or its service principal appears.
-        current = await until_healed(lambda: graph.send("GET", schema), sync_endpoint_lag)
+        current = await until_sync_ready(lambda: graph.send("GET", schema))
         desired = desired_schema(current, managed(inputs), baseline)
         version = current.get("version")
         if desired.changed:
-            await until_healed(lambda: graph.send("PUT", schema, desired.document), sync_endpoint_lag)
+            await until_sync_ready(lambda: graph.send("PUT", schema, desired.document))
             # The service stamps a new version on every PUT.
             version = (await graph.send("GET", schema)).get("version")
         return SynchronizationSchemaState(version, desired.baseline.to_json())

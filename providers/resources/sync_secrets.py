@@ -32,7 +32,7 @@ from providers.framework import Created, GraphDynamicResource, GraphResource, Ob
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, non_negative
 from providers.graph import GraphError
-from providers.graph.retry import sync_endpoint_lag, until_healed
+from providers.graph.retry import sync_endpoint_lag, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.partner_access import partner_builder
 
@@ -118,7 +118,7 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
         graph = self.tenant(inputs.tenant_id)
         await self._validate(graph, inputs)
         # The service principal may be minutes old: its synchronization endpoints lag behind it.
-        await until_healed(lambda: self._put(graph, inputs, secret_values(inputs)), sync_endpoint_lag)
+        await until_sync_ready(lambda: self._put(graph, inputs, secret_values(inputs)))
         return Created(_id(inputs), SynchronizationSecretsState(validated=True))
 
     async def read(self, id, inputs, state) -> Observed | None:
@@ -160,7 +160,7 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
         operation = f"POST /servicePrincipals/{inputs.service_principal_id}/synchronization/jobs/validateCredentials"
         jobs = _synchronization(graph, inputs.service_principal_id).jobs
         try:
-            await until_healed(
+            await until_sync_ready(
                 lambda: graph.call(operation, jobs.validate_credentials.post(body)),
                 lambda error: sync_endpoint_lag(error) and not _target_not_ready(error),
             )

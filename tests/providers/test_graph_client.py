@@ -60,3 +60,25 @@ def test_a_bad_request_keeps_graphs_words_naming_the_field():
     error.response_status_code = 400
     text = str(from_odata(error, "PATCH /tenantRelationships/multiTenantOrganization/tenants/x"))
     assert "400 Request_BadRequest" in text and "'role'" in text and "grant" not in text
+
+
+def test_a_missing_permission_on_synchronization_endpoints_fails_after_the_lag_window(
+    config, emulator, monkeypatch
+):
+    """403 right after a service principal appears is lag and is retried, but only for SYNC_LAG_DEADLINE."""
+    from providers.graph import retry
+    from tests.providers.source_side import configuration_app
+
+    app = configuration_app(config)
+
+    def read_only(conn):
+        return connection.EmulatorCredential(conn.endpoint, conn.tenant_id, roles=["Application.Read.All"])
+
+    monkeypatch.setattr(session, "credential_for", read_only)
+    monkeypatch.setattr(retry, "SYNC_LAG_DEADLINE", 1.5)
+    began = time.perf_counter()
+    with pytest.raises(GraphError) as failure:
+        create(config, "SynchronizationJob", tenant_id=CONTOSO, service_principal_id=app["service_principal_id"])
+    assert time.perf_counter() - began < 6
+    assert failure.value.status == 403 and "Synchronization.ReadWrite.All" in str(failure.value)
+
