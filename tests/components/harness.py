@@ -37,6 +37,7 @@ class Registration:
     inputs: dict[str, Any]
     dependencies: frozenset[str]
     ignore_changes: tuple[str, ...]
+    additional_secret_outputs: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -90,6 +91,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 inputs=rpc.deserialize_properties(request.object, keep_unknowns=True),
                 dependencies=frozenset(request.dependencies),
                 ignore_changes=tuple(request.ignoreChanges),
+                additional_secret_outputs=tuple(request.additionalSecretOutputs),
             )
             with self._lock:
                 self.registrations.append(registration)

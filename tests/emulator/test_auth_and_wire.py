@@ -7,10 +7,14 @@ import json
 import time
 
 import pytest
+from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import InstantiatePostRequestBody
 from msgraph.generated.models.app_role_assignment import AppRoleAssignment
 from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import CrossTenantAccessPolicyConfigurationPartner
+from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import CrossTenantIdentitySyncPolicyPartner
+from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
+from msgraph.generated.models.synchronization_job import SynchronizationJob
 
-from .flows import CONTOSO, FABRIKAM, odata_error, raw
+from .flows import CONTOSO, CTS_TEMPLATE, FABRIKAM, odata_error, partner_of, put_mto, raw
 
 
 def _unsigned(claims: dict) -> str:
@@ -62,22 +66,30 @@ def test_unknown_segments_methods_and_queries(seeded, method, path, status, code
     assert (got_status, body["error"]["code"]) == (status, code)
 
 
-# (SDK call on a Contoso client, roles granted, permission the 403 must name)
+# (what is called, SDK call on a Contoso client, roles granted, permission the 403 must name)
 DENIED = [
-    (lambda c: c.policies.cross_tenant_access_policy.default.get(), ["User.Read.All"], "Policy.Read.All"),
-    (lambda c: c.policies.cross_tenant_access_policy.partners.post(CrossTenantAccessPolicyConfigurationPartner(tenant_id=FABRIKAM)),
+    ("read-default-policy", lambda c: c.policies.cross_tenant_access_policy.default.get(), ["User.Read.All"], "Policy.Read.All"),
+    ("create-partner", lambda c: c.policies.cross_tenant_access_policy.partners.post(CrossTenantAccessPolicyConfigurationPartner(tenant_id=FABRIKAM)),
      ["Policy.Read.All"], "Policy.ReadWrite.CrossTenantAccess"),
-    (lambda c: c.tenant_relationships.multi_tenant_organization.get(), ["Policy.Read.All"], "MultiTenantOrganization.Read.All"),
-    (lambda c: c.users.get(), ["Group.Read.All"], "User.Read.All"),
-    (lambda c: c.groups.get(), ["User.Read.All"], "GroupMember.Read.All"),
-    (lambda c: c.applications.get(), ["User.Read.All"], "Application.Read.All"),
-    (lambda c: c.service_principals.by_service_principal_id(CONTOSO).synchronization.jobs.get(), ["Application.Read.All"], "Synchronization.Read.All"),
-    (lambda c: c.service_principals.by_service_principal_id(CONTOSO).app_role_assigned_to.post(AppRoleAssignment()), ["Application.Read.All"], "AppRoleAssignment.ReadWrite.All"),
-    (lambda c: c.audit_logs.provisioning.get(), ["Directory.ReadWrite.All"], "AuditLog.Read.All"),
+    ("put-identity-sync", lambda c: partner_of(c, FABRIKAM).identity_synchronization.put(
+        CrossTenantIdentitySyncPolicyPartner(user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=True))),
+     ["Policy.Read.All"], "Policy.ReadWrite.CrossTenantAccess"),
+    ("read-mto", lambda c: c.tenant_relationships.multi_tenant_organization.get(), ["Policy.Read.All"], "MultiTenantOrganization.Read.All"),
+    ("put-mto", lambda c: put_mto(c, "Contoso MTO"), ["MultiTenantOrganization.Read.All"], "MultiTenantOrganization.ReadWrite.All"),
+    ("list-users", lambda c: c.users.get(), ["Group.Read.All"], "User.Read.All"),
+    ("list-groups", lambda c: c.groups.get(), ["User.Read.All"], "GroupMember.Read.All"),
+    ("list-applications", lambda c: c.applications.get(), ["User.Read.All"], "Application.Read.All"),
+    ("instantiate-cts-app", lambda c: c.application_templates.by_application_template_id(CTS_TEMPLATE).instantiate.post(
+        InstantiatePostRequestBody(display_name="Fabrikam")), ["Application.Read.All"], "Application.ReadWrite.OwnedBy"),
+    ("list-jobs", lambda c: c.service_principals.by_service_principal_id(CONTOSO).synchronization.jobs.get(), ["Application.Read.All"], "Synchronization.Read.All"),
+    ("create-job", lambda c: c.service_principals.by_service_principal_id(CONTOSO).synchronization.jobs.post(SynchronizationJob(template_id="Azure2Azure")),
+     ["Synchronization.Read.All"], "Synchronization.ReadWrite.All"),
+    ("assign-principal", lambda c: c.service_principals.by_service_principal_id(CONTOSO).app_role_assigned_to.post(AppRoleAssignment()), ["Application.Read.All"], "AppRoleAssignment.ReadWrite.All"),
+    ("read-provisioning-logs", lambda c: c.audit_logs.provisioning.get(), ["Directory.ReadWrite.All"], "AuditLog.Read.All"),
 ]
 
 
-@pytest.mark.parametrize("call, roles, named", DENIED, ids=[named for _, _, named in DENIED])
+@pytest.mark.parametrize("call, roles, named", [row[1:] for row in DENIED], ids=[row[0] for row in DENIED])
 def test_missing_permission_gets_403_naming_it(seeded, graph_client, call, roles, named):
     async def scenario():
         return await odata_error(call(graph_client(CONTOSO, roles)))

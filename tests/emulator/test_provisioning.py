@@ -128,6 +128,26 @@ def test_users_leave_the_target_as_soft_deletes(seeded, graph_client, case, clau
     assert logs.value[0].provisioning_action.value == "delete"
 
 
+def test_a_directly_assigned_user_joins_and_leaves_with_the_assignment(seeded, graph_client):
+    async def scenario():
+        source, target = graph_client(CONTOSO), graph_client(FABRIKAM)
+        config = await ready_pair(source, target)
+        assignment = await assign(source, config, MEGAN)  # the user herself, not a group she is in
+        joined = only(seeded.admin.run_sync())
+        while_assigned = await target_users(target)
+        assigned_to = source.service_principals.by_service_principal_id(config.sp_id).app_role_assigned_to
+        await assigned_to.by_app_role_assignment_id(assignment).delete()
+        left = only(seeded.admin.run_sync())
+        deleted = await target.directory.deleted_items.graph_user.get()
+        return joined, while_assigned, left, await target_users(target), deleted
+
+    joined, while_assigned, left, users, deleted = asyncio.run(scenario())
+    assert joined["created"] == 1 and set(while_assigned) == {"Megan Bowen"}
+    assert while_assigned["Megan Bowen"].user_type == "Member"
+    assert left["deleted"] == 1 and users == {}
+    assert [item.display_name for item in deleted.value] == ["Megan Bowen"]
+
+
 def test_disabled_user_is_only_blocked_without_a_filter(seeded, graph_client):
     async def scenario():
         source, target, config = await sales_synced(seeded, graph_client)

@@ -328,11 +328,13 @@ def test_create_converges_under_throttling_and_rerun_adopts(type_name, request, 
     values, setup, exactly_one = FAULT_CASES[type_name]
     if setup:
         request.getfixturevalue(setup)
-    emulator.admin.set_faults(seed=37, throttleRate=0.3, retryAfterSeconds=1)
+    emulator.admin.set_faults(seed=37, throttleRate=0.3, retryAfterSeconds=1, replicationLagReads=2)
     driver = open_driver(InProcessDriver, type_name, config)
     graph_requests.clear()
     id, outs = create_with(driver, values)
-    assert 429 in {entry["status"] for entry in graph_requests.log()}, "no throttling was injected"
+    log = graph_requests.log()
+    print([(e["method"], e["path"], e["status"]) for e in log])
+    assert 429 in {entry["status"] for entry in log}, "no throttling was injected"
     # The run is interrupted after create: the object exists, Pulumi has no state, `up` runs again.
     again_id, _ = create_with(driver, values)
     assert again_id == id
