@@ -94,6 +94,7 @@ def put_organization(req: GraphRequest) -> Reply:
     tenant.mto_id = org.id
     tenant.join_request = {**unjoined_request(), "addedByTenantId": tenant.id, "memberState": "active", "role": "owner"}
     state.clock.schedule(state.mto_activation_seconds, lambda: setattr(org, "active", True))
+    state.faults.note_created(tenant.id, BASE)
     return req.entity(CONTEXT, org.view(tenant.id), 201)
 
 
@@ -151,6 +152,7 @@ def add_member(req: GraphRequest) -> Reply:
         raise bad_request(ALREADY_ADDED)
     member = _member(tenant_id, body.get("displayName"), req.tenant.id, role, req.state.clock.now_iso())
     org.members[tenant_id] = member
+    req.state.faults.note_created(req.tenant.id, f"{BASE}/tenants/{tenant_id}")
     return req.entity(f"{CONTEXT}/tenants", member, 201)
 
 
