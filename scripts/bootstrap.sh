@@ -18,8 +18,14 @@ if [[ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]]; then
 fi
 
 # The Pulumi CLI and Python language host, built from Go modules when no matching `pulumi` is on PATH.
-PULUMI_BIN="$(bash "$ROOT/scripts/install-pulumi.sh" | tail -n 1)"
-export PATH="$PULUMI_BIN:$VENV/bin:$PATH"
+# Without it (no Go toolchain, no module proxy) everything but the engine runs: the engine tests
+# skip, saying why, and run-local.sh stops with this message.
+if PULUMI_BIN="$(bash "$ROOT/scripts/install-pulumi.sh" | tail -n 1)" && [[ -x "$PULUMI_BIN/pulumi" ]]; then
+  export PATH="$PULUMI_BIN:$PATH"
+else
+  echo "bootstrap: WARNING: no Pulumi CLI could be installed (see the lines above); engine tests will be skipped" >&2
+fi
+export PATH="$VENV/bin:$PATH"
 # No network but the package registries: never ask for updates or download plugins.
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true

@@ -7,6 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/bootstrap.sh"
 cd "$ROOT"
 
+command -v pulumi >/dev/null || { echo "run-local: no Pulumi CLI; scripts/install-pulumi.sh must succeed first" >&2; exit 1; }
 PORT=18080
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-ctsync-local}"
 mkdir -p .pulumi-state   # backend.url in Pulumi.yaml: file://./.pulumi-state
