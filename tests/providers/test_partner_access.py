@@ -115,3 +115,11 @@ def test_converges_with_one_entry_under_throttling_and_replication_lag(config, e
     # A second run with no state (a crash after the POST) adopts instead of duplicating.
     assert create(config, TYPE, **CREATE)[1]["adopted"] is True
     assert partners_in(graph_client, FABRIKAM) == [CONTOSO]
+
+
+def test_b2b_collaboration_and_direct_connect_keep_inheriting_the_default(config, graph_client):
+    create(config, TYPE, **CREATE)
+    entry = partner(graph_client, FABRIKAM, CONTOSO)
+    inherited = (entry.b2b_collaboration_inbound, entry.b2b_collaboration_outbound,
+                 entry.b2b_direct_connect_inbound, entry.b2b_direct_connect_outbound)
+    assert inherited == (None, None, None, None)
