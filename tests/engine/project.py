@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -89,6 +90,23 @@ class Project:
         if check and done.returncode != 0:
             raise AssertionError(f"pulumi {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
         return run
+
+    def kill_leftovers(self) -> int:
+        """SIGKILL every process still working in this project (Linux /proc).
+
+        Killing `pulumi` leaves its plugins running: the engine starts the language host and the
+        dynamic-provider host in process groups of their own, with the program directory as cwd.
+        """
+        killed = 0
+        for proc in Path("/proc").iterdir():
+            try:
+                cwd = Path(os.readlink(proc / "cwd"))
+            except (OSError, ValueError):
+                continue
+            if proc.name.isdigit() and (cwd == self.root or self.root in cwd.parents):
+                os.kill(int(proc.name), signal.SIGKILL)
+                killed += 1
+        return killed
 
     def init(self) -> None:
         self.pulumi("stack", "init", STACK)

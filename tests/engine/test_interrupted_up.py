@@ -44,6 +44,7 @@ def kill_half_way(project: Project, emulator: EmulatorServer) -> int:
     assert up.poll() is None, "the up finished before it could be interrupted"
     os.killpg(up.pid, signal.SIGKILL)
     up.wait()
+    project.kill_leftovers()
     return writes
 
 
