@@ -17,7 +17,7 @@ from providers.framework import Created, GraphDynamicResource, GraphResource, Ob
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
-from providers.graph.retry import not_found, until_healed
+from providers.graph.retry import not_found, poll, until_healed
 from providers.graph.session import TenantGraph, if_present
 
 
@@ -65,7 +65,11 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
                 # A retried POST whose first attempt went through, or a concurrent run.
                 if not _already_assigned(error):
                     raise
-                existing = await until_healed(lambda: self._listed(graph, inputs), not_found)
+                existing = await poll(
+                    lambda: self._find(graph, inputs, None),
+                    lambda found: found is not None,
+                    what=f"the assignment of {inputs.principal_id} to be listed",
+                )
         adoption_notice(self.type_name, f"assignment of {inputs.principal_id} to {inputs.service_principal_id}")
         return Created(existing.id, ScopeAssignmentState(existing.id, True))
 
@@ -73,7 +77,7 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
         graph = self.tenant(inputs.tenant_id)
         # No waiting for a lagging list here: refresh runs long after create, and a read that misses a
         # just-made assignment only makes the next `up` POST again, which adopts it.
-        found = await if_present(self._listed(graph, inputs, id))
+        found = await if_present(self._find(graph, inputs, id))
         if found is None:
             return None
         observed = ScopeAssignmentInputs(
@@ -103,14 +107,6 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
     async def _find(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None) -> AppRoleAssignment | None:
         """By assignment id when known, else by the natural key (principal, app role)."""
         return next((a for a in await self._assignments(graph, inputs) if _matches(a, inputs, id)), None)
-
-    async def _listed(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None = None) -> AppRoleAssignment:
-        """The assignment, or a not-found error that ``until_healed`` retries while the list lags."""
-        found = await self._find(graph, inputs, id)
-        if found is None:
-            raise GraphError(404, "Request_ResourceNotFound", f"assignment {id or inputs.principal_id} is not listed",
-                             f"GET {_path(inputs)}")
-        return found
 
     async def _post(self, graph: TenantGraph, inputs: ScopeAssignmentInputs) -> AppRoleAssignment:
         body = AppRoleAssignment(
