@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import pulumi
 
-from providers.resources.mto import (
+from providers.sdk import (
     MtoJoinRequest,
-    MtoJoinRequestInputs,
+    MtoJoinRequestArgs,
     MtoTenant,
-    MtoTenantInputs,
+    MtoTenantArgs,
     MultiTenantOrganization,
-    MultiTenantOrganizationInputs,
+    MultiTenantOrganizationArgs,
 )
 from stackconfig import Mto, Tenant
 
@@ -37,7 +37,7 @@ class MtoMembership(pulumi.ComponentResource):
         owner = args.tenants[args.mto.owner]
         self.organization = MultiTenantOrganization(
             f"{owner.tenant_id}-mto",
-            MultiTenantOrganizationInputs(tenant_id=owner.tenant_id, display_name=args.mto.display_name),
+            MultiTenantOrganizationArgs(tenant_id=owner.tenant_id, display_name=args.mto.display_name),
             pulumi.ResourceOptions(parent=self),
         )
         members = [args.tenants[alias] for alias in args.mto.members]
@@ -63,7 +63,7 @@ class MtoMembership(pulumi.ComponentResource):
     def _add(self, owner: Tenant, member: Tenant) -> MtoTenant:
         return MtoTenant(
             f"{owner.tenant_id}-mto-member-{member.tenant_id}",
-            MtoTenantInputs(tenant_id=owner.tenant_id, member_tenant_id=member.tenant_id, display_name=member.display_name),
+            MtoTenantArgs(tenant_id=owner.tenant_id, member_tenant_id=member.tenant_id, display_name=member.display_name),
             pulumi.ResourceOptions(
                 parent=self,
                 depends_on=[self.organization],
@@ -76,6 +76,6 @@ class MtoMembership(pulumi.ComponentResource):
     def _join(self, owner: Tenant, member: Tenant) -> MtoJoinRequest:
         return MtoJoinRequest(
             f"{member.tenant_id}-mto-join-{owner.tenant_id}",
-            MtoJoinRequestInputs(tenant_id=member.tenant_id, owner_tenant_id=owner.tenant_id),
+            MtoJoinRequestArgs(tenant_id=member.tenant_id, owner_tenant_id=owner.tenant_id),
             pulumi.ResourceOptions(parent=self, depends_on=[self.added[member.alias]]),
         )

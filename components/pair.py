@@ -15,8 +15,7 @@ import pulumi
 
 from components import names
 from components.provisioning import ProvisioningJob, ProvisioningJobArgs
-from providers.resources.identity_sync import IdentitySyncPolicy, IdentitySyncPolicyInputs
-from providers.resources.partner_access import PartnerAccess, PartnerAccessInputs
+from providers.sdk import IdentitySyncPolicy, IdentitySyncPolicyArgs, PartnerAccess, PartnerAccessArgs
 from stackconfig import DirectionalSync, PartnerSettings, Tenant
 from stackconfig import TenantPair as PairConfig
 
@@ -57,7 +56,7 @@ class TenantPair(pulumi.ComponentResource):
         trust = settings.inbound_trust
         return PartnerAccess(
             names.partner_access(tenant_id, partner_id),
-            PartnerAccessInputs(
+            PartnerAccessArgs(
                 tenant_id=tenant_id,
                 partner_tenant_id=partner_id,
                 trust_mfa=trust.mfa,
@@ -73,7 +72,7 @@ class TenantPair(pulumi.ComponentResource):
         source, target = tenants[sync.source], tenants[sync.target]
         return IdentitySyncPolicy(
             names.identity_sync(target.tenant_id, source.tenant_id),
-            IdentitySyncPolicyInputs(
+            IdentitySyncPolicyArgs(
                 tenant_id=target.tenant_id,
                 source_tenant_id=source.tenant_id,
                 display_name=policy_display_name(source),

@@ -19,12 +19,20 @@ from typing import Any
 import pulumi
 
 from components import names
-from providers.resources.configuration_app import ConfigurationApp, ConfigurationAppInputs
-from providers.resources.scope_assignment import ScopeAssignment, ScopeAssignmentInputs
-from providers.resources.sync_job import SynchronizationJob, SynchronizationJobInputs
-from providers.resources.sync_job_schedule import SynchronizationJobSchedule, SynchronizationJobScheduleInputs
-from providers.resources.sync_schema import SynchronizationSchema, SynchronizationSchemaInputs
-from providers.resources.sync_secrets import SynchronizationSecrets, SynchronizationSecretsInputs
+from providers.sdk import (
+    ConfigurationApp,
+    ConfigurationAppArgs,
+    ScopeAssignment,
+    ScopeAssignmentArgs,
+    SynchronizationJob,
+    SynchronizationJobArgs,
+    SynchronizationJobSchedule,
+    SynchronizationJobScheduleArgs,
+    SynchronizationSchema,
+    SynchronizationSchemaArgs,
+    SynchronizationSecrets,
+    SynchronizationSecretsArgs,
+)
 from stackconfig import AttributeMapping, DirectionalSync, ScopeFilter, Tenant
 
 TYPE = "ctsync:provisioning:ProvisioningJob"
@@ -71,21 +79,21 @@ class ProvisioningJob(pulumi.ComponentResource):
         # anything in the source tenant.
         self.app = ConfigurationApp(
             f"{self._prefix}-app",
-            ConfigurationAppInputs(tenant_id=self._source_id, display_name=app_display_name(args.target)),
+            ConfigurationAppArgs(tenant_id=self._source_id, display_name=app_display_name(args.target)),
             pulumi.ResourceOptions(parent=self, depends_on=ready),
         )
         sync = args.sync
         # After the target side explicitly, not only through the app: its credential check needs it.
         self.secrets = self._on_app(
-            SynchronizationSecrets, SynchronizationSecretsInputs, "secrets", ready,
+            SynchronizationSecrets, SynchronizationSecretsArgs, "secrets", ready,
             target_tenant_id=args.target.tenant_id,
             deletion_threshold=sync.deletion_threshold,
             notification_email=sync.notification_email,
             sync_all=sync.scope.sync_all,
         )
-        self.job = self._on_app(SynchronizationJob, SynchronizationJobInputs, "job", [self.secrets])
+        self.job = self._on_app(SynchronizationJob, SynchronizationJobArgs, "job", [self.secrets])
         self.schema = self._on_app(
-            SynchronizationSchema, SynchronizationSchemaInputs, "schema", [],
+            SynchronizationSchema, SynchronizationSchemaArgs, "schema", [],
             job_id=self.job.job_id,
             user_type=sync.user_type,
             remove_disabled_users=sync.remove_disabled_users,
@@ -94,7 +102,7 @@ class ProvisioningJob(pulumi.ComponentResource):
         )
         self.assignments = [
             self._on_app(
-                ScopeAssignment, ScopeAssignmentInputs, f"scope-{key}", [self.schema],
+                ScopeAssignment, ScopeAssignmentArgs, f"scope-{key}", [self.schema],
                 app_role_id=self.app.app_role_id,
                 principal_id=principal_id,
                 principal_type=principal_type,
@@ -102,7 +110,7 @@ class ProvisioningJob(pulumi.ComponentResource):
             for key, principal_id, principal_type in self._principals(args)
         ]
         self.schedule = self._on_app(
-            SynchronizationJobSchedule, SynchronizationJobScheduleInputs, "schedule", [self.schema, *self.assignments],
+            SynchronizationJobSchedule, SynchronizationJobScheduleArgs, "schedule", [self.schema, *self.assignments],
             job_id=self.job.job_id,
             enabled=sync.start,
         )
@@ -112,12 +120,14 @@ class ProvisioningJob(pulumi.ComponentResource):
     def _on_app(self, resource: type, inputs: type, suffix: str, depends_on: list[pulumi.Resource], **fields: Any):
         """A resource on the configuration app's service principal, named `<direction>-<suffix>`.
 
-        Options are parent and ordering only: the component's own (protect, aliases...) are not copied down.
+        Options are parent, ordering and ``deleted_with``: deleting the app deletes its service principal
+        with the job, schema, secrets and assignments in Graph, so a destroy sends no write for them.
+        The component's own options (protect, aliases...) are not copied down.
         """
         return resource(
             f"{self._prefix}-{suffix}",
             inputs(tenant_id=self._source_id, service_principal_id=self.app.service_principal_id, **fields),
-            pulumi.ResourceOptions(parent=self, depends_on=depends_on),
+            pulumi.ResourceOptions(parent=self, depends_on=depends_on, deleted_with=self.app),
         )
 
     def _summary(self, args: ProvisioningJobArgs) -> dict[str, Any]:

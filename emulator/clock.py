@@ -43,6 +43,9 @@ class Clock:
         self.offset += seconds
         self.run_due()
 
+    def pending(self) -> int:
+        return len(self._events)
+
     def reset(self) -> None:
         self.offset = 0.0
         self._events.clear()

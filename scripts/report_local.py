@@ -4,6 +4,7 @@ state each synchronization job is in."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -25,18 +26,20 @@ def main() -> None:
     config = load_stack_config(values, secret_keys=("ctsync:tenants",))
     cycle = AdminClient(args.endpoint).run_sync()
     print(f"\nProvisioning cycle: {json.dumps(summarise(cycle))}\n")
-    session = GraphSession(connections_from_stack_config(values))
+    asyncio.run(report(GraphSession(connections_from_stack_config(values)), config, Path(args.outputs)))
+
+
+async def report(session: GraphSession, config, outputs: Path) -> None:
     for alias, tenant in config.tenants.items():
-        users = session.run(list_users(session, tenant.tenant_id))
+        users = await list_users(session, tenant.tenant_id)
         print(f"{tenant.display_name or alias} ({tenant.tenant_id}): {len(users)} users")
         for user in users:
             kind = "B2B, no redemption step" if user.external_user_state == "Accepted" else "internal"
             enabled = "" if user.account_enabled is not False else ", sign-in blocked"
             print(f"  {user.display_name:<24} {user.user_type:<7} {kind}{enabled}")
     print("\nSynchronization jobs:")
-    for name, job in jobs(json.loads(Path(args.outputs).read_text())):
-        state = session.run(job_state(session, job))
-        print(f"  {name:<22} {state}")
+    for name, job in jobs(json.loads(outputs.read_text())):
+        print(f"  {name:<22} {await job_state(session, job)}")
 
 
 def parse_args() -> argparse.Namespace:
@@ -58,7 +61,7 @@ async def list_users(session: GraphSession, tenant_id: str):
     graph = session.tenant(tenant_id)
     query = UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(select=USER_FIELDS)
     config = UsersRequestBuilder.UsersRequestBuilderGetRequestConfiguration(query_parameters=query)
-    return (await graph.call("GET /users", graph.sdk.users.get(request_configuration=config))).value
+    return (await graph.call("GET", graph.sdk.users, request_configuration=config)).value
 
 
 def jobs(outputs: dict):
@@ -69,7 +72,7 @@ def jobs(outputs: dict):
 async def job_state(session: GraphSession, job: dict) -> str:
     graph = session.tenant(job["source_tenant_id"])
     sync = graph.sdk.service_principals.by_service_principal_id(job["service_principal_id"]).synchronization
-    found = await graph.call("GET job", sync.jobs.by_synchronization_job_id(job["job_id"]).get())
+    found = await graph.call("GET", sync.jobs.by_synchronization_job_id(job["job_id"]))
     status = found.status
     last = status.last_execution
     counts = f", last cycle {_text(last.state)}: {last.count_exported} exported" if last and last.state else ""

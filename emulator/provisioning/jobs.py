@@ -56,6 +56,14 @@ class Job:
         self.steady_first = NEVER
         self.steady_last = NEVER
 
+    # -- saved worlds (emulator/snapshot.py): the compiled mapping is derived from the schema --
+    def __getstate__(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if key != "mapping"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.mapping = compile_user_mapping(self.schema)
+
     # -- schedule -------------------------------------------------------------------------
     @property
     def started(self) -> bool:

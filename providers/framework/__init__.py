@@ -1,24 +1,13 @@
-"""A small Terraform-style framework that turns declared Graph resources into Pulumi dynamic resources.
+"""A small Terraform-style framework that serves declared Graph resources as a native Pulumi provider.
 
 A resource is a :class:`GraphResource` subclass: plain ``Inputs`` and ``State`` dataclasses whose fields
 declare their behaviour with :func:`attribute` (replace-on-change, secret, default, normaliser,
-validator), plus async create / read / update / delete over a :class:`TenantGraph`. The framework
-derives check, diff and refresh from the declaration (``schema.py``), adapts it to Pulumi's
-``ResourceProvider`` (``provider.py``) and gives the program a typed ``pulumi.dynamic.Resource``
-subclass (``dynamic.py``).
+validator, description), an id format, and async create / read / update / delete over a GraphSession.
+The framework derives check, diff, refresh and import (``schema.py``, ``provider.py``), the package
+schema (``package_schema.py``) and serves it all over gRPC (``server.py``). It never imports the
+resources: a composition root hands it the catalogue (``providers/__main__.py``).
 """
 from providers.framework.schema import attribute, computed
-from providers.framework.resource import Created, GraphResource, Observed, adoption_notice
-from providers.framework.provider import GraphProvider
-from providers.framework.dynamic import GraphDynamicResource
+from providers.framework.resource import GraphResource, Observed, adoption_notice
 
-__all__ = [
-    "attribute",
-    "computed",
-    "Created",
-    "GraphResource",
-    "Observed",
-    "adoption_notice",
-    "GraphProvider",
-    "GraphDynamicResource",
-]
+__all__ = ["attribute", "computed", "GraphResource", "Observed", "adoption_notice"]

@@ -1,104 +1,155 @@
-"""The adapter from a declared GraphResource to Pulumi's dynamic ResourceProvider.
+"""The native ``ctsync`` provider: every declared GraphResource served on the SDK's provider interface.
 
-Moving or renaming rule (state compatibility): every stack's state stores ``__provider``, a pickle
-of this class **by reference** (``providers.framework.provider.GraphProvider``) holding only the
-resource's stable ``type_name``. So:
-1. never move or rename this class or its module (if you must, leave an import alias at the old path);
-2. never change a resource's ``type_name``; its definition may move to any module of
-   ``providers.resources``;
-3. changing the Pulumi class token (``module=``/``name=``) needs ``pulumi.Alias(type_=old)``.
-``tests/providers/test_provider_compat.py`` guards 1 and 2 with a serialised provider from v1.
+The framework knows no resource: the composition root (``providers/__main__.py``) hands it the
+catalogue. Check, diff, create, read (refresh and import), update and delete are derived from each
+resource's declaration; the default provider's configuration (``ctsync:tenants``) says how to reach
+each tenant, so no credential ever sits in a resource's state.
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pulumi.dynamic import (
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.provider.experimental import provider as rpc
+from pulumi.provider.experimental.property_value import PropertyValue
 
-from providers.framework import schema
-from providers.framework.resource import REGISTRY, GraphResource
+from providers.framework import package_schema, schema
+from providers.framework.resource import GraphResource
+from providers.framework.wire import Plain, to_plain, to_properties
 from providers.graph.connection import connections_from_stack_config
 from providers.graph.session import GraphSession
 
 TENANTS_KEY = "ctsync:tenants"
+VERSION = "0.2.0"
+_KIND = {True: rpc.PropertyDiffKind.UPDATE_REPLACE, False: rpc.PropertyDiffKind.UPDATE}
 
 
-class GraphProvider(ResourceProvider):
-    # Only the type name is pickled, nothing secret: no need to hide __provider from state readers.
-    serialize_as_secret_always = False
+class UnknownResourceType(KeyError):
+    pass
 
-    def __init__(self, type_name: str):
-        self.type_name = type_name
 
-    def __getstate__(self) -> dict[str, Any]:
-        # Credentials configured in this process must never travel into __provider.
-        return {"type_name": self.type_name}
+class GraphProvider(rpc.Provider):
+    def __init__(self, catalogue: Iterable[type[GraphResource]]):
+        self.types = {definition.token(): definition for definition in catalogue}
+        self._session: GraphSession | None = None
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.type_name = state["type_name"]
+    # ---- provider-level -----------------------------------------------------------------------
 
-    # ---- engine-facing ------------------------------------------------------------------------
+    async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
+        return rpc.GetSchemaResponse(json.dumps(package_schema.build(self.types.values(), VERSION)))
 
-    def configure(self, req: ConfigureRequest) -> None:
-        tenants = req.config.get(TENANTS_KEY)
-        self._session = GraphSession(connections_from_stack_config({TENANTS_KEY: tenants or {}}))
+    async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
+        self._session = GraphSession(connections_from_stack_config({TENANTS_KEY: tenants_config(request)}))
+        # Previews need no call: the engine shows the inputs, and computed outputs as unknown.
+        return rpc.ConfigureResponse(accept_secrets=True, supports_preview=False)
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs, failures = schema.check(self._definition.Inputs, news)
-        return CheckResult(inputs, failures)
+    # ---- resources ----------------------------------------------------------------------------
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        definition = self._definition
-        return schema.diff(definition.Inputs, olds, news, definition.delete_before_replace)
+    async def check(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
+        definition = self.definition_of(request.urn)
+        news = to_plain(request.new_inputs)
+        inputs, failures = schema.check(definition.Inputs, news.values)
+        return rpc.CheckResponse(
+            inputs=to_properties(inputs, _secret(definition, news)),
+            failures=[rpc.CheckFailure(f.property, f.reason) for f in failures],
+        )
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = schema.load(self._definition.Inputs, props)
-        created = self._run(self._resource().create(inputs))
-        return CreateResult(created.id, schema.dump(inputs, created.state))
+    async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
+        definition = self.definition_of(request.urn)
+        olds, news = to_plain(request.old_state).values, to_plain(request.new_inputs).values
+        found = schema.diff(definition.Inputs, olds, news, definition.delete_before_replace)
+        return rpc.DiffResponse(
+            changes=found.changes,
+            replaces=found.replaces,
+            delete_before_replace=found.delete_before_replace,
+            diffs=found.changed,
+            detailed_diff={
+                name: rpc.PropertyDiff(_KIND[name in found.replaces], input_diff=True) for name in found.changed
+            },
+        )
 
-    def read(self, id: str, props: dict[str, Any]) -> ReadResult:
-        inputs, state = self._load(props)
-        observed = self._run(self._resource().read(id, inputs, state))
+    async def create(self, request: rpc.CreateRequest) -> rpc.CreateResponse:
+        definition = self.definition_of(request.urn)
+        props = to_plain(request.properties)
+        inputs = schema.load(definition.Inputs, props.values)
+        state = await self.resource(definition).create(inputs)
+        return rpc.CreateResponse(definition.format_id(inputs, state), self._outputs(definition, props, inputs, state))
+
+    async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
+        """Refresh (state known) and import (only the id known). No resource id means "not found"."""
+        definition = self.definition_of(request.urn)
+        props = to_plain(request.properties)
+        if props.values:
+            inputs, state = self._load(definition, props.values)
+        else:
+            inputs, state = _from_import_id(definition, request.resource_id)
+        observed = await self.resource(definition).read(inputs, state)
         if observed is None:
-            return ReadResult(None, {})
-        return ReadResult(id, schema.dump(observed.inputs, observed.state), schema.dump(observed.inputs))
+            return rpc.ReadResponse()
+        return rpc.ReadResponse(
+            request.resource_id,
+            self._outputs(definition, props, observed.inputs, observed.state),
+            to_properties(schema.dump(observed.inputs), _secret(definition, props)),
+        )
 
-    def update(self, id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        old_inputs, state = self._load(olds)
-        new_inputs = schema.load(self._definition.Inputs, news)
-        new_state = self._run(self._resource().update(id, old_inputs, new_inputs, state))
-        return UpdateResult(schema.dump(new_inputs, new_state))
+    async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:
+        definition = self.definition_of(request.urn)
+        olds, news = to_plain(request.olds), to_plain(request.news)
+        old_inputs, state = self._load(definition, olds.values)
+        new_inputs = schema.load(definition.Inputs, news.values)
+        # An update that changes no declared input (e.g. a stack moving from the dynamic provider,
+        # whose only difference is the dropped ``__provider``) sends nothing to Graph.
+        if schema.changed_fields(definition.Inputs, olds.values, news.values):
+            state = await self.resource(definition).update(old_inputs, new_inputs, state)
+        return rpc.UpdateResponse(self._outputs(definition, news, new_inputs, state))
 
-    def delete(self, id: str, props: dict[str, Any]) -> None:
-        inputs, state = self._load(props)
-        self._run(self._resource().delete(id, inputs, state))
+    async def delete(self, request: rpc.DeleteRequest) -> None:
+        definition = self.definition_of(request.urn)
+        inputs, state = self._load(definition, to_plain(request.properties).values)
+        await self.resource(definition).delete(inputs, state)
 
     # ---- helpers ------------------------------------------------------------------------------
 
-    @property
-    def _definition(self) -> type[GraphResource]:
-        import providers.resources  # noqa: F401  (fills the registry)
+    def definition_of(self, urn: str) -> type[GraphResource]:
+        # urn:pulumi:<stack>::<project>::<parent type>$...$<type>::<name>
+        token = urn.split("::")[2].rsplit("$", 1)[-1]
+        try:
+            return self.types[token]
+        except KeyError:
+            raise UnknownResourceType(f"the ctsync provider has no resource type {token!r}") from None
 
-        return REGISTRY[self.type_name]
-
-    def _resource(self) -> GraphResource:
-        session = getattr(self, "_session", None)
-        if session is None:
-            raise RuntimeError(f"{self.type_name}: provider used before configure()")
-        return self._definition(session)
-
-    def _load(self, props: dict[str, Any]) -> tuple[Any, Any]:
-        definition = self._definition
-        return schema.load(definition.Inputs, props), schema.load(definition.State, props)
+    def resource(self, definition: type[GraphResource]) -> GraphResource:
+        if self._session is None:
+            raise RuntimeError(f"{definition.token()}: provider used before configure()")
+        return definition(self._session)
 
     @staticmethod
-    def _run(awaitable):
-        return GraphSession.run(awaitable)
+    def _load(definition: type[GraphResource], values: Mapping[str, Any]) -> tuple[Any, Any]:
+        return schema.load(definition.Inputs, values), schema.load(definition.State, values)
+
+    @staticmethod
+    def _outputs(definition: type[GraphResource], sent: Plain, inputs: Any, state: Any) -> dict[str, PropertyValue]:
+        return to_properties(schema.dump(inputs, state), _secret(definition, sent))
+
+
+def _secret(definition: type[GraphResource], sent: Plain) -> set[str]:
+    """Declared secret fields, and whatever the engine sent as secret."""
+    return set(schema.secret_fields(definition.Inputs, definition.State)) | set(sent.secret)
+
+
+def _from_import_id(definition: type[GraphResource], resource_id: str) -> tuple[Any, Any]:
+    named = definition.parse_id(resource_id)
+    if named is None:
+        raise ValueError(
+            f"{resource_id!r} is not an import id of {definition.token()}: it has the form "
+            f"{definition.id_format} (docs/resources.md)"
+        )
+    return schema.partial(definition.Inputs, named), schema.partial(definition.State, named)
+
+
+def tenants_config(request: rpc.ConfigureRequest) -> Any:
+    """``ctsync:tenants`` as the engine sends it: a property (object or JSON text) or a variable."""
+    value = request.args.get("tenants")
+    raw = to_plain({"tenants": value}).values["tenants"] if value is not None else request.variables.get("ctsync:config:tenants")
+    return json.loads(raw) if isinstance(raw, str) else (raw or {})

@@ -1,8 +1,15 @@
-"""The resource interface every Graph object implements, and the registry of stable type names."""
+"""The resource interface every Graph object implements.
+
+A resource declares its Pulumi type (``module`` and ``type_name`` give ``ctsync:<module>:<type_name>``),
+its ``Inputs`` and ``State`` dataclasses, the shape of its id (``id_format``: the import id users
+type, built from fields of both) and async create / read / update / delete over a GraphSession. The
+framework derives everything else (schema, check, diff, import, docs, the program-side classes).
+"""
 from __future__ import annotations
 
+import dataclasses
 import logging
-import sys
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -11,71 +18,76 @@ from providers.graph.session import GraphSession, TenantGraph
 I = TypeVar("I")
 S = TypeVar("S")
 
+PACKAGE = "ctsync"
+# Where the dynamic-provider versions of ctsync (up to commit 986f0ebd) registered the same resources.
+LEGACY_PACKAGE = "pulumi-python:dynamic"
+
 log = logging.getLogger("ctsync.providers")
-
-# type_name -> definition. ``__provider`` in state stores the type name, never the module path of a
-# definition, so definitions may move between modules without breaking existing stacks.
-REGISTRY: dict[str, type["GraphResource"]] = {}
-
-
-@dataclass(frozen=True)
-class Created(Generic[S]):
-    id: str
-    state: S
 
 
 @dataclass(frozen=True)
 class Observed(Generic[I, S]):
-    """What refresh found: the inputs as they are now in the tenant, and the state."""
+    """What a read found: the inputs as they are now in the tenant, and the state."""
 
     inputs: I
     state: S
 
 
 class GraphResource(Generic[I, S]):
-    """Declare ``type_name``, ``Inputs``, ``State`` and the async CRUD methods.
+    """Declare ``module``, ``type_name``, ``id_format``, ``Inputs``, ``State`` and the async CRUD methods.
 
-    ``update`` is optional: without it every change must be declared ``replace=True``.
+    ``update`` is optional: without it every change must be declared ``replace=True``. ``read`` also
+    serves ``pulumi import``: it then gets the fields named in the id and defaults (or None) elsewhere,
+    and must return complete inputs.
     """
 
+    module: ClassVar[str]
     type_name: ClassVar[str]
+    id_format: ClassVar[str]
     Inputs: ClassVar[type]
     State: ClassVar[type]
     delete_before_replace: ClassVar[bool] = False
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.__dict__.get("type_name"):
-            existing = REGISTRY.get(cls.type_name)
-            if existing is not None and existing.__qualname__ != cls.__qualname__:
-                raise TypeError(f"type name {cls.type_name!r} is taken by {existing.__qualname__}")
-            REGISTRY[cls.type_name] = cls
-
     def __init__(self, graph: GraphSession):
         self.graph = graph
+
+    @classmethod
+    def token(cls) -> str:
+        return f"{PACKAGE}:{cls.module}:{cls.type_name}"
+
+    @classmethod
+    def legacy_token(cls) -> str:
+        return f"{LEGACY_PACKAGE}/{cls.module}:{cls.type_name}"
+
+    @classmethod
+    def format_id(cls, inputs: I, state: S) -> str:
+        return cls.id_format.format(**dataclasses.asdict(inputs), **dataclasses.asdict(state))
+
+    @classmethod
+    def parse_id(cls, id: str) -> dict[str, str] | None:
+        """The fields an import id names; None when ``id`` does not have this resource's shape."""
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(cls.id_format))
+        match = re.fullmatch(pattern, id)
+        return match.groupdict() if match else None
 
     def tenant(self, tenant_id: str) -> TenantGraph:
         return self.graph.tenant(tenant_id)
 
-    async def create(self, inputs: I) -> Created[S]:
+    async def create(self, inputs: I) -> S:
         raise NotImplementedError
 
-    async def read(self, id: str, inputs: I, state: S) -> Observed[I, S] | None:
-        """None when the object no longer exists."""
+    async def read(self, inputs: I, state: S) -> Observed[I, S] | None:
+        """None when the object does not exist."""
         raise NotImplementedError
 
-    async def update(self, id: str, olds: I, news: I, state: S) -> S:
+    async def update(self, olds: I, news: I, state: S) -> S:
         raise NotImplementedError(f"{self.type_name} has no in-place update; declare its fields replace=True")
 
-    async def delete(self, id: str, inputs: I, state: S) -> None:
+    async def delete(self, inputs: I, state: S) -> None:
         raise NotImplementedError
 
 
 def adoption_notice(type_name: str, what: str) -> None:
-    """Say loudly that create took over an object that already existed.
-
-    The dynamic-provider host relays stderr to the CLI as diagnostics; tests read the log record.
-    """
-    message = f"ctsync: {type_name}: adopted existing {what} instead of creating a new one"
-    log.warning(message)
-    print(message, file=sys.stderr, flush=True)
+    """Say loudly that create took over an object that already existed (the provider shows warnings
+    of this logger on the resource in the CLI's output)."""
+    log.warning(f"ctsync: {type_name}: adopted existing {what} instead of creating a new one")

@@ -11,12 +11,29 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from pulumi.dynamic import CheckFailure, DiffResult
-from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-PROVIDER_KEY = "__provider"
-_NO_DEFAULT = dataclasses.MISSING
+# What the dynamic-provider versions of ctsync kept in every resource's state (a pickled provider
+# reference). A stack moving to the native provider still sends it once: it is dropped, never a diff.
+LEGACY_PROVIDER_KEY = "__provider"
+NO_DEFAULT = dataclasses.MISSING
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    property: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Diff:
+    changed: list[str]
+    replaces: list[str]
+    delete_before_replace: bool
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.changed)
 
 
 @dataclass(frozen=True)
@@ -33,7 +50,7 @@ class Behaviour:
 
 def attribute(
     *,
-    default: Any = _NO_DEFAULT,
+    default: Any = NO_DEFAULT,
     replace: bool = False,
     secret: bool = False,
     normalize: Callable[[Any], Any] | None = None,
@@ -45,7 +62,7 @@ def attribute(
     extra: dict[str, Any] = {"metadata": {"ctsync": behaviour}}
     if isinstance(default, (list, dict)):
         extra["default_factory"] = lambda: type(default)(default)
-    elif default is not _NO_DEFAULT:
+    elif default is not NO_DEFAULT:
         extra["default"] = default
     return dataclasses.field(**extra)
 
@@ -60,8 +77,8 @@ def behaviour(field: dataclasses.Field) -> Behaviour:
 
 
 def is_unknown(value: Any) -> bool:
-    """A value not known during preview (an Output of a resource not created yet)."""
-    return isinstance(value, Unknown) or value == UNKNOWN
+    """A value not known during preview (an output of a resource not created yet)."""
+    return isinstance(value, str) and value == UNKNOWN
 
 
 def secret_fields(*classes: type) -> list[str]:
@@ -80,7 +97,7 @@ def check(inputs_type: type, news: Mapping[str, Any]) -> tuple[dict[str, Any], l
         if failure:
             failures.append(CheckFailure(field.name, failure))
         checked[field.name] = value
-    unexpected = sorted(set(news) - set(checked) - {PROVIDER_KEY})
+    unexpected = sorted(set(news) - set(checked) - {LEGACY_PROVIDER_KEY})
     failures += [CheckFailure(name, f"unknown property {name!r}") for name in unexpected]
     return checked, failures
 
@@ -88,8 +105,8 @@ def check(inputs_type: type, news: Mapping[str, Any]) -> tuple[dict[str, Any], l
 def _check_field(field: dataclasses.Field, hint: Any, news: Mapping[str, Any]) -> tuple[Any, str | None]:
     value = news.get(field.name)
     if value is None:
-        value = _default(field)
-        if value is _NO_DEFAULT:
+        value = default_of(field)
+        if value is NO_DEFAULT:
             return None, f"{field.name} is required"
     if is_unknown(value):
         return value, None
@@ -102,16 +119,16 @@ def _check_field(field: dataclasses.Field, hint: Any, news: Mapping[str, Any]) -
     return value, reason and f"{field.name}: {reason}"
 
 
-def _default(field: dataclasses.Field) -> Any:
-    if field.default is not _NO_DEFAULT:
+def default_of(field: dataclasses.Field) -> Any:
+    if field.default is not NO_DEFAULT:
         return field.default
-    if field.default_factory is not _NO_DEFAULT:  # type: ignore[misc]
+    if field.default_factory is not NO_DEFAULT:  # type: ignore[misc]
         return field.default_factory()  # type: ignore[misc]
-    return _NO_DEFAULT
+    return NO_DEFAULT
 
 
 def _matches(value: Any, hint: Any) -> bool:
-    allowed = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
+    allowed = [a for a in typing.get_args(hint) if a is not type(None)] if is_union(hint) else [hint]
     return any(_matches_one(value, typing.get_origin(a) or a) for a in allowed)
 
 
@@ -123,7 +140,7 @@ def _matches_one(value: Any, kind: type) -> bool:
     return kind is Any or isinstance(value, kind)
 
 
-def _is_union(hint: Any) -> bool:
+def is_union(hint: Any) -> bool:
     return typing.get_origin(hint) in (typing.Union, types.UnionType)
 
 
@@ -133,34 +150,29 @@ def _type_name(hint: Any) -> str:
 
 # ---- diff --------------------------------------------------------------------------------------
 
-def diff(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str, Any], delete_before_replace: bool) -> DiffResult:
+def diff(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str, Any], delete_before_replace: bool) -> Diff:
     """Compare the last known state (old outputs) with the new checked inputs, field by field.
 
-    ``__provider`` and computed fields never count: a provider re-serialised by a newer SDK must
-    not show as a change, and values the server sets are not the user's to diff.
+    Only declared inputs count: ``__provider`` of a migrated stack and computed fields never do.
     """
     changed = changed_fields(inputs_type, olds, news)
     replaces = [name for name in changed if behaviour(_field(inputs_type, name)).replace]
-    return DiffResult(
-        changes=bool(changed),
-        replaces=replaces,
-        delete_before_replace=delete_before_replace if replaces else None,
-    )
+    return Diff(changed, replaces, delete_before_replace and bool(replaces))
 
 
 def changed_fields(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
     changed = []
     for field in dataclasses.fields(inputs_type):
-        new = news.get(field.name, _none_default(field))
-        old = olds.get(field.name, _none_default(field))
+        new = news.get(field.name, _nonedefault_of(field))
+        old = olds.get(field.name, _nonedefault_of(field))
         if is_unknown(new) or _comparable(field, old) != _comparable(field, new):
             changed.append(field.name)
     return changed
 
 
 def _none_default(field: dataclasses.Field) -> Any:
-    value = _default(field)
-    return None if value is _NO_DEFAULT else value
+    value = default_of(field)
+    return None if value is NO_DEFAULT else value
 
 
 def _comparable(field: dataclasses.Field, value: Any) -> Any:
@@ -188,13 +200,30 @@ def _field(inputs_type: type, name: str) -> dataclasses.Field:
 # ---- conversion --------------------------------------------------------------------------------
 
 def load(cls: type, props: Mapping[str, Any]) -> Any:
-    """A dataclass instance from wire properties (ints come back as floats from protobuf)."""
+    """A dataclass instance from wire properties (ints come back as floats from protobuf).
+
+    A field the properties lack gets its default, or None: a state written by an older version, or
+    the few fields an import id names.
+    """
     hints = typing.get_type_hints(cls)
     values = {}
     for field in dataclasses.fields(cls):
         if field.name in props:
             values[field.name] = _restore_int(props[field.name], hints[field.name])
+        else:
+            values[field.name] = _nonedefault_of(field)
     return cls(**values)
+
+
+def partial(cls: type, named: Mapping[str, str]) -> Any:
+    """``load`` of the fields an import id names, normalised as check would."""
+    by_name = {field.name: field for field in dataclasses.fields(cls)}
+    normalized = {}
+    for name, value in named.items():
+        if name in by_name:
+            rules = behaviour(by_name[name])
+            normalized[name] = rules.normalize(value) if rules.normalize else value
+    return load(cls, normalized)
 
 
 def _restore_int(value: Any, hint: Any) -> Any:

@@ -17,7 +17,6 @@ from msgraph.graph_request_adapter import GraphRequestAdapter
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph_core import GraphClientFactory
 
-from providers.graph import loop
 from providers.graph.connection import GRAPH_SCOPE, TenantConnection, credential_for
 from providers.graph.counter import CountingTransport
 from providers.graph.errors import GraphError, from_odata
@@ -36,10 +35,12 @@ class TenantGraph:
         self.tenant_id = connection.tenant_id
         self.sdk = _sdk_client(connection)
 
-    async def call(self, operation: str, request: Awaitable[T]) -> T:
-        """Await an SDK request; a failure becomes a GraphError naming ``operation``."""
+    async def call(self, method: str, builder: Any, *args: Any, **kwargs: Any) -> Any:
+        """``builder.<method>(...)`` of the SDK; a failure becomes a GraphError naming the operation
+        (``METHOD /path``, derived from the request builder, so it always matches what was sent)."""
+        operation = f"{method} {self.path_of(builder)}"
         try:
-            return await request
+            return await getattr(builder, method.lower())(*args, **kwargs)
         except ODataError as error:
             raise from_odata(error, operation) from None
 
@@ -47,18 +48,31 @@ class TenantGraph:
         """A request the SDK does not generate (or generates wrongly), as raw JSON both ways.
 
         Used for identitySynchronization PATCH, MTO PUT, secrets GET and schema GET/PUT
-        (reference graph-api.md §7.4): raw JSON also keeps flags enums that typed models drop.
+        (docs/graph-notes.md, "SDK gaps"): raw JSON also keeps flags enums that typed models drop.
         """
-        info = RequestInformation(Method[method], builder.url_template, builder.path_parameters)
+        info = self._request_information(method, builder)
         info.headers.try_add("Accept", "application/json")
         if body is not None:
             info.headers.try_add("Content-Type", "application/json")
             info.content = json.dumps(body).encode()
+        operation = f"{method} {self.path_of(builder)}"
         adapter = self.sdk.request_adapter
-        adapter.set_base_url_for_request_information(info)
-        operation = f"{method} {httpx.URL(info.url).path}"
-        raw = await self.call(operation, adapter.send_primitive_async(info, "bytes", ERROR_MAPPING))
+        try:
+            raw = await adapter.send_primitive_async(info, "bytes", ERROR_MAPPING)
+        except ODataError as error:
+            raise from_odata(error, operation) from None
         return json.loads(raw) if raw else None
+
+    def path_of(self, builder: Any) -> str:
+        """The Graph path a request builder addresses, relative to the API version root."""
+        path = httpx.URL(self._request_information("GET", builder).url).path
+        root = httpx.URL(self.sdk.request_adapter.base_url).path.rstrip("/")
+        return path[len(root):] if root and path.startswith(root) else path
+
+    def _request_information(self, method: str, builder: Any) -> RequestInformation:
+        info = RequestInformation(Method[method], builder.url_template, builder.path_parameters)
+        self.sdk.request_adapter.set_base_url_for_request_information(info)
+        return info
 
 
 async def if_present(request: Awaitable[T]) -> T | None:
@@ -103,6 +117,3 @@ class GraphSession:
                 self._clients[tenant_id] = TenantGraph(self._connections[tenant_id])
             return self._clients[tenant_id]
 
-    @staticmethod
-    def run(awaitable: Awaitable[T]) -> T:
-        return loop.run(awaitable)

@@ -1,10 +1,25 @@
-"""Graph objects of cross-tenant synchronization, one module each; importing this fills the registry."""
-from providers.resources import partner_access  # noqa: F401
-from providers.resources import identity_sync  # noqa: F401
-from providers.resources import mto  # noqa: F401
-from providers.resources import configuration_app  # noqa: F401
-from providers.resources import sync_secrets  # noqa: F401
-from providers.resources import sync_job  # noqa: F401
-from providers.resources import sync_job_schedule  # noqa: F401
-from providers.resources import sync_schema  # noqa: F401
-from providers.resources import scope_assignment  # noqa: F401
+"""Graph objects of cross-tenant synchronization, one module each, and the catalogue the
+composition roots (the provider plugin, the code generator) hand to the framework."""
+from providers.resources.configuration_app import ConfigurationAppResource
+from providers.resources.identity_sync import IdentitySyncPolicyResource
+from providers.resources.mto import MtoJoinRequestResource, MtoTenantResource, MultiTenantOrganizationResource
+from providers.resources.partner_access import PartnerAccessResource
+from providers.resources.scope_assignment import ScopeAssignmentResource
+from providers.resources.sync_job import SynchronizationJobResource
+from providers.resources.sync_job_schedule import SynchronizationJobScheduleResource
+from providers.resources.sync_schema import SynchronizationSchemaResource
+from providers.resources.sync_secrets import SynchronizationSecretsResource
+
+CATALOGUE = (
+    PartnerAccessResource,
+    IdentitySyncPolicyResource,
+    MultiTenantOrganizationResource,
+    MtoTenantResource,
+    MtoJoinRequestResource,
+    ConfigurationAppResource,
+    SynchronizationSecretsResource,
+    SynchronizationJobResource,
+    SynchronizationSchemaResource,
+    ScopeAssignmentResource,
+    SynchronizationJobScheduleResource,
+)

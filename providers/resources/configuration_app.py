@@ -19,7 +19,7 @@ from msgraph.generated.applications.applications_request_builder import Applicat
 from msgraph.generated.models.application import Application
 from msgraph.generated.models.service_principal import ServicePrincipal
 
-from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed
@@ -27,7 +27,6 @@ from providers.graph.session import TenantGraph, if_present
 
 TEMPLATE_ID = "518e5f48-1fc8-4c48-9387-9fdf28b0dfe7"
 SCOPE_ROLE = "msiam_access"
-APPLICATIONS = "/applications"
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,15 @@ class ConfigurationAppState:
 
 
 class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, ConfigurationAppState]):
+    """The cross-tenant synchronization configuration app in source tenant ``tenant_id``."""
+
+    module = "synchronization"
     type_name = "ConfigurationApp"
+    id_format = "{tenant_id}/applications/{application_object_id}"
     Inputs = ConfigurationAppInputs
     State = ConfigurationAppState
 
-    async def create(self, inputs: ConfigurationAppInputs) -> Created[ConfigurationAppState]:
+    async def create(self, inputs: ConfigurationAppInputs) -> ConfigurationAppState:
         graph = self.tenant(inputs.tenant_id)
         application = await self._find(graph, inputs.display_name)
         adopted = application is not None
@@ -63,39 +66,32 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
             service_principal = await until_healed(
                 lambda: self._service_principal(graph, instance.service_principal.id), not_found
             )
-        state = ConfigurationAppState(
-            application_object_id=application.id,
-            app_id=application.app_id,
-            service_principal_id=service_principal.id,
-            app_role_id=_scope_role_id(service_principal),
-            adopted=adopted,
-        )
-        return Created(_id(inputs.tenant_id, application.id), state)
+        return _app_state(application, service_principal, adopted)
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        application = await if_present(graph.call(
-            f"GET {APPLICATIONS}/{state.application_object_id}",
-            graph.sdk.applications.by_application_id(state.application_object_id).get(),
-        ))
+        application = await if_present(graph.call("GET", _application(graph, state.application_object_id)))
         if application is None:
             return None
         observed = ConfigurationAppInputs(tenant_id=inputs.tenant_id, display_name=application.display_name)
+        if state.service_principal_id is None:
+            # An import knows only the application: its service principal carries the rest.
+            service_principal = await self._service_principal_of(graph, application.app_id)
+            state = _app_state(application, service_principal, adopted=True)
         return Observed(observed, state)
 
-    async def update(self, id, olds, news, state) -> ConfigurationAppState:
+    async def update(
+        self, olds: ConfigurationAppInputs, news: ConfigurationAppInputs, state: ConfigurationAppState
+    ) -> ConfigurationAppState:
         graph = self.tenant(news.tenant_id)
-        request = graph.sdk.applications.by_application_id(state.application_object_id).patch(
-            Application(display_name=news.display_name)
-        )
-        await graph.call(f"PATCH {APPLICATIONS}/{state.application_object_id}", request)
+        await graph.call("PATCH", _application(graph, state.application_object_id), Application(display_name=news.display_name))
         return state
 
-    async def delete(self, id, inputs, state) -> None:
-        # The service principal goes with its application (both soft-deleted for 30 days).
+    async def delete(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> None:
+        # The service principal goes with its application (both soft-deleted for 30 days), and with
+        # it the job, its schema, secrets and scope assignments.
         graph = self.tenant(inputs.tenant_id)
-        request = graph.sdk.applications.by_application_id(state.application_object_id).delete()
-        await if_present(graph.call(f"DELETE {APPLICATIONS}/{state.application_object_id}", request))
+        await if_present(graph.call("DELETE", _application(graph, state.application_object_id)))
 
     async def _find(self, graph: TenantGraph, display_name: str) -> Application | None:
         """The template instance an earlier, interrupted run left under this display name, if any."""
@@ -104,29 +100,20 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
             filter=f"displayName eq '{quoted}'"
         )
         found = await graph.call(
-            f"GET {APPLICATIONS}?$filter=displayName",
-            graph.sdk.applications.get(request_configuration=RequestConfiguration(query_parameters=query)),
+            "GET", graph.sdk.applications, request_configuration=RequestConfiguration(query_parameters=query)
         )
         instances = [app for app in (found.value or []) if (app.application_template_id or "").lower() == TEMPLATE_ID]
         return instances[0] if instances else None
 
     async def _instantiate(self, graph: TenantGraph, display_name: str):
         template = graph.sdk.application_templates.by_application_template_id(TEMPLATE_ID)
-        return await graph.call(
-            f"POST /applicationTemplates/{TEMPLATE_ID}/instantiate",
-            template.instantiate.post(InstantiatePostRequestBody(display_name=display_name)),
-        )
+        return await graph.call("POST", template.instantiate, InstantiatePostRequestBody(display_name=display_name))
 
     async def _service_principal(self, graph: TenantGraph, service_principal_id: str) -> ServicePrincipal:
-        return await graph.call(
-            f"GET /servicePrincipals/{service_principal_id}",
-            graph.sdk.service_principals.by_service_principal_id(service_principal_id).get(),
-        )
+        return await graph.call("GET", graph.sdk.service_principals.by_service_principal_id(service_principal_id))
 
     async def _service_principal_of(self, graph: TenantGraph, app_id: str) -> ServicePrincipal:
-        return await graph.call(
-            f"GET /servicePrincipals(appId='{app_id}')", graph.sdk.service_principals_with_app_id(app_id).get()
-        )
+        return await graph.call("GET", graph.sdk.service_principals_with_app_id(app_id))
 
 
 def _scope_role_id(service_principal: ServicePrincipal) -> str:
@@ -139,11 +126,16 @@ def _scope_role_id(service_principal: ServicePrincipal) -> str:
     return str(roles[0].id)
 
 
-def _id(tenant_id: str, application_object_id: str) -> str:
-    return f"{tenant_id}/applications/{application_object_id}"
+
+def _application(graph: TenantGraph, application_object_id: str):
+    return graph.sdk.applications.by_application_id(application_object_id)
 
 
-class ConfigurationApp(GraphDynamicResource, module="synchronization", name="ConfigurationApp"):
-    """The cross-tenant synchronization configuration app in source tenant ``tenant_id``."""
-
-    definition = ConfigurationAppResource
+def _app_state(application: Application, service_principal: ServicePrincipal, adopted: bool) -> ConfigurationAppState:
+    return ConfigurationAppState(
+        application_object_id=application.id,
+        app_id=application.app_id,
+        service_principal_id=service_principal.id,
+        app_role_id=_scope_role_id(service_principal),
+        adopted=adopted,
+    )

@@ -14,15 +14,12 @@ from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import (
 )
 from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
 
-from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph import GraphError
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
-
-PARTNERS = "/policies/crossTenantAccessPolicy/partners"
-
 
 @dataclass(frozen=True)
 class IdentitySyncPolicyInputs:
@@ -44,16 +41,16 @@ def policy_builder(graph: TenantGraph, source_tenant_id: str):
     return partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(source_tenant_id).identity_synchronization
 
 
-def policy_path(inputs: IdentitySyncPolicyInputs) -> str:
-    return f"{PARTNERS}/{inputs.source_tenant_id}/identitySynchronization"
-
-
 class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, IdentitySyncPolicyState]):
+    """Tenant ``tenant_id``'s permission for ``source_tenant_id`` to sync users into it."""
+
+    module = "crossTenantAccess"
     type_name = "IdentitySyncPolicy"
+    id_format = "{tenant_id}/partners/{source_tenant_id}/identitySynchronization"
     Inputs = IdentitySyncPolicyInputs
     State = IdentitySyncPolicyState
 
-    async def create(self, inputs: IdentitySyncPolicyInputs) -> Created[IdentitySyncPolicyState]:
+    async def create(self, inputs: IdentitySyncPolicyInputs) -> IdentitySyncPolicyState:
         graph = self.tenant(inputs.tenant_id)
         body = CrossTenantIdentitySyncPolicyPartner(
             display_name=inputs.display_name,
@@ -61,7 +58,7 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
         )
         adopted = False
         try:
-            await graph.call(f"PUT {policy_path(inputs)}", policy_builder(graph, inputs.source_tenant_id).put(body))
+            await graph.call("PUT", policy_builder(graph, inputs.source_tenant_id), body)
         except GraphError as error:
             if not error.already_exists:
                 raise
@@ -71,9 +68,9 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
             adopted = True
         # Wait until the policy is readable, so the refresh that follows does not report it gone.
         await until_healed(lambda: self._get(graph, inputs), not_found)
-        return Created(_id(inputs), IdentitySyncPolicyState(adopted))
+        return IdentitySyncPolicyState(adopted)
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: IdentitySyncPolicyInputs, state: IdentitySyncPolicyState) -> Observed | None:
         policy = await if_present(self._get(self.tenant(inputs.tenant_id), inputs))
         if policy is None:
             return None
@@ -84,29 +81,22 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
             display_name=policy.display_name or "",
             user_sync_allowed=bool(inbound.is_sync_allowed),
         )
-        return Observed(observed, state)
+        return Observed(observed, IdentitySyncPolicyState(True if state.adopted is None else state.adopted))
 
-    async def update(self, id, olds, news, state) -> IdentitySyncPolicyState:
+    async def update(
+        self, olds: IdentitySyncPolicyInputs, news: IdentitySyncPolicyInputs, state: IdentitySyncPolicyState
+    ) -> IdentitySyncPolicyState:
         await self._patch(self.tenant(news.tenant_id), news)
         return state
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: IdentitySyncPolicyInputs, state: IdentitySyncPolicyState) -> None:
         graph = self.tenant(inputs.tenant_id)
-        await if_present(graph.call(f"DELETE {policy_path(inputs)}", policy_builder(graph, inputs.source_tenant_id).delete()))
+        await if_present(graph.call("DELETE", policy_builder(graph, inputs.source_tenant_id)))
 
     async def _get(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs):
-        return await graph.call(f"GET {policy_path(inputs)}", policy_builder(graph, inputs.source_tenant_id).get())
+        return await graph.call("GET", policy_builder(graph, inputs.source_tenant_id))
 
     async def _patch(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs) -> None:
         body = {"displayName": inputs.display_name, "userSyncInbound": {"isSyncAllowed": inputs.user_sync_allowed}}
         await graph.send("PATCH", policy_builder(graph, inputs.source_tenant_id), body)
 
-
-def _id(inputs: IdentitySyncPolicyInputs) -> str:
-    return f"{inputs.tenant_id}/partners/{inputs.source_tenant_id}/identitySynchronization"
-
-
-class IdentitySyncPolicy(GraphDynamicResource, module="crossTenantAccess", name="IdentitySyncPolicy"):
-    """Tenant ``tenant_id``'s permission for ``source_tenant_id`` to sync users into it."""
-
-    definition = IdentitySyncPolicyResource

@@ -17,16 +17,13 @@ from msgraph.generated.models.multi_tenant_organization_join_request_record impo
 from msgraph.generated.models.multi_tenant_organization_member import MultiTenantOrganizationMember
 from msgraph.generated.models.multi_tenant_organization_member_role import MultiTenantOrganizationMemberRole
 
-from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
 from providers.graph.retry import not_found, poll, replication_deadline, until_healed
 from providers.graph.session import TenantGraph, if_present
 
-MTO = "/tenantRelationships/multiTenantOrganization"
-TENANTS = f"{MTO}/tenants"
-JOIN_REQUEST = f"{MTO}/joinRequest"
 # Graph's "no owner" value: PATCHing it resets a failed join request.
 NO_TENANT = "00000000-0000-0000-0000-000000000000"
 # Graph documents "a few minutes" for a new organisation to become active; `pulumi up` waits this
@@ -48,7 +45,7 @@ def _value(enum: Any) -> str | None:
 
 async def get_member(graph: TenantGraph, tenant_id: str) -> MultiTenantOrganizationMember | None:
     """``tenant_id``'s membership as ``graph``'s tenant sees it; None when there is none."""
-    return await if_present(graph.call(f"GET {TENANTS}/{tenant_id}", member_builder(graph, tenant_id).get()))
+    return await if_present(graph.call("GET", member_builder(graph, tenant_id)))
 
 
 async def remove_tenant(graph: TenantGraph, tenant_id: str) -> bool:
@@ -58,7 +55,7 @@ async def remove_tenant(graph: TenantGraph, tenant_id: str) -> bool:
     finishes removals asynchronously: meanwhile the member shows ``desiredState: removed``.
     """
     try:
-        await graph.call(f"DELETE {TENANTS}/{tenant_id}", member_builder(graph, tenant_id).delete())
+        await graph.call("DELETE", member_builder(graph, tenant_id))
     except GraphError as error:
         if not error.not_found:
             raise
@@ -92,11 +89,15 @@ class MultiTenantOrganizationState:
 
 
 class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInputs, MultiTenantOrganizationState]):
+    """The multitenant organization owned by ``tenant_id`` (created, then awaited until active)."""
+
+    module = "multiTenantOrganization"
     type_name = "MultiTenantOrganization"
+    id_format = "{tenant_id}/multiTenantOrganization"
     Inputs = MultiTenantOrganizationInputs
     State = MultiTenantOrganizationState
 
-    async def create(self, inputs: MultiTenantOrganizationInputs) -> Created[MultiTenantOrganizationState]:
+    async def create(self, inputs: MultiTenantOrganizationInputs) -> MultiTenantOrganizationState:
         graph = self.tenant(inputs.tenant_id)
         existing = await self._get(graph)
         # A display name without `active` is an organisation still being created (an interrupted run).
@@ -112,9 +113,9 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
             what=f"the multitenant organization of tenant {inputs.tenant_id} to become active; Graph may "
             "still be working on it: run `pulumi up` again later, it takes over the organisation once it is active",
         )
-        return Created(_mto_id(inputs), _organization_state(organization))
+        return _organization_state(organization)
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: MultiTenantOrganizationInputs, state: MultiTenantOrganizationState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         organization = await self._get(graph)
         if _state(organization) != "active" or await leaving(graph, inputs.tenant_id):
@@ -126,16 +127,20 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
         )
         return Observed(observed, _organization_state(organization))
 
-    async def update(self, id, olds, news, state) -> MultiTenantOrganizationState:
+    async def update(
+        self, olds: MultiTenantOrganizationInputs, news: MultiTenantOrganizationInputs, state: MultiTenantOrganizationState
+    ) -> MultiTenantOrganizationState:
         await self._patch(self.tenant(news.tenant_id), news)
         return state
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: MultiTenantOrganizationInputs, state: MultiTenantOrganizationState) -> None:
         # The owner leaving as the last tenant is how Graph deletes an organisation.
         await remove_tenant(self.tenant(inputs.tenant_id), inputs.tenant_id)
 
     async def _get(self, graph: TenantGraph) -> MtoModel:
-        return await graph.call(f"GET {MTO}", mto_builder(graph).get())
+        # The organisation is a singleton every tenant can read (unset until created): a 404 is only
+        # replication lag, e.g. right after an interrupted run's PUT, so wait for it to heal.
+        return await until_healed(lambda: graph.call("GET", mto_builder(graph)), not_found)
 
     async def _put(self, graph: TenantGraph, inputs: MultiTenantOrganizationInputs) -> None:
         body = {"displayName": inputs.display_name, "description": inputs.description}
@@ -143,7 +148,7 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
 
     async def _patch(self, graph: TenantGraph, inputs: MultiTenantOrganizationInputs) -> None:
         body = MtoModel(display_name=inputs.display_name, description=inputs.description)
-        await graph.call(f"PATCH {MTO}", mto_builder(graph).patch(body))
+        await graph.call("PATCH", mto_builder(graph), body)
 
     async def _adopt(self, graph: TenantGraph, existing: MtoModel, inputs: MultiTenantOrganizationInputs) -> None:
         own = await get_member(graph, inputs.tenant_id)
@@ -171,10 +176,6 @@ def _organization_state(organization: MtoModel) -> MultiTenantOrganizationState:
     return MultiTenantOrganizationState(state=_state(organization), organization_id=organization.id)
 
 
-def _mto_id(inputs: MultiTenantOrganizationInputs) -> str:
-    return f"{inputs.tenant_id}/multiTenantOrganization"
-
-
 # ---- a tenant the owner adds ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -192,13 +193,17 @@ class MtoTenantState:
 
 
 class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
+    """The owner ``tenant_id`` adding ``member_tenant_id`` to its organisation."""
+
+    module = "multiTenantOrganization"
     type_name = "MtoTenant"
+    id_format = "{tenant_id}/multiTenantOrganization/tenants/{member_tenant_id}"
     Inputs = MtoTenantInputs
     State = MtoTenantState
     # A new display name re-adds the same tenant: the old membership must be gone first.
     delete_before_replace = True
 
-    async def create(self, inputs: MtoTenantInputs) -> Created[MtoTenantState]:
+    async def create(self, inputs: MtoTenantInputs) -> MtoTenantState:
         graph = self.tenant(inputs.tenant_id)
         body = MultiTenantOrganizationMember(
             tenant_id=inputs.member_tenant_id,
@@ -207,7 +212,7 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         )
         adopted = False
         try:
-            await graph.call(f"POST {TENANTS}", mto_builder(graph).tenants.post(body))
+            await graph.call("POST", mto_builder(graph).tenants, body)
         except GraphError as error:
             if not _already_added(error):
                 raise
@@ -215,9 +220,9 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         member = await until_healed(lambda: self._get(graph, inputs), not_found)
         if adopted:
             await self._adopt(graph, member, inputs)
-        return Created(_member_id(inputs), _member_state(member))
+        return _member_state(member)
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: MtoTenantInputs, state: MtoTenantState) -> Observed | None:
         member = await get_member(self.tenant(inputs.tenant_id), inputs.member_tenant_id)
         if member is None or _being_removed(member):
             return None
@@ -229,22 +234,20 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         )
         return Observed(observed, _member_state(member))
 
-    async def update(self, id, olds, news, state) -> MtoTenantState:
+    async def update(self, olds: MtoTenantInputs, news: MtoTenantInputs, state: MtoTenantState) -> MtoTenantState:
         await self._patch_role(self.tenant(news.tenant_id), news)
         return state
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: MtoTenantInputs, state: MtoTenantState) -> None:
         await remove_tenant(self.tenant(inputs.tenant_id), inputs.member_tenant_id)
 
     async def _get(self, graph: TenantGraph, inputs: MtoTenantInputs) -> MultiTenantOrganizationMember:
         # Right after the POST the member may not be readable yet: raise so until_healed retries.
-        request = member_builder(graph, inputs.member_tenant_id).get()
-        return await graph.call(f"GET {TENANTS}/{inputs.member_tenant_id}", request)
+        return await graph.call("GET", member_builder(graph, inputs.member_tenant_id))
 
     async def _patch_role(self, graph: TenantGraph, inputs: MtoTenantInputs) -> None:
         body = MultiTenantOrganizationMember(role=MultiTenantOrganizationMemberRole(inputs.role))
-        request = member_builder(graph, inputs.member_tenant_id).patch(body)
-        await graph.call(f"PATCH {TENANTS}/{inputs.member_tenant_id}", request)
+        await graph.call("PATCH", member_builder(graph, inputs.member_tenant_id), body)
 
     async def _adopt(self, graph: TenantGraph, member: MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
         if _being_removed(member):
@@ -277,10 +280,6 @@ def _member_state(member: MultiTenantOrganizationMember) -> MtoTenantState:
     return MtoTenantState(state=_value(member.state), joined=member.joined_date_time is not None)
 
 
-def _member_id(inputs: MtoTenantInputs) -> str:
-    return f"{inputs.tenant_id}/multiTenantOrganization/tenants/{inputs.member_tenant_id}"
-
-
 # ---- a member's join request (member side) ----------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -296,27 +295,31 @@ class MtoJoinRequestState:
 
 
 class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestState]):
+    """Member ``tenant_id`` asking to join the organisation of ``owner_tenant_id``; does not wait for it."""
+
+    module = "multiTenantOrganization"
     type_name = "MtoJoinRequest"
+    id_format = "{tenant_id}/multiTenantOrganization/joinRequest"
     Inputs = MtoJoinRequestInputs
     State = MtoJoinRequestState
 
-    async def create(self, inputs: MtoJoinRequestInputs) -> Created[MtoJoinRequestState]:
+    async def create(self, inputs: MtoJoinRequestInputs) -> MtoJoinRequestState:
         graph = self.tenant(inputs.tenant_id)
         record = await self._get(graph)
         under_way = None if (_failed(record) or _left(record)) else _requested_from(record)
         if under_way == inputs.owner_tenant_id:
             # An earlier (interrupted) run submitted it: never re-submit a join that is under way.
             adoption_notice(self.type_name, f"join request of {inputs.tenant_id} to {inputs.owner_tenant_id}")
-            return Created(_join_id(inputs), _join_state(record))
+            return _join_state(record)
         if under_way:
             raise ValueError(
                 f"tenant {inputs.tenant_id} is already joining or in the multitenant organization of "
                 f"{under_way}; leave it before joining {inputs.owner_tenant_id}"
             )
         # Joins take hours: return at once; refresh reports progress and the next `up` carries on.
-        return Created(_join_id(inputs), await self._submit(graph, inputs, reset_first=_failed(record)))
+        return await self._submit(graph, inputs, reset_first=_failed(record))
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: MtoJoinRequestInputs, state: MtoJoinRequestState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         record = await self._get(graph)
         requested_from = _requested_from(record)
@@ -328,10 +331,10 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
         observed = MtoJoinRequestInputs(inputs.tenant_id, None if _failed(record) else requested_from)
         return Observed(observed, _join_state(record))
 
-    async def update(self, id, olds, news, state) -> MtoJoinRequestState:
+    async def update(self, olds: MtoJoinRequestInputs, news: MtoJoinRequestInputs, state: MtoJoinRequestState) -> MtoJoinRequestState:
         return await self._submit(self.tenant(news.tenant_id), news, reset_first=state.transition_status == "failed")
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: MtoJoinRequestInputs, state: MtoJoinRequestState) -> None:
         graph = self.tenant(inputs.tenant_id)
         # A member leaves by removing itself; a tenant not in yet cancels its pending join instead,
         # which would otherwise complete hours later.
@@ -339,7 +342,8 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
             await self._patch(graph, NO_TENANT)
 
     async def _get(self, graph: TenantGraph) -> MultiTenantOrganizationJoinRequestRecord:
-        return await graph.call(f"GET {JOIN_REQUEST}", mto_builder(graph).join_request.get())
+        # A singleton like the organisation: a 404 is replication lag.
+        return await until_healed(lambda: graph.call("GET", mto_builder(graph).join_request), not_found)
 
     async def _submit(self, graph: TenantGraph, inputs: MtoJoinRequestInputs, reset_first: bool) -> MtoJoinRequestState:
         # Graph documents resetting a failed join request before it is submitted again.
@@ -351,7 +355,7 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
 
     async def _patch(self, graph: TenantGraph, owner_tenant_id: str) -> None:
         body = MultiTenantOrganizationJoinRequestRecord(added_by_tenant_id=owner_tenant_id)
-        await graph.call(f"PATCH {JOIN_REQUEST}", mto_builder(graph).join_request.patch(body))
+        await graph.call("PATCH", mto_builder(graph).join_request, body)
 
 
 def _requested_from(record: MultiTenantOrganizationJoinRequestRecord) -> str | None:
@@ -373,26 +377,3 @@ def _join_state(record: MultiTenantOrganizationJoinRequestRecord) -> MtoJoinRequ
     status = _value(record.transition_details.status) if record.transition_details else None
     return MtoJoinRequestState(member_state=_value(record.member_state), transition_status=status)
 
-
-def _join_id(inputs: MtoJoinRequestInputs) -> str:
-    return f"{inputs.tenant_id}/multiTenantOrganization/joinRequest"
-
-
-# ---- program-side classes ---------------------------------------------------------------------------
-
-class MultiTenantOrganization(GraphDynamicResource, module="multiTenantOrganization", name="MultiTenantOrganization"):
-    """The multitenant organization owned by ``tenant_id`` (created, then awaited until active)."""
-
-    definition = MultiTenantOrganizationResource
-
-
-class MtoTenant(GraphDynamicResource, module="multiTenantOrganization", name="MtoTenant"):
-    """The owner ``tenant_id`` adding ``member_tenant_id`` to its organisation."""
-
-    definition = MtoTenantResource
-
-
-class MtoJoinRequest(GraphDynamicResource, module="multiTenantOrganization", name="MtoJoinRequest"):
-    """Member ``tenant_id`` asking to join the organisation of ``owner_tenant_id``; does not wait for it."""
-
-    definition = MtoJoinRequestResource

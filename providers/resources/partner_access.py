@@ -18,15 +18,12 @@ from msgraph.generated.models.inbound_outbound_policy_configuration import (
     InboundOutboundPolicyConfiguration,
 )
 
-from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph import GraphError
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
-
-PARTNERS = "/policies/crossTenantAccessPolicy/partners"
-
 
 @dataclass(frozen=True)
 class PartnerAccessInputs:
@@ -66,16 +63,21 @@ def partner_builder(graph: TenantGraph, partner_tenant_id: str):
 
 
 class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessState]):
+    """Tenant ``tenant_id``'s cross-tenant access entry for ``partner_tenant_id``: inbound trust of the
+    partner's MFA and device claims, and automatic redemption both ways."""
+
+    module = "crossTenantAccess"
     type_name = "PartnerAccess"
+    id_format = "{tenant_id}/partners/{partner_tenant_id}"
     Inputs = PartnerAccessInputs
     State = PartnerAccessState
 
-    async def create(self, inputs: PartnerAccessInputs) -> Created[PartnerAccessState]:
+    async def create(self, inputs: PartnerAccessInputs) -> PartnerAccessState:
         graph = self.tenant(inputs.tenant_id)
         partners = graph.sdk.policies.cross_tenant_access_policy.partners
         adopted = False
         try:
-            await graph.call(f"POST {PARTNERS}", partners.post(partner_body(inputs, with_key=True)))
+            await graph.call("POST", partners, partner_body(inputs, with_key=True))
         except GraphError as error:
             if not error.already_exists:
                 raise
@@ -84,9 +86,9 @@ class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessStat
             adoption_notice(self.type_name, f"partner entry for {inputs.partner_tenant_id} in {inputs.tenant_id}")
             adopted = True
         observed = await until_healed(lambda: self._get(graph, inputs.partner_tenant_id), not_found)
-        return Created(_id(inputs), PartnerAccessState(observed.is_in_multi_tenant_organization or False, adopted))
+        return PartnerAccessState(observed.is_in_multi_tenant_organization or False, adopted)
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: PartnerAccessInputs, state: PartnerAccessState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         partner = await if_present(self._get(graph, inputs.partner_tenant_id))
         if partner is None:
@@ -102,37 +104,33 @@ class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessStat
             inbound_auto_redeem=bool(consent.inbound_allowed),
             outbound_auto_redeem=bool(consent.outbound_allowed),
         )
-        return Observed(observed, PartnerAccessState(bool(partner.is_in_multi_tenant_organization), state.adopted))
+        # ``adopted`` is what create found; an import says it: the entry was there before ctsync.
+        adopted = True if state.adopted is None else state.adopted
+        return Observed(observed, PartnerAccessState(bool(partner.is_in_multi_tenant_organization), adopted))
 
-    async def update(self, id, olds, news, state) -> PartnerAccessState:
+    async def update(self, olds: PartnerAccessInputs, news: PartnerAccessInputs, state: PartnerAccessState) -> PartnerAccessState:
         await self._patch(self.tenant(news.tenant_id), news)
         return state
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: PartnerAccessInputs, state: PartnerAccessState) -> None:
         graph = self.tenant(inputs.tenant_id)
         partner = partner_builder(graph, inputs.partner_tenant_id)
-        # Graph refuses to delete a partner entry that still has an identity-sync policy.
-        for operation, request in (
-            (f"DELETE {PARTNERS}/{inputs.partner_tenant_id}/identitySynchronization", partner.identity_synchronization),
-            (f"DELETE {PARTNERS}/{inputs.partner_tenant_id}", partner),
-        ):
-            await if_present(graph.call(operation, request.delete()))
+        try:
+            await if_present(graph.call("DELETE", partner))
+        except GraphError as error:
+            # Graph refuses while the entry has an identity-sync policy (ctsync deletes its own first;
+            # this one was made elsewhere, e.g. by an MTO join): delete it, then the entry.
+            if not _has_identity_sync(error):
+                raise
+            await if_present(graph.call("DELETE", partner.identity_synchronization))
+            await if_present(graph.call("DELETE", partner))
 
     async def _get(self, graph: TenantGraph, partner_tenant_id: str):
-        return await graph.call(
-            f"GET {PARTNERS}/{partner_tenant_id}", partner_builder(graph, partner_tenant_id).get()
-        )
+        return await graph.call("GET", partner_builder(graph, partner_tenant_id))
 
     async def _patch(self, graph: TenantGraph, inputs: PartnerAccessInputs) -> None:
-        request = partner_builder(graph, inputs.partner_tenant_id).patch(partner_body(inputs, with_key=False))
-        await graph.call(f"PATCH {PARTNERS}/{inputs.partner_tenant_id}", request)
+        await graph.call("PATCH", partner_builder(graph, inputs.partner_tenant_id), partner_body(inputs, with_key=False))
 
 
-def _id(inputs: PartnerAccessInputs) -> str:
-    return f"{inputs.tenant_id}/partners/{inputs.partner_tenant_id}"
-
-
-class PartnerAccess(GraphDynamicResource, module="crossTenantAccess", name="PartnerAccess"):
-    """Tenant ``tenant_id``'s cross-tenant access entry for ``partner_tenant_id``."""
-
-    definition = PartnerAccessResource
+def _has_identity_sync(error: GraphError) -> bool:
+    return error.status == 400 and "identitySynchronization" in error.message

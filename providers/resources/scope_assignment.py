@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from msgraph.generated.models.app_role_assignment import AppRoleAssignment
 
-from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
@@ -40,27 +40,29 @@ def assigned_to(graph: TenantGraph, service_principal_id: str):
     return graph.sdk.service_principals.by_service_principal_id(service_principal_id).app_role_assigned_to
 
 
-def _path(inputs: ScopeAssignmentInputs) -> str:
-    return f"/servicePrincipals/{inputs.service_principal_id}/appRoleAssignedTo"
-
-
 def _lower(value) -> str:
     return str(value).lower() if value is not None else ""
 
 
 class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignmentState]):
+    """``principal_id`` (a user or a group) in scope of the synchronization of ``service_principal_id``."""
+
+    module = "synchronization"
     type_name = "ScopeAssignment"
+    # Ids written by the dynamic-provider versions are the bare assignment id; refresh and delete
+    # use ``assignment_id`` from the state, so both kinds work.
+    id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/appRoleAssignedTo/{assignment_id}"
     Inputs = ScopeAssignmentInputs
     State = ScopeAssignmentState
 
-    async def create(self, inputs: ScopeAssignmentInputs) -> Created[ScopeAssignmentState]:
+    async def create(self, inputs: ScopeAssignmentInputs) -> ScopeAssignmentState:
         graph = self.tenant(inputs.tenant_id)
         # The service principal may not be readable yet right after the configuration app appears.
         existing = await until_healed(lambda: self._find(graph, inputs, None), not_found)
         if existing is None:
             try:
                 created = await until_healed(lambda: self._post(graph, inputs), not_found)
-                return Created(created.id, ScopeAssignmentState(created.id, False))
+                return ScopeAssignmentState(created.id, False)
             except GraphError as error:
                 # A retried POST whose first attempt went through, or a concurrent run.
                 if not _already_assigned(error):
@@ -71,13 +73,13 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
                     what=f"the assignment of {inputs.principal_id} to be listed",
                 )
         adoption_notice(self.type_name, f"assignment of {inputs.principal_id} to {inputs.service_principal_id}")
-        return Created(existing.id, ScopeAssignmentState(existing.id, True))
+        return ScopeAssignmentState(existing.id, True)
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: ScopeAssignmentInputs, state: ScopeAssignmentState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         # No waiting for a lagging list here: refresh runs long after create, and a read that misses a
         # just-made assignment only makes the next `up` POST again, which adopts it.
-        found = await if_present(self._find(graph, inputs, id))
+        found = await if_present(self._find(graph, inputs, state.assignment_id))
         if found is None:
             return None
         observed = ScopeAssignmentInputs(
@@ -87,20 +89,20 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
             principal_id=_lower(found.principal_id),
             principal_type=found.principal_type or inputs.principal_type,
         )
-        return Observed(observed, state)
+        adopted = True if state.adopted is None else state.adopted
+        return Observed(observed, ScopeAssignmentState(found.id, adopted))
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: ScopeAssignmentInputs, state: ScopeAssignmentState) -> None:
         graph = self.tenant(inputs.tenant_id)
-        request = assigned_to(graph, inputs.service_principal_id).by_app_role_assignment_id(id).delete()
-        await if_present(graph.call(f"DELETE {_path(inputs)}/{id}", request))
+        assignment = assigned_to(graph, inputs.service_principal_id).by_app_role_assignment_id(state.assignment_id)
+        await if_present(graph.call("DELETE", assignment))
 
     async def _assignments(self, graph: TenantGraph, inputs: ScopeAssignmentInputs) -> list[AppRoleAssignment]:
         builder = assigned_to(graph, inputs.service_principal_id)
-        operation = f"GET {_path(inputs)}"
-        page = await graph.call(operation, builder.get())
+        page = await graph.call("GET", builder)
         assignments = list(page.value or [])
         while page.odata_next_link:
-            page = await graph.call(operation, builder.with_url(page.odata_next_link).get())
+            page = await graph.call("GET", builder.with_url(page.odata_next_link))
             assignments += page.value or []
         return assignments
 
@@ -114,7 +116,7 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
             resource_id=uuid.UUID(inputs.service_principal_id),
             app_role_id=uuid.UUID(inputs.app_role_id),
         )
-        return await graph.call(f"POST {_path(inputs)}", assigned_to(graph, inputs.service_principal_id).post(body))
+        return await graph.call("POST", assigned_to(graph, inputs.service_principal_id), body)
 
 
 def _matches(assignment: AppRoleAssignment, inputs: ScopeAssignmentInputs, id: str | None) -> bool:
@@ -127,8 +129,3 @@ def _already_assigned(error: GraphError) -> bool:
     # Graph answers a duplicate assignment with 400 "Permission being assigned already exists on the object".
     return error.already_exists or (error.status == 400 and "already exists" in error.message)
 
-
-class ScopeAssignment(GraphDynamicResource, module="synchronization", name="ScopeAssignment"):
-    """``principal_id`` (a user or a group) in scope of the synchronization of ``service_principal_id``."""
-
-    definition = ScopeAssignmentResource

@@ -7,6 +7,7 @@ job leaves the users it synchronised in the target as they are, as Graph documen
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from enum import Enum
@@ -15,7 +16,7 @@ from msgraph.generated.models.synchronization_job import SynchronizationJob as S
 from msgraph.generated.models.synchronization_status import SynchronizationStatus
 from msgraph.generated.models.synchronization_task_execution import SynchronizationTaskExecution
 
-from providers.framework import Created, GraphDynamicResource, GraphResource, Observed, adoption_notice
+from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed, until_sync_ready
@@ -46,14 +47,13 @@ def jobs_builder(graph: TenantGraph, service_principal_id: str):
     return graph.sdk.service_principals.by_service_principal_id(service_principal_id).synchronization.jobs
 
 
-def jobs_path(service_principal_id: str) -> str:
-    return f"/servicePrincipals/{service_principal_id}/synchronization/jobs"
+def job_builder(graph: TenantGraph, service_principal_id: str, job_id: str):
+    return jobs_builder(graph, service_principal_id).by_synchronization_job_id(job_id)
 
 
 async def read_job(graph: TenantGraph, service_principal_id: str, job_id: str) -> SynchronizationJobModel:
     """GET the job (also what SynchronizationJobSchedule reads)."""
-    request = jobs_builder(graph, service_principal_id).by_synchronization_job_id(job_id).get()
-    return await graph.call(f"GET {jobs_path(service_principal_id)}/{job_id}", request)
+    return await graph.call("GET", job_builder(graph, service_principal_id, job_id))
 
 
 def enum_value(member: Enum | None) -> str | None:
@@ -82,46 +82,39 @@ def _time(value: datetime.datetime | None) -> str | None:
 
 
 class SynchronizationJobResource(GraphResource[SynchronizationJobInputs, SynchronizationJobState]):
+    """The ``template_id`` job of configuration app ``service_principal_id`` in source tenant ``tenant_id``."""
+
+    module = "synchronization"
     type_name = "SynchronizationJob"
+    id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/synchronization/jobs/{job_id}"
     Inputs = SynchronizationJobInputs
     State = SynchronizationJobState
 
-    async def create(self, inputs: SynchronizationJobInputs) -> Created[SynchronizationJobState]:
+    async def create(self, inputs: SynchronizationJobInputs) -> SynchronizationJobState:
         graph = self.tenant(inputs.tenant_id)
         # Each attempt looks again before posting: a POST whose answer was lost must not make a twin.
         job = await until_sync_ready(lambda: self._adopt_or_post(graph, inputs))
         # Graph needs "several moments" before a new job can be read (terraform-provider-azuread).
         job = await until_healed(lambda: read_job(graph, inputs.service_principal_id, job.id), not_found)
-        return Created(_id(inputs, job.id), job_state(job))
+        return job_state(job)
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: SynchronizationJobInputs, state: SynchronizationJobState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         job = await if_present(read_job(graph, inputs.service_principal_id, state.job_id))
         if job is None:
             return None
-        return Observed(inputs, job_state(job))
+        return Observed(dataclasses.replace(inputs, template_id=job.template_id), job_state(job))
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: SynchronizationJobInputs, state: SynchronizationJobState) -> None:
         graph = self.tenant(inputs.tenant_id)
-        request = jobs_builder(graph, inputs.service_principal_id).by_synchronization_job_id(state.job_id).delete()
-        await if_present(graph.call(f"DELETE {jobs_path(inputs.service_principal_id)}/{state.job_id}", request))
+        await if_present(graph.call("DELETE", job_builder(graph, inputs.service_principal_id, state.job_id)))
 
     async def _adopt_or_post(self, graph: TenantGraph, inputs: SynchronizationJobInputs) -> SynchronizationJobModel:
         jobs = jobs_builder(graph, inputs.service_principal_id)
-        path = jobs_path(inputs.service_principal_id)
-        existing = await graph.call(f"GET {path}", jobs.get())
+        existing = await graph.call("GET", jobs)
         same = [job for job in (existing.value or []) if job.template_id == inputs.template_id]
         if same:
             adoption_notice(self.type_name, f"{inputs.template_id} job {same[0].id} of service principal {inputs.service_principal_id}")
             return same[0]
-        return await graph.call(f"POST {path}", jobs.post(SynchronizationJobModel(template_id=inputs.template_id)))
+        return await graph.call("POST", jobs, SynchronizationJobModel(template_id=inputs.template_id))
 
-
-def _id(inputs: SynchronizationJobInputs, job_id: str) -> str:
-    return f"{inputs.tenant_id}{jobs_path(inputs.service_principal_id)}/{job_id}"
-
-
-class SynchronizationJob(GraphDynamicResource, module="synchronization", name="SynchronizationJob"):
-    """The ``template_id`` job of configuration app ``service_principal_id`` in source tenant ``tenant_id``."""
-
-    definition = SynchronizationJobResource

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from msgraph.generated.models.synchronization_schedule_state import SynchronizationScheduleState
 
-from providers.framework import Created, GraphDynamicResource, GraphResource, Observed
+from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
-from providers.resources.sync_job import enum_value, jobs_builder, jobs_path, read_job, schedule_state
+from providers.resources.sync_job import enum_value, job_builder, read_job, schedule_state
 
 ACTIVE = SynchronizationScheduleState.Active.value
 
@@ -47,15 +47,18 @@ def _state(job) -> SynchronizationJobScheduleState:
 class SynchronizationJobScheduleResource(
     GraphResource[SynchronizationJobScheduleInputs, SynchronizationJobScheduleState]
 ):
+    """Starts (``enabled=True``) or pauses job ``job_id`` of configuration app ``service_principal_id``."""
+
+    module = "synchronization"
     type_name = "SynchronizationJobSchedule"
+    id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/synchronization/jobs/{job_id}/schedule"
     Inputs = SynchronizationJobScheduleInputs
     State = SynchronizationJobScheduleState
 
-    async def create(self, inputs: SynchronizationJobScheduleInputs) -> Created[SynchronizationJobScheduleState]:
-        state = await self._converge(inputs)
-        return Created(f"{inputs.tenant_id}{jobs_path(inputs.service_principal_id)}/{inputs.job_id}/schedule", state)
+    async def create(self, inputs: SynchronizationJobScheduleInputs) -> SynchronizationJobScheduleState:
+        return await self._converge(inputs)
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: SynchronizationJobScheduleInputs, state: SynchronizationJobScheduleState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         job = await if_present(read_job(graph, inputs.service_principal_id, inputs.job_id))
         if job is None:
@@ -63,10 +66,13 @@ class SynchronizationJobScheduleResource(
         observed = dataclasses.replace(inputs, enabled=schedule_state(job) == ACTIVE)
         return Observed(observed, _state(job))
 
-    async def update(self, id, olds, news, state) -> SynchronizationJobScheduleState:
+    async def update(
+        self, olds: SynchronizationJobScheduleInputs, news: SynchronizationJobScheduleInputs,
+        state: SynchronizationJobScheduleState,
+    ) -> SynchronizationJobScheduleState:
         return await self._converge(news)
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: SynchronizationJobScheduleInputs, state: SynchronizationJobScheduleState) -> None:
         graph = self.tenant(inputs.tenant_id)
         await if_present(self._send(graph, inputs, "pause"))
 
@@ -80,12 +86,6 @@ class SynchronizationJobScheduleResource(
         return _state(job)
 
     async def _send(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs, action: str) -> None:
-        job = jobs_builder(graph, inputs.service_principal_id).by_synchronization_job_id(inputs.job_id)
-        request = getattr(job, action).post()
-        await graph.call(f"POST {jobs_path(inputs.service_principal_id)}/{inputs.job_id}/{action}", request)
+        job = job_builder(graph, inputs.service_principal_id, inputs.job_id)
+        await graph.call("POST", getattr(job, action))
 
-
-class SynchronizationJobSchedule(GraphDynamicResource, module="synchronization", name="SynchronizationJobSchedule"):
-    """Starts (``enabled=True``) or pauses job ``job_id`` of configuration app ``service_principal_id``."""
-
-    definition = SynchronizationJobScheduleResource

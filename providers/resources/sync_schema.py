@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from providers.framework import Created, GraphDynamicResource, GraphResource, Observed
+from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph.retry import until_sync_ready
@@ -71,26 +71,37 @@ def schema_builder(graph: TenantGraph, inputs: SynchronizationSchemaInputs):
 
 
 class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, SynchronizationSchemaState]):
+    """The user mapping of a cross-tenant synchronization job: userType, attribute mappings, scoping.
+
+    An imported schema has an empty baseline: delete then leaves the mappings as they are."""
+
+    module = "synchronization"
     type_name = "SynchronizationSchema"
+    # Ids written by the dynamic-provider versions lack the tenant ("{sp}/jobs/{job}/schema"); they
+    # still work, since the id is only parsed on import.
+    id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/synchronization/jobs/{job_id}/schema"
     Inputs = SynchronizationSchemaInputs
     State = SynchronizationSchemaState
 
-    async def create(self, inputs: SynchronizationSchemaInputs) -> Created[SynchronizationSchemaState]:
-        return Created(_id(inputs), await self._converge(inputs, Baseline()))
+    async def create(self, inputs: SynchronizationSchemaInputs) -> SynchronizationSchemaState:
+        return await self._converge(inputs, Baseline())
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: SynchronizationSchemaInputs, state: SynchronizationSchemaState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         document = await if_present(graph.send("GET", schema_builder(graph, inputs)))
         declared = managed(inputs)
         if document is None or given_back(document, declared, Baseline.from_json(state.baseline)):
             return None
         observed = dataclasses.replace(inputs, **managed_view(document, declared))
-        return Observed(observed, SynchronizationSchemaState(document.get("version"), state.baseline))
+        baseline = state.baseline or Baseline().to_json()
+        return Observed(observed, SynchronizationSchemaState(document.get("version"), baseline))
 
-    async def update(self, id, olds, news, state) -> SynchronizationSchemaState:
+    async def update(
+        self, olds: SynchronizationSchemaInputs, news: SynchronizationSchemaInputs, state: SynchronizationSchemaState
+    ) -> SynchronizationSchemaState:
         return await self._converge(news, Baseline.from_json(state.baseline))
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: SynchronizationSchemaInputs, state: SynchronizationSchemaState) -> None:
         graph = self.tenant(inputs.tenant_id)
         schema = schema_builder(graph, inputs)
         current = await if_present(graph.send("GET", schema))
@@ -114,12 +125,3 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
             version = (await graph.send("GET", schema)).get("version")
         return SynchronizationSchemaState(version, desired.baseline.to_json())
 
-
-def _id(inputs: SynchronizationSchemaInputs) -> str:
-    return f"{inputs.service_principal_id}/jobs/{inputs.job_id}/schema"
-
-
-class SynchronizationSchema(GraphDynamicResource, module="synchronization", name="SynchronizationSchema"):
-    """The user mapping of a cross-tenant synchronization job: userType, attribute mappings, scoping."""
-
-    definition = SynchronizationSchemaResource

@@ -28,7 +28,7 @@ from msgraph.generated.service_principals.item.synchronization.secrets.secrets_p
     SecretsPutRequestBody,
 )
 
-from providers.framework import Created, GraphDynamicResource, GraphResource, Observed
+from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, non_negative
 from providers.graph import GraphError
@@ -110,18 +110,22 @@ def observed_inputs(inputs: SynchronizationSecretsInputs, saved: dict[str, str])
 
 
 class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs, SynchronizationSecretsState]):
+    """The secrets of the synchronization from ``tenant_id`` (its app's ``service_principal_id``) to ``target_tenant_id``."""
+
+    module = "synchronization"
     type_name = "SynchronizationSecrets"
+    id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/synchronization/secrets"
     Inputs = SynchronizationSecretsInputs
     State = SynchronizationSecretsState
 
-    async def create(self, inputs: SynchronizationSecretsInputs) -> Created[SynchronizationSecretsState]:
+    async def create(self, inputs: SynchronizationSecretsInputs) -> SynchronizationSecretsState:
         graph = self.tenant(inputs.tenant_id)
         await self._validate(graph, inputs)
         # The service principal may be minutes old: its synchronization endpoints lag behind it.
         await until_sync_ready(lambda: self._put(graph, inputs, secret_values(inputs)))
-        return Created(_id(inputs), SynchronizationSecretsState(validated=True))
+        return SynchronizationSecretsState(validated=True)
 
-    async def read(self, id, inputs, state) -> Observed | None:
+    async def read(self, inputs: SynchronizationSecretsInputs, state: SynchronizationSecretsState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         raw = await if_present(graph.send("GET", _synchronization(graph, inputs.service_principal_id).secrets))
         if raw is None:
@@ -130,21 +134,23 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
         observed = observed_inputs(inputs, saved)
         return None if observed is None else Observed(observed, state)
 
-    async def update(self, id, olds, news, state) -> SynchronizationSecretsState:
+    async def update(
+        self, olds: SynchronizationSecretsInputs, news: SynchronizationSecretsInputs, state: SynchronizationSecretsState
+    ) -> SynchronizationSecretsState:
         graph = self.tenant(news.tenant_id)
         if olds.target_tenant_id != news.target_tenant_id:
             await self._validate(graph, news)
         await self._put(graph, news, secret_values(news))
         return SynchronizationSecretsState(validated=True)
 
-    async def delete(self, id, inputs, state) -> None:
+    async def delete(self, inputs: SynchronizationSecretsInputs, state: SynchronizationSecretsState) -> None:
         # As terraform-provider-azuread does: the same keys, emptied (there is no DELETE).
         graph = self.tenant(inputs.tenant_id)
         await if_present(self._put(graph, inputs, {key: "" for key in secret_values(inputs)}))
 
     async def _put(self, graph: TenantGraph, inputs, values: dict[SynchronizationSecret, str]) -> None:
-        request = _synchronization(graph, inputs.service_principal_id).secrets.put(SecretsPutRequestBody(value=_pairs(values)))
-        await graph.call(f"PUT /servicePrincipals/{inputs.service_principal_id}/synchronization/secrets", request)
+        secrets = _synchronization(graph, inputs.service_principal_id).secrets
+        await graph.call("PUT", secrets, SecretsPutRequestBody(value=_pairs(values)))
 
     async def _validate(self, graph: TenantGraph, inputs: SynchronizationSecretsInputs) -> None:
         body = ValidateCredentialsPostRequestBody(
@@ -157,11 +163,10 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
                 }
             ),
         )
-        operation = f"POST /servicePrincipals/{inputs.service_principal_id}/synchronization/jobs/validateCredentials"
         jobs = _synchronization(graph, inputs.service_principal_id).jobs
         try:
             await until_sync_ready(
-                lambda: graph.call(operation, jobs.validate_credentials.post(body)),
+                lambda: graph.call("POST", jobs.validate_credentials, body),
                 lambda error: sync_endpoint_lag(error) and not _target_not_ready(error),
             )
         except GraphError as error:
@@ -224,18 +229,12 @@ def _readiness(source: str, target: str) -> list[tuple[str, str, Callable[[Tenan
 
 
 async def _consent_allowed(graph: TenantGraph, partner_tenant_id: str, direction: str) -> bool:
-    partner = await graph.call(
-        f"GET /policies/crossTenantAccessPolicy/partners/{partner_tenant_id}",
-        partner_builder(graph, partner_tenant_id).get(),
-    )
+    partner = await graph.call("GET", partner_builder(graph, partner_tenant_id))
     return bool(getattr(partner.automatic_user_consent_settings, direction, False))
 
 
 async def _user_sync_allowed(graph: TenantGraph, source_tenant_id: str) -> bool:
-    policy = await graph.call(
-        f"GET /policies/crossTenantAccessPolicy/partners/{source_tenant_id}/identitySynchronization",
-        partner_builder(graph, source_tenant_id).identity_synchronization.get(),
-    )
+    policy = await graph.call("GET", partner_builder(graph, source_tenant_id).identity_synchronization)
     return bool(policy.user_sync_inbound and policy.user_sync_inbound.is_sync_allowed)
 
 
@@ -246,12 +245,3 @@ def _target_not_ready(error: GraphError) -> bool:
 def _synchronization(graph: TenantGraph, service_principal_id: str):
     return graph.sdk.service_principals.by_service_principal_id(service_principal_id).synchronization
 
-
-def _id(inputs: SynchronizationSecretsInputs) -> str:
-    return f"{inputs.tenant_id}/servicePrincipals/{inputs.service_principal_id}/synchronization/secrets"
-
-
-class SynchronizationSecrets(GraphDynamicResource, module="synchronization", name="SynchronizationSecrets"):
-    """The secrets of the synchronization from ``tenant_id`` (its app's ``service_principal_id``) to ``target_tenant_id``."""
-
-    definition = SynchronizationSecretsResource

@@ -19,11 +19,10 @@ import pulumi
 from pulumi.runtime import mocks, rpc
 
 from components.program import checked_config, deploy, main
-from providers.framework import GraphDynamicResource
+from providers.resources import CATALOGUE
 
 PROJECT = "ctsync"
 STACK = "test"
-DYNAMIC_PREFIX = "pulumi-python:dynamic/"
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,9 @@ class Registration:
     dependencies: frozenset[str]
     ignore_changes: tuple[str, ...]
     additional_secret_outputs: tuple[str, ...] = ()
+    # Types this resource answers to as well (type aliases).
+    alias_types: tuple[str, ...] = ()
+    deleted_with: str = ""
 
     @property
     def kind(self) -> str:
@@ -47,10 +49,8 @@ class Registration:
 
 @functools.cache
 def _state_classes() -> dict[str, type]:
-    """Type token -> State dataclass of every Graph dynamic resource (what their outputs are)."""
-    import providers.resources  # noqa: F401  (defines every GraphDynamicResource subclass)
-
-    return {f"pulumi-python:{cls._resource_type_name}": cls.definition.State for cls in GraphDynamicResource.__subclasses__()}
+    """Type token -> State dataclass of every Graph resource (what their outputs are)."""
+    return {definition.token(): definition.State for definition in CATALOGUE}
 
 
 def fake_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -92,6 +92,8 @@ class RecordingMonitor(mocks.MockMonitor):
                 dependencies=frozenset(request.dependencies),
                 ignore_changes=tuple(request.ignoreChanges),
                 additional_secret_outputs=tuple(request.additionalSecretOutputs),
+                alias_types=tuple(alias.spec.type for alias in request.aliases if alias.HasField("spec")),
+                deleted_with=request.deletedWith,
             )
             with self._lock:
                 self.registrations.append(registration)

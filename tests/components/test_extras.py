@@ -27,7 +27,7 @@ def providers(monitor, typ: str) -> dict[str, str]:
 def test_no_extra_no_provider_of_another_package(monitor, values):
     run_program(values)
     assert [r.typ for r in monitor.registrations if r.typ.startswith("pulumi:providers:")] == []
-    assert [r.typ for r in monitor.registrations if r.custom and not r.typ.startswith("pulumi-python:dynamic/")] == []
+    assert [r.typ for r in monitor.registrations if r.custom and not r.typ.startswith("ctsync:")] == []
 
 
 @pytest.mark.parametrize(

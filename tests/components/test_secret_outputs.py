@@ -1,12 +1,16 @@
-"""A field declared secret reaches the engine as an additional secret output: the dynamic-provider host
-cannot return secrets itself (pulumi/pulumi#3012), so the registration must ask for it."""
+"""A field declared secret reaches the engine as an additional secret output of the program-side
+class the code generator writes, whichever resource declares it."""
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass
 
 import pulumi
 
-from providers.framework import GraphDynamicResource, GraphResource, attribute, computed
+from providers import codegen
+from providers.framework import GraphResource, attribute, computed
+from providers.framework import package_schema
 
 
 @dataclass(frozen=True)
@@ -22,18 +26,28 @@ class VaultState:
 
 
 class VaultResource(GraphResource[VaultInputs, VaultState]):
-    type_name = "TestVault"
+    module = "test"
+    type_name = "Vault"
+    id_format = "{tenant_id}/vault"
     Inputs = VaultInputs
     State = VaultState
 
 
-class Vault(GraphDynamicResource, module="test", name="Vault"):
-    definition = VaultResource
+def generated_vault_classes() -> dict:
+    """The generated module, importable like providers/sdk (Pulumi reads its type annotations)."""
+    module = types.ModuleType("generated_vault_sdk")
+    sys.modules[module.__name__] = module
+    exec(compile(codegen.sdk(package_schema.build([VaultResource], "0.0.0")), "<generated sdk>", "exec"), vars(module))
+    return vars(module)
 
 
 def test_secret_fields_are_registered_as_additional_secret_outputs(monitor):
+    classes = generated_vault_classes()
+
     def program():
-        Vault("vault", VaultInputs(tenant_id="t", password="p"))
+        classes["Vault"]("vault", classes["VaultArgs"](tenant_id="t", password="p"))
 
     pulumi.runtime.test(program)()
-    assert monitor.named("vault").additional_secret_outputs == ("password", "token")
+    registered = monitor.named("vault")
+    assert registered.typ == "ctsync:test:Vault"
+    assert registered.additional_secret_outputs == ("password", "token")

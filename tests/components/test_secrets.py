@@ -1,11 +1,7 @@
-"""Secrets stay secret: never a plain registered input, never in `__provider`."""
-import base64
-
-import dill
+"""Secrets stay secret: never a plain registered input; Graph resources carry no credential at all."""
 import pytest
 from pulumi.runtime.rpc import is_rpc_secret
 
-from providers.framework.provider import GraphProvider
 from tests.components import stacks
 from tests.components.harness import run_program, walk
 
@@ -30,13 +26,13 @@ def test_the_client_secret_is_never_a_plain_input(registered):
     assert holders == {("pulumi:providers:azuread", ".clientSecret"), ("pulumi:providers:azure-native", ".clientSecret")}
 
 
-def test_provider_of_every_graph_resource_is_a_plain_type_name(registered):
-    dynamic = [r for r in registered if r.typ.startswith("pulumi-python:dynamic/")]
-    assert len(dynamic) == 6 + 3 + 3 * 5 + 2  # 3 pairs: entries, policies, per-direction objects, 2 group scopes
-    for registration in dynamic:
-        serialized = registration.inputs["__provider"]
-        assert not is_rpc_secret(serialized), "__provider needs no secret wrapper when it holds nothing secret"
-        pickled = base64.b64decode(serialized)
-        assert stacks.CLIENT_SECRET.encode() not in pickled and stacks.CLIENT_ID.encode() not in pickled
-        provider = dill.loads(pickled)
-        assert isinstance(provider, GraphProvider) and vars(provider) == {"type_name": registration.kind}
+def test_graph_resources_are_ctsync_custom_resources_with_no_provider_payload(registered):
+    """What the provider needs to reach a tenant is its configuration (ctsync:tenants), never a
+    resource input: no ``__provider`` (the dynamic versions' pickle), no credential."""
+    graph = [r for r in registered if r.custom and r.typ.startswith("ctsync:")]
+    assert len(graph) == 6 + 3 + 3 * 5 + 2  # 3 pairs: entries, policies, per-direction objects, 2 group scopes
+    for registration in graph:
+        assert "__provider" not in registration.inputs
+        assert not [path for path, leaf in walk(registration.inputs) if stacks.CLIENT_ID in repr(leaf)]
+        module, kind = registration.typ.split(":")[1:]
+        assert registration.alias_types == (f"pulumi-python:dynamic/{module}:{kind}",)

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-LINKED = ("__main__.py", "components", "providers", "stackconfig", ".venv")
+LINKED = ("__main__.py", "bin", "components", "providers", "stackconfig", ".venv")
 STACK = "engine"
 PASSPHRASE = "ctsync-engine-tests"
 

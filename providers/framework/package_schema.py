@@ -1,0 +1,92 @@
+"""The Pulumi package schema of ``ctsync``, derived from the resource declarations (``GetSchema``).
+
+Everything users read about a resource comes from here: the catalogue in docs/resources.md and the
+typed program-side classes (providers/sdk.py) are generated from this document by providers/codegen.py.
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import typing
+from collections.abc import Iterable
+from typing import Any
+
+from providers.framework.resource import PACKAGE, GraphResource
+from providers.framework.schema import NO_DEFAULT, behaviour, default_of, is_union
+
+_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+
+
+def build(catalogue: Iterable[type[GraphResource]], version: str) -> dict[str, Any]:
+    return {
+        "name": PACKAGE,
+        "version": version,
+        "displayName": "ctsync",
+        "description": "Microsoft Entra ID cross-tenant synchronization: the Graph objects ctsync manages.",
+        "config": {
+            "variables": {
+                "tenants": {
+                    "type": "object",
+                    "additionalProperties": {"$ref": "pulumi.json#/Any"},
+                    "description": "ctsync:tenants: alias -> {tenantId, auth, graphEndpoint, ...} (docs/configuration.md)",
+                }
+            }
+        },
+        "provider": {"description": "The ctsync provider: its configuration is the stack's ctsync:tenants."},
+        "resources": {definition.token(): resource_spec(definition) for definition in catalogue},
+    }
+
+
+def resource_spec(definition: type[GraphResource]) -> dict[str, Any]:
+    inputs, state = dataclasses.fields(definition.Inputs), dataclasses.fields(definition.State)
+    input_hints, state_hints = typing.get_type_hints(definition.Inputs), typing.get_type_hints(definition.State)
+    properties = {
+        **{f.name: _property(f, input_hints[f.name]) for f in inputs},
+        **{f.name: _property(f, state_hints[f.name]) for f in state},
+    }
+    return {
+        "description": f"{inspect.cleandoc(definition.__doc__ or '')}\n\n{import_section(definition)}",
+        "inputProperties": {f.name: _property(f, input_hints[f.name], with_default=True) for f in inputs},
+        "requiredInputs": [f.name for f in inputs if default_of(f) is NO_DEFAULT],
+        "properties": properties,
+        "required": [f.name for f in inputs if not _optional(input_hints[f.name])],
+        "aliases": [{"type": definition.legacy_token()}],
+    }
+
+
+def import_section(definition: type[GraphResource]) -> str:
+    """Pulumi's convention: a resource's description ends with how to import one."""
+    return (
+        "## Import\n\n"
+        f"The import id is `{definition.id_format}`:\n\n"
+        f"```sh\npulumi import {definition.token()} <name> '{definition.id_format}' --generate-code=false\n```"
+    )
+
+
+def _property(field: dataclasses.Field, hint: Any, with_default: bool = False) -> dict[str, Any]:
+    rules = behaviour(field)
+    spec: dict[str, Any] = _type(hint)
+    if rules.description:
+        spec["description"] = rules.description
+    if rules.replace:
+        spec["replaceOnChanges"] = True
+    if rules.secret:
+        spec["secret"] = True
+    default = default_of(field)
+    if with_default and default is not NO_DEFAULT and default is not None:
+        spec["default"] = default
+    return spec
+
+
+def _type(hint: Any) -> dict[str, Any]:
+    args = [a for a in typing.get_args(hint) if a is not type(None)] if is_union(hint) else [hint]
+    kind = typing.get_origin(args[0]) or args[0]
+    if kind is list:
+        return {"type": "array", "items": {"$ref": "pulumi.json#/Any"}}
+    if kind is dict:
+        return {"type": "object", "additionalProperties": {"$ref": "pulumi.json#/Any"}}
+    return {"type": _TYPES[kind]}
+
+
+def _optional(hint: Any) -> bool:
+    return is_union(hint) and type(None) in typing.get_args(hint)
