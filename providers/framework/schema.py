@@ -163,8 +163,8 @@ def diff(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str, Any], de
 def changed_fields(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
     changed = []
     for field in dataclasses.fields(inputs_type):
-        new = news.get(field.name, _nonedefault_of(field))
-        old = olds.get(field.name, _nonedefault_of(field))
+        new = news.get(field.name, _none_default(field))
+        old = olds.get(field.name, _none_default(field))
         if is_unknown(new) or _comparable(field, old) != _comparable(field, new):
             changed.append(field.name)
     return changed
@@ -211,7 +211,7 @@ def load(cls: type, props: Mapping[str, Any]) -> Any:
         if field.name in props:
             values[field.name] = _restore_int(props[field.name], hints[field.name])
         else:
-            values[field.name] = _nonedefault_of(field)
+            values[field.name] = _none_default(field)
     return cls(**values)
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.emulator.flows import CONTOSO, FABRIKAM, ready_pair, two_tenants
+from tests.providers.drivers import close_all
 
 
 class EmulatorRequests:
@@ -47,19 +48,17 @@ def tenants_config(emulator):
     return build
 
 
+@pytest.fixture(autouse=True)
+def _close_drivers():
+    """Every provider a test started is stopped after it."""
+    yield
+    close_all()
+
+
 @pytest.fixture
 def open_driver():
-    """``open_driver(DriverClass, type_name, config)``; every driver opened is closed after the test."""
-    opened = []
-
-    def open_(kind, type_name: str, config: dict[str, str]):
-        driver = kind(type_name, config)
-        opened.append(driver)
-        return driver
-
-    yield open_
-    for driver in opened:
-        driver.close()
+    """``open_driver(DriverClass, type_name, config)`` (kept for readability: drivers close anyway)."""
+    return lambda kind, type_name, config: kind(type_name, config)
 
 
 def in_tenant(graph_client, tenant_id: str, call):

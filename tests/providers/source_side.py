@@ -3,14 +3,14 @@ tests of the configuration app, its secrets, job and schedule stand on."""
 from __future__ import annotations
 
 from tests.emulator.flows import CONTOSO, FABRIKAM
-from tests.providers.drivers import InProcessDriver
+from tests.providers.drivers import GrpcDriver
 
 APP_NAME = "ctsync to Fabrikam"
 
 
 def create(config: dict[str, str], type_name: str, **inputs) -> tuple[str, dict]:
     """Creates one resource as `pulumi up` would (check, then create); returns (id, outputs)."""
-    driver = InProcessDriver(type_name, config)
+    driver = GrpcDriver(type_name, config)
     checked, failures = driver.check({}, inputs)
     assert failures == [], failures
     return driver.create(checked)

@@ -15,7 +15,7 @@ from msgraph.generated.models.application import Application
 from providers.resources.configuration_app import TEMPLATE_ID
 from tests.emulator.flows import CONTOSO, NORTHWIND, odata_error, two_tenants
 from tests.providers.conftest import in_tenant
-from tests.providers.drivers import HostDriver, InProcessDriver
+from tests.providers.drivers import PluginDriver, GrpcDriver
 from tests.providers.lifecycle import Lifecycle
 from tests.providers.source_side import APP_NAME, configuration_app, faulted
 
@@ -70,7 +70,7 @@ def lifecycle(graph_client) -> Lifecycle:
     )
 
 
-@pytest.mark.parametrize("driver_kind", [InProcessDriver, HostDriver], ids=["in-process", "dynamic-host"])
+@pytest.mark.parametrize("driver_kind", [GrpcDriver, PluginDriver], ids=["grpc", "plugin"])
 def test_lifecycle(driver_kind, emulator, graph_client, tenants_config, open_driver, graph_requests):
     emulator.admin.load_fixture(two_tenants())
     driver = open_driver(driver_kind, "ConfigurationApp", tenants_config(CONTOSO, NORTHWIND))

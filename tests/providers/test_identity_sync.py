@@ -13,7 +13,7 @@ from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantU
 
 from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, patch_identity_sync, two_tenants
 from tests.providers.conftest import in_tenant
-from tests.providers.drivers import HostDriver, InProcessDriver
+from tests.providers.drivers import PluginDriver, GrpcDriver
 from tests.providers.lifecycle import Lifecycle
 
 TYPE = "IdentitySyncPolicy"
@@ -72,7 +72,7 @@ def lifecycle(graph_client) -> Lifecycle:
     )
 
 
-@pytest.mark.parametrize("driver_kind", [InProcessDriver, HostDriver], ids=["in-process", "dynamic-host"])
+@pytest.mark.parametrize("driver_kind", [GrpcDriver, PluginDriver], ids=["grpc", "plugin"])
 def test_lifecycle(driver_kind, config, graph_client, graph_requests, open_driver):
     measured = lifecycle(graph_client).run(open_driver(driver_kind, TYPE, config), graph_requests)
     assert measured == COST
@@ -84,7 +84,7 @@ def test_create_adopts_existing_policy(config, emulator, graph_client, open_driv
         display_name="auto", user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=False)
     )
     in_tenant(graph_client, TARGET, lambda c: partner_of(c, SOURCE).identity_synchronization.put(existing))
-    driver = open_driver(InProcessDriver, TYPE, config)
+    driver = open_driver(GrpcDriver, TYPE, config)
     inputs, _ = driver.check({}, CREATE)
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         _, outs = driver.create(inputs)
@@ -97,7 +97,7 @@ def test_create_adopts_existing_policy(config, emulator, graph_client, open_driv
 
 def test_create_converges_under_faults_and_rerun_adopts(config, emulator, graph_client, graph_requests, open_driver):
     emulator.admin.set_faults(seed=37, throttleRate=0.3, retryAfterSeconds=1, replicationLagReads=2)
-    driver = open_driver(InProcessDriver, TYPE, config)
+    driver = open_driver(GrpcDriver, TYPE, config)
     inputs, _ = driver.check({}, CREATE)
     graph_requests.clear()
     id, outs = driver.create(inputs)

@@ -14,7 +14,7 @@ from msgraph.generated.models.multi_tenant_organization_member_role import Multi
 
 from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, put_mto, two_tenants
 from tests.providers.conftest import in_tenant
-from tests.providers.drivers import InProcessDriver
+from tests.providers.drivers import GrpcDriver
 from tests.providers.lifecycle import Lifecycle
 
 OWNER, MEMBER, OTHER = CONTOSO, FABRIKAM, NORTHWIND
@@ -122,7 +122,7 @@ def mto_lifecycle(emulator, graph_client) -> Lifecycle:
 
 
 def test_organization_lifecycle(config, emulator, graph_client, graph_requests, open_driver):
-    measured = mto_lifecycle(emulator, graph_client).run(open_driver(InProcessDriver, MTO, config), graph_requests)
+    measured = mto_lifecycle(emulator, graph_client).run(open_driver(GrpcDriver, MTO, config), graph_requests)
     assert measured == cost(MTO)
 
 
@@ -140,7 +140,7 @@ def test_organization_create_adopts_only_its_own(
 ):
     load_tenants(emulator, activation)
     in_tenant(graph_client, OWNER, lambda c: put_mto(c, name, description))
-    driver = open_driver(InProcessDriver, MTO, tenants_config(OWNER))
+    driver = open_driver(GrpcDriver, MTO, tenants_config(OWNER))
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         if error:
             with pytest.raises(Exception, match=error):
@@ -156,7 +156,7 @@ def test_organization_create_adopts_only_its_own(
 def test_organization_wait_is_bounded_and_next_run_adopts(emulator, tenants_config, graph_client, open_driver, monkeypatch):
     load_tenants(emulator, activation_seconds=3600)
     monkeypatch.setenv("CTSYNC_REPLICATION_DEADLINE", "1")
-    driver = open_driver(InProcessDriver, MTO, tenants_config(OWNER))
+    driver = open_driver(GrpcDriver, MTO, tenants_config(OWNER))
     with pytest.raises(Exception, match="run `pulumi up` again later"):
         create_with(driver, MTO_CREATE)
     emulator.admin.advance_clock(3600)
@@ -198,7 +198,7 @@ def test_membership_lifecycle(owner_organization, emulator, graph_client, graph_
         drifted=("role",),
         gone=lambda id, outs: assert_membership_removed(emulator, graph_client, outs["member_tenant_id"]),
     )
-    measured = lifecycle.run(open_driver(InProcessDriver, MEMBERSHIP, owner_organization), graph_requests)
+    measured = lifecycle.run(open_driver(GrpcDriver, MEMBERSHIP, owner_organization), graph_requests)
     assert measured == cost(MEMBERSHIP)
 
 
@@ -207,7 +207,7 @@ def remove(graph_client, tenant_id: str):
 
 
 def test_membership_create_adopts_a_pending_member(organization, emulator, graph_client, open_driver, caplog):
-    driver = open_driver(InProcessDriver, MEMBERSHIP, organization)
+    driver = open_driver(GrpcDriver, MEMBERSHIP, organization)
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         _, outs = create_with(driver, {**MEMBERSHIP_CREATE, "role": "owner"})
     assert (outs["state"], outs["role"], outs["joined"]) == ("pending", "owner", False)
@@ -218,7 +218,7 @@ def test_membership_create_adopts_a_pending_member(organization, emulator, graph
 
 def test_membership_create_refuses_a_member_being_removed(organization, graph_client, open_driver):
     remove(graph_client, MEMBER)
-    driver = open_driver(InProcessDriver, MEMBERSHIP, organization)
+    driver = open_driver(GrpcDriver, MEMBERSHIP, organization)
     with pytest.raises(Exception, match="is being removed"):
         create_with(driver, MEMBERSHIP_CREATE)
 
@@ -243,12 +243,12 @@ def test_join_lifecycle(organization, graph_client, graph_requests, open_driver)
         drifted=("owner_tenant_id",),
         gone=lambda id, outs: assert_join_withdrawn(graph_client, outs["tenant_id"]),
     )
-    measured = lifecycle.run(open_driver(InProcessDriver, JOIN, organization), graph_requests)
+    measured = lifecycle.run(open_driver(GrpcDriver, JOIN, organization), graph_requests)
     assert measured == cost(JOIN)
 
 
 def test_join_returns_pending_at_once_and_refresh_reports_it_active(organization, emulator, graph_client, graph_requests, open_driver):
-    driver = open_driver(InProcessDriver, JOIN, organization)
+    driver = open_driver(GrpcDriver, JOIN, organization)
     graph_requests.clear()
     id, outs = create_with(driver, JOIN_CREATE)
     assert outs["member_state"] == "pending"
@@ -265,7 +265,7 @@ def test_join_returns_pending_at_once_and_refresh_reports_it_active(organization
 
 
 def test_failed_join_shows_as_drift_and_next_up_resubmits(organization, emulator, graph_client, open_driver):
-    driver = open_driver(InProcessDriver, JOIN, organization)
+    driver = open_driver(GrpcDriver, JOIN, organization)
     inputs, _ = driver.check({}, {"tenant_id": STRANGER, "owner_tenant_id": OWNER})
     id, outs = driver.create(inputs)
     emulator.admin.advance_clock(TWO_HOURS)  # the owner never added STRANGER: the join fails
@@ -289,7 +289,7 @@ JOIN_ADOPTION_CASES = {
 @pytest.mark.parametrize("requested_owner,error", JOIN_ADOPTION_CASES.values(), ids=JOIN_ADOPTION_CASES.keys())
 def test_join_create_adopts_only_its_own_request(requested_owner, error, organization, graph_client, graph_requests, open_driver, caplog):
     in_tenant(graph_client, MEMBER, lambda c: request_join(c, requested_owner))
-    driver = open_driver(InProcessDriver, JOIN, organization)
+    driver = open_driver(GrpcDriver, JOIN, organization)
     graph_requests.clear()
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         if error:
@@ -335,7 +335,7 @@ def test_create_converges_under_throttling_and_rerun_adopts(type_name, request, 
     if setup:
         request.getfixturevalue(setup)
     emulator.admin.set_faults(seed=37, throttleRate=0.3, retryAfterSeconds=1, replicationLagReads=2)
-    driver = open_driver(InProcessDriver, type_name, config)
+    driver = open_driver(GrpcDriver, type_name, config)
     graph_requests.clear()
     id, outs = create_with(driver, values)
     log = graph_requests.log()

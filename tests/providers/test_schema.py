@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from providers.framework import attribute, computed
@@ -44,7 +43,7 @@ CHECK_CASES = {
     "optional may be None": ({"tenant_id": TENANT, "email": None}, [], {"email": None}),
     "unknown property": ({"tenant_id": TENANT, "colour": "blue"}, ["colour"], {}),
     "several failures at once": ({"threshold": -5, "user_type": "x"}, ["tenant_id", "threshold", "user_type"], {}),
-    "unknown during preview is not validated": ({"tenant_id": Unknown()}, [], {}),
+    "unknown during preview is not validated": ({"tenant_id": UNKNOWN}, [], {}),
 }
 
 
@@ -80,7 +79,7 @@ def test_diff(old_extra, new_extra, changes, replaces):
     result = diff(Inputs, {**BASE, **old_extra}, {**BASE, **new_extra}, delete_before_replace=True)
     assert result.changes is changes
     assert result.replaces == replaces
-    assert result.delete_before_replace is (True if replaces else None)
+    assert result.delete_before_replace is bool(replaces)
 
 
 def test_secret_fields_are_declared_for_additional_secret_outputs():

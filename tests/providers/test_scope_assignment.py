@@ -9,7 +9,7 @@ import pytest
 from providers.resources.scope_assignment import ScopeAssignmentResource
 from tests.emulator.flows import CONTOSO, MEGAN, SALES, assign
 from tests.providers.conftest import in_tenant, ready_source
-from tests.providers.drivers import InProcessDriver
+from tests.providers.drivers import GrpcDriver
 from tests.providers.lifecycle import Lifecycle
 
 TYPE = "ScopeAssignment"
@@ -23,7 +23,7 @@ def short_replication(monkeypatch):
 
 @pytest.fixture
 def driver(tenants_config, open_driver):
-    return open_driver(InProcessDriver, TYPE, tenants_config(CONTOSO))
+    return open_driver(GrpcDriver, TYPE, tenants_config(CONTOSO))
 
 
 def declared(config, principal_id: str = SALES, principal_type: str = "Group") -> dict:
@@ -37,6 +37,10 @@ def assignments_of(graph_client, config, principal_id: str) -> list:
         return [a for a in page.value if str(a.principal_id) == principal_id]
 
     return in_tenant(graph_client, CONTOSO, listed)
+
+
+def import_id(config, assignment_id: str) -> str:
+    return f"{CONTOSO}/servicePrincipals/{config.sp_id}/appRoleAssignedTo/{assignment_id}"
 
 
 def create(driver, config, **principal) -> tuple[str, dict]:
@@ -67,7 +71,7 @@ def test_create_adopts_an_existing_assignment(sync_pair, graph_client, graph_req
     graph_requests.clear()
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         id, outs = create(driver, sync_pair)
-    assert (id, outs["assignment_id"], outs["adopted"]) == (existing, existing, True)
+    assert (id, outs["assignment_id"], outs["adopted"]) == (import_id(sync_pair, existing), existing, True)
     assert graph_requests.count()["writes"] == 0
     assert "adopted existing assignment" in caplog.text
 
@@ -77,7 +81,7 @@ def test_refresh_reports_an_assignment_removed_by_hand(sync_pair, graph_client, 
 
     async def remove(client):
         await client.service_principals.by_service_principal_id(sync_pair.sp_id).app_role_assigned_to \
-            .by_app_role_assignment_id(id).delete()
+            .by_app_role_assignment_id(outs["assignment_id"]).delete()
 
     in_tenant(graph_client, CONTOSO, remove)
     assert driver.read(id, outs)[0] is None
@@ -111,5 +115,5 @@ def test_a_list_lagging_behind_an_assignment_still_adopts_it(sync_pair, graph_cl
 
     monkeypatch.setattr(ScopeAssignmentResource, "_find", lagging_find)
     id, outs = create(driver, sync_pair)
-    assert (id, outs["adopted"]) == (existing, True)
+    assert (id, outs["adopted"]) == (import_id(sync_pair, existing), True)
     assert len(assignments_of(graph_client, sync_pair, SALES)) == 1

@@ -1,17 +1,17 @@
-"""A tenant's clientSecret reaches the provider only through configure(); it must never appear in the
-serialised provider, outputs, state-bound inputs, exception text or logs, in process or in the host."""
+"""A tenant's clientSecret reaches the provider only through Configure (the default provider's
+configuration, as a secret); it must never appear in outputs, state-bound inputs, exception text or
+logs, in process or in the plugin started by its launcher."""
 from __future__ import annotations
 
 import base64
 import json
 import logging
 
-import grpc
 import pytest
 
 from providers.graph.connection import connections_from_stack_config
 from tests.emulator.flows import CONTOSO, FABRIKAM, two_tenants
-from tests.providers.drivers import HostDriver, InProcessDriver
+from tests.providers.drivers import GrpcDriver, PluginDriver, ProviderError
 
 SECRET = "ctsync-TOP-SECRET-4b1d"
 TYPE = "PartnerAccess"
@@ -37,23 +37,23 @@ def assert_clean(*texts: object) -> None:
         assert base64.b64encode(SECRET.encode()).decode() not in str(text)
 
 
-def test_through_the_dynamic_host(config):
-    host = HostDriver(TYPE, config, secret_keys=("ctsync:tenants",))
+def test_through_the_plugin(config):
+    plugin = PluginDriver(TYPE, config, secret_keys=("ctsync:tenants",))
     try:
-        inputs, _ = host.check({}, {"tenant_id": CONTOSO, "partner_tenant_id": FABRIKAM})
-        id, outs = host.create(inputs)
-        read = host.read(id, outs)
-        with pytest.raises(grpc.RpcError) as failure:
-            host.create({**inputs, "tenant_id": FABRIKAM, "partner_tenant_id": CONTOSO})
-        assert "Authentication failed" in failure.value.details() or "ClientAuthentication" in failure.value.details()
+        inputs, _ = plugin.check({}, {"tenant_id": CONTOSO, "partner_tenant_id": FABRIKAM})
+        id, outs = plugin.create(inputs)
+        read = plugin.read(id, outs)
+        with pytest.raises(ProviderError) as failure:
+            plugin.create({**inputs, "tenant_id": FABRIKAM, "partner_tenant_id": CONTOSO})
+        assert "Authentication failed" in str(failure.value) or "ClientAuthentication" in str(failure.value)
     finally:
-        host.close()
-    assert_clean(host.serialized, base64.b64decode(host.serialized), inputs, outs, read, failure.value.details(), host.stderr)
+        plugin.close()
+    assert_clean(inputs, outs, read, failure.value, plugin.stderr)
 
 
 def test_in_process_logs_and_errors(config, caplog):
     with caplog.at_level(logging.DEBUG):
-        driver = InProcessDriver(TYPE, config)
+        driver = GrpcDriver(TYPE, config)
         with pytest.raises(Exception) as failure:
             driver.create({"tenant_id": FABRIKAM, "partner_tenant_id": CONTOSO})
     assert_clean(failure.value, repr(failure.value), caplog.text, repr(connections_from_stack_config(config)))

@@ -19,7 +19,7 @@ from msgraph.generated.models.synchronization_task_execution_result import Synch
 from providers.resources.sync_job import job_state
 from tests.emulator.flows import CONTOSO, FABRIKAM, job_builder, odata_error, two_tenants
 from tests.providers.conftest import in_tenant
-from tests.providers.drivers import InProcessDriver
+from tests.providers.drivers import GrpcDriver
 from tests.providers.lifecycle import Lifecycle
 from tests.providers.source_side import allow_sync, configuration_app, create, faulted, job, secrets_inputs
 
@@ -91,7 +91,7 @@ def test_lifecycle(emulator, graph_client, tenants_config, graph_requests):
         create={"tenant_id": CONTOSO, "service_principal_id": first["service_principal_id"]},
         replace={"service_principal_id": second["service_principal_id"]},
         gone=gone,
-    ).run(InProcessDriver("SynchronizationJob", config), graph_requests)
+    ).run(GrpcDriver("SynchronizationJob", config), graph_requests)
 
     assert measured == COST
 
@@ -119,7 +119,7 @@ def test_outputs_after_a_provisioning_cycle(emulator, graph_client, tenants_conf
     allow_sync(config)
     sp = configuration_app(config)["service_principal_id"]
     create(config, "SynchronizationSecrets", **secrets_inputs(sp))
-    driver = InProcessDriver("SynchronizationJob", config)
+    driver = GrpcDriver("SynchronizationJob", config)
     inputs, _ = driver.check({}, {"tenant_id": CONTOSO, "service_principal_id": sp})
     id, outs = driver.create(inputs)
     assert (outs["status_code"], outs["schedule_state"], outs["last_execution_time"]) == ("Paused", "Disabled", None)

@@ -7,7 +7,7 @@ from msgraph.generated.models.synchronization_job import SynchronizationJob as J
 
 from tests.emulator.flows import CONTOSO, job_builder, two_tenants
 from tests.providers.conftest import in_tenant
-from tests.providers.drivers import InProcessDriver
+from tests.providers.drivers import GrpcDriver
 from tests.providers.lifecycle import Lifecycle
 from tests.providers.source_side import configuration_app, create, faulted, job
 
@@ -32,10 +32,10 @@ class DestroyOrder:
     the lifecycle's "refresh finds it gone" holds once the destroy has also deleted the job. Each
     delete checks the job was left paused, and counts the schedule's own requests."""
 
-    def __init__(self, driver: InProcessDriver, jobs: dict[str, tuple[str, dict]], config, requests):
+    def __init__(self, driver: GrpcDriver, jobs: dict[str, tuple[str, dict]], config, requests):
         self._driver = driver
         self._jobs = jobs
-        self._job_driver = InProcessDriver("SynchronizationJob", config)
+        self._job_driver = GrpcDriver("SynchronizationJob", config)
         self._requests = requests
         self.delete_cost: dict[str, int] | None = None
 
@@ -61,7 +61,7 @@ def test_lifecycle(emulator, graph_client, tenants_config, graph_requests):
     def started_in_portal(id, outs):
         in_tenant(graph_client, CONTOSO, lambda c: job_builder(c, outs["service_principal_id"], outs["job_id"]).start.post())
 
-    driver = DestroyOrder(InProcessDriver("SynchronizationJobSchedule", config), jobs, config, graph_requests)
+    driver = DestroyOrder(GrpcDriver("SynchronizationJobSchedule", config), jobs, config, graph_requests)
     measured = Lifecycle(
         "SynchronizationJobSchedule",
         create={"tenant_id": CONTOSO, "service_principal_id": first, "job_id": first_job, "enabled": True},

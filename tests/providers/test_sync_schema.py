@@ -10,7 +10,7 @@ from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 from providers.resources.schema_document import SCOPE_GROUP, find_attribute_mapping, normalized
 from tests.emulator.flows import ALEX, CONTOSO, FABRIKAM, MEGAN, SALES, configure_job, get_schema, put_schema, user_mapping
 from tests.providers.conftest import in_tenant, ready_source
-from tests.providers.drivers import HostDriver, InProcessDriver
+from tests.providers.drivers import PluginDriver, GrpcDriver
 from tests.providers.lifecycle import Lifecycle
 
 TYPE = "SynchronizationSchema"
@@ -54,7 +54,7 @@ def portal_edit(mapping: dict) -> None:
         group["clauses"] = [c for c in group["clauses"] if c["sourceOperandName"] != "department"]
 
 
-@pytest.mark.parametrize("driver_kind", [InProcessDriver, HostDriver], ids=["in-process", "dynamic-host"])
+@pytest.mark.parametrize("driver_kind", [GrpcDriver, PluginDriver], ids=["grpc", "plugin"])
 def test_lifecycle(driver_kind, sync_pair, graph_client, graph_requests, tenants_config, open_driver):
     other = in_tenant(graph_client, CONTOSO, lambda client: configure_job(client, FABRIKAM))
     found = {config.job_id: schema_of(graph_client, config) for config in (sync_pair, other)}
@@ -92,7 +92,7 @@ PUT_CASES = {
 
 @pytest.mark.parametrize("before,operation,fields,puts", PUT_CASES.values(), ids=PUT_CASES.keys())
 def test_put_only_when_something_changes(before, operation, fields, puts, sync_pair, graph_requests, tenants_config, open_driver):
-    driver = open_driver(InProcessDriver, TYPE, tenants_config(CONTOSO))
+    driver = open_driver(GrpcDriver, TYPE, tenants_config(CONTOSO))
     news, failures = driver.check({}, declared(sync_pair, **fields))
     assert failures == []
     if before is not None:
@@ -121,12 +121,12 @@ def target_users(graph_client) -> dict[str, User]:
 
 def test_the_provisioning_cycle_honours_the_schema(sync_pair, emulator, graph_client, tenants_config, open_driver):
     config = tenants_config(CONTOSO)
-    scope = open_driver(InProcessDriver, "ScopeAssignment", config)
+    scope = open_driver(GrpcDriver, "ScopeAssignment", config)
     for principal, kind in ((SALES, "Group"), (MEGAN, "User")):
         checked, _ = scope.check({}, {"tenant_id": CONTOSO, "service_principal_id": sync_pair.sp_id,
                                       "app_role_id": str(sync_pair.role_id), "principal_id": principal, "principal_type": kind})
         scope.create(checked)
-    driver = open_driver(InProcessDriver, TYPE, config)
+    driver = open_driver(GrpcDriver, TYPE, config)
     inputs, _ = driver.check({}, declared(sync_pair, user_type="Guest", remove_disabled_users=True,
                                           scope_filters=[SALES_ONLY], attribute_mappings=[COMPANY]))
     driver.create(inputs)
@@ -150,7 +150,7 @@ def test_converges_under_throttling_and_sync_lag(emulator, graph_client, graph_r
     # configuration app's new service principal.
     emulator.admin.set_faults(seed=2, throttleRate=0.3, syncLagRequests=3, pathPattern="/schema$")
     config = ready_source(emulator, graph_client)
-    driver = open_driver(InProcessDriver, TYPE, tenants_config(CONTOSO))
+    driver = open_driver(GrpcDriver, TYPE, tenants_config(CONTOSO))
     inputs, _ = driver.check({}, declared(config, user_type="Guest", scope_filters=[SALES_ONLY], attribute_mappings=[COMPANY]))
     graph_requests.clear()
     driver.create(inputs)

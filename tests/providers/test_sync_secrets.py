@@ -7,10 +7,10 @@ import json
 import pytest
 
 from providers.framework.schema import check
-from providers.resources.sync_secrets import SynchronizationSecretsInputs, TargetNotReady, observed_inputs
+from providers.resources.sync_secrets import SynchronizationSecretsInputs, observed_inputs
 from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, get_secrets, secrets_body, two_tenants
 from tests.providers.conftest import in_tenant
-from tests.providers.drivers import InProcessDriver
+from tests.providers.drivers import GrpcDriver, ProviderError
 from tests.providers.lifecycle import Lifecycle
 from tests.providers.source_side import allow_sync, configuration_app, create, faulted, secrets_inputs
 
@@ -116,7 +116,7 @@ def test_lifecycle(emulator, graph_client, tenants_config, graph_requests):
         drift=threshold_changed_in_portal,
         drifted=("deletion_threshold",),
         gone=emptied,
-    ).run(InProcessDriver("SynchronizationSecrets", config), graph_requests)
+    ).run(GrpcDriver("SynchronizationSecrets", config), graph_requests)
 
     assert measured == COST
 
@@ -152,7 +152,7 @@ def test_target_not_ready_names_the_missing_setting(setup, declared, named, not_
     allow_sync(tenants_config(CONTOSO, FABRIKAM), **setup)
     app = configuration_app(tenants_config(CONTOSO))
 
-    with pytest.raises(TargetNotReady) as raised:
+    with pytest.raises(ProviderError) as raised:
         create(tenants_config(*declared), "SynchronizationSecrets", **secrets_inputs(app["service_principal_id"]))
 
     message = str(raised.value)
@@ -168,11 +168,11 @@ def test_changing_the_target_validates_it_first(emulator, graph_client, tenants_
     config = tenants_config(CONTOSO, FABRIKAM, NORTHWIND)
     allow_sync(config)
     app = configuration_app(config)
-    driver = InProcessDriver("SynchronizationSecrets", config)
+    driver = GrpcDriver("SynchronizationSecrets", config)
     inputs, _ = driver.check({}, secrets_inputs(app["service_principal_id"]))
     id, outs = driver.create(inputs)
 
-    with pytest.raises(TargetNotReady, match=f"in tenant {NORTHWIND}, the cross-tenant access partner entry for {CONTOSO}"):
+    with pytest.raises(ProviderError, match=f"in tenant {NORTHWIND}, the cross-tenant access partner entry for {CONTOSO}"):
         driver.update(id, outs, {**inputs, "target_tenant_id": NORTHWIND})
 
     assert saved_secrets(graph_client, app["service_principal_id"])["CompanyId"] == FABRIKAM

@@ -1,13 +1,27 @@
 """Type tokens are part of every URN in every stack: changing one replaces the objects in the tenants
-(or needs `pulumi.Alias(type_=old)`). This pins them; change it only together with an alias."""
+(or needs `pulumi.Alias(type_=old)`). This pins them, and the aliases from the tokens of the
+dynamic-provider versions; change them only together with an alias."""
 from __future__ import annotations
 
 import importlib
 
-import providers.resources  # noqa: F401  (imports every resource module)
-from providers.framework import GraphDynamicResource
+from providers import sdk
+from providers.resources import CATALOGUE
 
 RESOURCE_TOKENS = {
+    "PartnerAccess": "ctsync:crossTenantAccess:PartnerAccess",
+    "IdentitySyncPolicy": "ctsync:crossTenantAccess:IdentitySyncPolicy",
+    "MultiTenantOrganization": "ctsync:multiTenantOrganization:MultiTenantOrganization",
+    "MtoTenant": "ctsync:multiTenantOrganization:MtoTenant",
+    "MtoJoinRequest": "ctsync:multiTenantOrganization:MtoJoinRequest",
+    "ConfigurationApp": "ctsync:synchronization:ConfigurationApp",
+    "SynchronizationSecrets": "ctsync:synchronization:SynchronizationSecrets",
+    "SynchronizationJob": "ctsync:synchronization:SynchronizationJob",
+    "SynchronizationSchema": "ctsync:synchronization:SynchronizationSchema",
+    "ScopeAssignment": "ctsync:synchronization:ScopeAssignment",
+    "SynchronizationJobSchedule": "ctsync:synchronization:SynchronizationJobSchedule",
+}
+LEGACY_TOKENS = {
     "PartnerAccess": "pulumi-python:dynamic/crossTenantAccess:PartnerAccess",
     "IdentitySyncPolicy": "pulumi-python:dynamic/crossTenantAccess:IdentitySyncPolicy",
     "MultiTenantOrganization": "pulumi-python:dynamic/multiTenantOrganization:MultiTenantOrganization",
@@ -30,12 +44,18 @@ COMPONENT_TOKENS = {
 
 
 def test_every_graph_resource_keeps_its_type_token():
-    tokens = {
-        cls.definition.type_name: f"pulumi-python:{cls._resource_type_name}"
-        for cls in GraphDynamicResource.__subclasses__()
-        if cls.__module__.startswith("providers.resources.")
-    }
-    assert tokens == RESOURCE_TOKENS
+    assert {definition.type_name: definition.token() for definition in CATALOGUE} == RESOURCE_TOKENS
+
+
+def test_every_graph_resource_answers_to_its_dynamic_provider_token():
+    assert {definition.type_name: definition.legacy_token() for definition in CATALOGUE} == LEGACY_TOKENS
+
+
+def test_the_program_side_classes_register_the_provider_tokens(monitor_free_sdk_source=None):
+    source = (sdk.__file__ and open(sdk.__file__).read())
+    for name, token in RESOURCE_TOKENS.items():
+        assert hasattr(sdk, name) and hasattr(sdk, f"{name}Args")
+        assert f'register(self, "{token}"' in source and LEGACY_TOKENS[name] in source
 
 
 def test_every_component_keeps_its_type_token():
