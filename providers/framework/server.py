@@ -180,7 +180,7 @@ class EngineLogHandler(logging.Handler):
         request = engine_pb2.LogRequest(
             severity=engine_pb2.WARNING, message=record.getMessage(), urn=_CURRENT_URN.get()
         )
-        task = asyncio.get_running_loop().create_task(self._engine.Log(request))
+        task = asyncio.ensure_future(self._engine.Log(request))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 

@@ -95,7 +95,7 @@ class Project:
         """SIGKILL every process still working in this project (Linux /proc).
 
         Killing `pulumi` leaves its plugins running: the engine starts the language host and the
-        dynamic-provider host in process groups of their own, with the program directory as cwd.
+        ctsync provider plugin in process groups of their own, with the program directory as cwd.
         """
         killed = 0
         for proc in Path("/proc").iterdir():
@@ -124,5 +124,5 @@ class Project:
 
 
 def resource_type(step: dict) -> str:
-    """`pulumi-python:dynamic/crossTenantAccess:PartnerAccess` -> `PartnerAccess`."""
+    """`ctsync:crossTenantAccess:PartnerAccess` -> `PartnerAccess`."""
     return step["urn"].split("::")[-2].split(":")[-1]

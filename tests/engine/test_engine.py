@@ -1,4 +1,4 @@
-"""The real Pulumi CLI and engine, the real dynamic-provider host, against the emulator: what a user
+"""The real Pulumi CLI and engine, the ctsync provider plugin, against the emulator: what a user
 runs. One journey through a module-scoped project, in order: up, a second up with no changes, a
 config edit whose preview shows exactly that edit, up, refresh reporting out-of-band drift, destroy.
 """
@@ -44,9 +44,9 @@ class Journey:
         self.emulator.admin.clear_requests()
 
     def graph_objects(self) -> int:
-        """How many Graph objects the stack's state holds (its dynamic resources)."""
+        """How many Graph objects the stack's state holds (its ctsync custom resources)."""
         resources = self.project.pulumi("stack", "export", "-s", "engine").json()["deployment"]["resources"]
-        return sum(1 for resource in resources if resource["type"].startswith("pulumi-python:dynamic"))
+        return sum(1 for resource in resources if resource.get("custom") and resource["type"].startswith("ctsync:"))
 
     def graph(self, tenant_id: str, call):
         async def run():
