@@ -298,6 +298,27 @@ def managed_view(document: dict, managed: ManagedSchema) -> dict[str, Any]:
     }
 
 
+def imported_view(document: dict) -> dict[str, Any]:
+    """What an import can tell from ``document`` alone: the userType, and the clauses in every scope
+    group (as scope filters, the accountEnabled one as ``remove_disabled_users``). Attribute
+    mappings are not read back: the template maps dozens of attributes and the schema does not say
+    which of them are its defaults; the program declares the ones it manages."""
+    mapping = user_mapping(document)
+    groups = [list(g.get("clauses") or []) for g in (mapping.get("scope") or {}).get("groups") or []]
+    common = [c for c in groups[0] if all(_clause_key(c) in {_clause_key(o) for o in g} for g in groups)] if groups else []
+    filters = [
+        {"attribute": c.get("sourceOperandName"), "operator": c.get("operatorName"),
+         "values": list((c.get("targetOperand") or {}).get("values") or [])}
+        for c in common if _clause_key(c) != _clause_key(ACCOUNT_ENABLED_CLAUSE)
+    ]
+    return {
+        "user_type": _user_type_view(find_attribute_mapping(mapping, USER_TYPE)),
+        "remove_disabled_users": any(_clause_key(c) == _clause_key(ACCOUNT_ENABLED_CLAUSE) for c in common),
+        "scope_filters": canonical_filters(filters),
+        "attribute_mappings": [],
+    }
+
+
 def _user_type_view(mapping: dict | None) -> str:
     """The declared form when the mapping is what ctsync writes, else words that show the drift."""
     if mapping is None:

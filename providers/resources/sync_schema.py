@@ -28,6 +28,7 @@ from providers.resources.schema_document import (
     canonical_mappings,
     desired_schema,
     given_back,
+    imported_view,
     invalid_filters,
     invalid_mappings,
     managed_view,
@@ -73,7 +74,9 @@ def schema_builder(graph: TenantGraph, inputs: SynchronizationSchemaInputs):
 class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, SynchronizationSchemaState]):
     """The user mapping of a cross-tenant synchronization job: userType, attribute mappings, scoping.
 
-    An imported schema has an empty baseline: delete then leaves the mappings as they are."""
+    An import reads back the userType and the scope clauses, not the attribute mappings (see
+    ``schema_document.imported_view``); an imported schema has an empty baseline, so delete leaves
+    the mappings as they are."""
 
     module = "synchronization"
     type_name = "SynchronizationSchema"
@@ -92,9 +95,11 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
         declared = managed(inputs)
         if document is None or given_back(document, declared, Baseline.from_json(state.baseline)):
             return None
+        if state.baseline is None:  # an import: only the id is known
+            observed = dataclasses.replace(inputs, **imported_view(document))
+            return Observed(observed, SynchronizationSchemaState(document.get("version"), Baseline().to_json()))
         observed = dataclasses.replace(inputs, **managed_view(document, declared))
-        baseline = state.baseline or Baseline().to_json()
-        return Observed(observed, SynchronizationSchemaState(document.get("version"), baseline))
+        return Observed(observed, SynchronizationSchemaState(document.get("version"), state.baseline))
 
     async def update(
         self, olds: SynchronizationSchemaInputs, news: SynchronizationSchemaInputs, state: SynchronizationSchemaState

@@ -28,7 +28,7 @@ class PartnerAccessArgs:
 
 class PartnerAccess(pulumi.CustomResource):
     """Tenant ``tenant_id``'s cross-tenant access entry for ``partner_tenant_id``: inbound trust of the
-partner's MFA and device claims, and automatic redemption both ways.
+    partner's MFA and device claims, and automatic redemption both ways.
 
     Import id: see docs/resources.md."""
 

@@ -1,16 +1,18 @@
 """The lifecycle every Graph resource must pass, as the Pulumi engine would drive it:
 
-create -> preview with no change -> update in place -> replace where declared -> refresh detects an
-out-of-band change (drift) -> delete (and refresh then reports it gone).
+create -> import by id (as `pulumi import`) finds the same object with no diff -> preview with no
+change -> update in place -> refresh detects an out-of-band change (drift) -> replace where declared
+(the detailed diff names the property) -> delete (refresh and import then find nothing).
 
 Modelled on pulumi-go-provider's ``integration.LifeCycleTest``; run with either driver of
-``drivers.py`` so the same case passes in-process and through the real dynamic-provider host.
+``drivers.py``: the plugin's gRPC server in this process, or the plugin started by its launcher.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
+from pulumi.runtime.proto import provider_pb2
 
 
 class RequestCounter(Protocol):
@@ -35,12 +37,18 @@ class Lifecycle:
     drifted: tuple[str, ...] = ()
     # Asserts the object is gone from the tenant after delete, given (id, outputs).
     gone: Callable[[str, dict], None] | None = None
+    # Inputs an import cannot read back (documented on the resource).
+    not_imported: tuple[str, ...] = ()
+    # False for what delete gives back rather than removes (a job's schema, its schedule): an
+    # import still finds it while the job exists.
+    gone_after_delete: bool = True
 
     def run(self, driver, requests: RequestCounter) -> dict[str, Any]:
         """Returns what it measured: Graph requests per step."""
         self.requests = requests
         measured: dict[str, Any] = {}
         inputs, outs, id = self._create(driver, measured)
+        self._import(driver, id, inputs, measured)
         self._no_change_preview(driver, id, inputs, outs, measured)
         if self.update:
             inputs, outs = self._update(driver, id, inputs, outs, measured)
@@ -62,6 +70,18 @@ class Lifecycle:
             assert _same(outs[name], value), (name, outs[name], value)
         return inputs, outs, id
 
+    def _import(self, driver, id, inputs, measured):
+        self.requests.clear()
+        imported_id, imported, imported_inputs = driver.import_(id)
+        measured["import"] = self.requests.count()
+        assert imported_id == id, f"import of {id} found {imported_id}"
+        assert measured["import"]["writes"] == 0, "an import must never write"
+        assert imported_inputs, "an import needs the inputs it found"
+        outcome = driver.diff(id, imported, inputs)
+        assert sorted(outcome.detailed) == sorted(n for n in self.not_imported if inputs.get(n)), (
+            f"an imported object differs from what made it: {outcome}"
+        )
+
     def _no_change_preview(self, driver, id, inputs, outs, measured):
         self.requests.clear()
         checked, failures = driver.check(inputs, inputs)
@@ -82,6 +102,8 @@ class Lifecycle:
         assert failures == []
         outcome = driver.diff(id, outs, news)
         assert outcome.changes and outcome.replaces == [], outcome
+        assert set(outcome.detailed) == {k for k in self.update if inputs.get(k) != news[k]}
+        assert set(outcome.detailed.values()) == {provider_pb2.PropertyDiff.UPDATE}
         self.requests.clear()
         outs = driver.update(id, outs, news)
         measured["update"] = self.requests.count()
@@ -107,6 +129,9 @@ class Lifecycle:
         assert failures == []
         outcome = driver.diff(id, outs, news)
         assert sorted(outcome.replaces) == sorted(self.replace), outcome
+        assert {name: outcome.detailed[name] for name in self.replace} == {
+            name: provider_pb2.PropertyDiff.UPDATE_REPLACE for name in self.replace
+        }, "the detailed diff names each property that forces the replacement"
         if outcome.delete_before_replace:
             driver.delete(id, outs)
             new_id, new_outs = driver.create(news)
@@ -121,6 +146,8 @@ class Lifecycle:
         driver.delete(id, outs)
         measured["delete"] = self.requests.count()
         assert driver.read(id, outs)[0] is None, "refresh after delete must report the object gone"
+        if self.gone_after_delete:
+            assert driver.import_(id)[0] is None, "an import of a deleted object must find nothing"
         if self.gone:
             self.gone(id, outs)
 

@@ -27,6 +27,8 @@ COST = {
     "create": {"requests": 3, "writes": 1},
     "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
+    # the application, then its service principal (it carries the role and the synchronization)
+    "import": {"requests": 2, "writes": 0},
     "update": {"requests": 1, "writes": 1},
     "delete": {"requests": 1, "writes": 1},
 }

@@ -31,12 +31,13 @@ JOIN_CREATE = {"tenant_id": MEMBER, "owner_tenant_id": OWNER}
 COSTS = {
     # create: GET (is there one?) + PUT + GET (active?); refresh: GET + the owner's own membership,
     # which alone shows a deletion under way; delete: the owner removing itself.
-    MTO: {"create": (3, 1), "preview": (0, 0), "refresh": (2, 0), "update": (1, 1), "delete": (1, 1)},
+    # An import reads as a refresh does.
+    MTO: {"create": (3, 1), "import": (2, 0), "preview": (0, 0), "refresh": (2, 0), "update": (1, 1), "delete": (1, 1)},
     # create: POST + GET (readable, with its state).
-    MEMBERSHIP: {"create": (2, 1), "preview": (0, 0), "refresh": (1, 0), "update": (1, 1), "delete": (1, 1)},
+    MEMBERSHIP: {"create": (2, 1), "import": (1, 0), "preview": (0, 0), "refresh": (1, 0), "update": (1, 1), "delete": (1, 1)},
     # create: GET (under way already?) + PATCH, no waiting; delete of a pending join: DELETE finds no
     # membership, so the join request is reset.
-    JOIN: {"create": (2, 1), "preview": (0, 0), "refresh": (1, 0), "delete": (2, 2)},
+    JOIN: {"create": (2, 1), "import": (1, 0), "preview": (0, 0), "refresh": (1, 0), "delete": (2, 2)},
 }
 
 

@@ -24,6 +24,7 @@ COST = {
     "create": {"requests": 2, "writes": 1},
     "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
+    "import": {"requests": 1, "writes": 0},
     "update": {"requests": 1, "writes": 1},
     # One DELETE: the identity-sync policy is deleted first only when Graph says one is there.
     "delete": {"requests": 1, "writes": 1},

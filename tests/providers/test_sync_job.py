@@ -65,6 +65,7 @@ COST = {
     "create": {"requests": 3, "writes": 1},
     "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
+    "import": {"requests": 1, "writes": 0},
     "delete": {"requests": 1, "writes": 1},
 }
 

@@ -19,6 +19,7 @@ COST = {
     "create": {"requests": 3, "writes": 1},
     "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
+    "import": {"requests": 1, "writes": 0},
     "update": {"requests": 3, "writes": 1},
     "delete": {"requests": 1, "writes": 1},
 }

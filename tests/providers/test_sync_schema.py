@@ -69,6 +69,8 @@ def test_lifecycle(driver_kind, sync_pair, graph_client, graph_requests, tenants
         replace={"service_principal_id": other.sp_id, "job_id": other.job_id},
         drift=lambda id, outs: edit_schema(graph_client, sync_pair, portal_edit),
         drifted=("user_type", "scope_filters"),
+        not_imported=("attribute_mappings",),
+        gone_after_delete=False,
     )
     measured = lifecycle.run(open_driver(driver_kind, TYPE, tenants_config(CONTOSO)), graph_requests)
     print(f"\n{TYPE} requests per step ({driver_kind.name}): {measured}")
