@@ -13,6 +13,7 @@ from typing import Any
 
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime.rpc import UNKNOWN
 
 from providers.framework import package_schema, schema
 from providers.framework.resource import GraphResource
@@ -41,8 +42,9 @@ class GraphProvider(rpc.Provider):
 
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         self._session = GraphSession(connections_from_stack_config({TENANTS_KEY: tenants_config(request)}))
-        # Previews need no call: the engine shows the inputs, and computed outputs as unknown.
-        return rpc.ConfigureResponse(accept_secrets=True, supports_preview=False)
+        # Previews call create and update with preview=True: they answer without Graph, so that an
+        # update in place keeps the outputs dependants read (ids) known instead of unknown.
+        return rpc.ConfigureResponse(accept_secrets=True, supports_preview=True)
 
     # ---- resources ----------------------------------------------------------------------------
 
@@ -59,20 +61,27 @@ class GraphProvider(rpc.Provider):
         definition = self.definition_of(request.urn)
         olds, news = to_plain(request.old_state).values, to_plain(request.new_inputs).values
         found = schema.diff(definition.Inputs, olds, news, definition.delete_before_replace)
+        detailed = {name: rpc.PropertyDiff(_KIND[name in found.replaces], input_diff=True) for name in found.changed}
+        if schema.LEGACY_PROVIDER_KEY in olds:
+            # A stack moving from the dynamic provider: an update (that sends nothing to Graph)
+            # rewrites the state without the pickled provider; the preview shows `-__provider`.
+            detailed[schema.LEGACY_PROVIDER_KEY] = rpc.PropertyDiff(rpc.PropertyDiffKind.DELETE, input_diff=False)
         return rpc.DiffResponse(
-            changes=found.changes,
+            changes=bool(detailed),
             replaces=found.replaces,
             delete_before_replace=found.delete_before_replace,
-            diffs=found.changed,
-            detailed_diff={
-                name: rpc.PropertyDiff(_KIND[name in found.replaces], input_diff=True) for name in found.changed
-            },
+            diffs=list(detailed),
+            detailed_diff=detailed,
         )
 
     async def create(self, request: rpc.CreateRequest) -> rpc.CreateResponse:
         definition = self.definition_of(request.urn)
         props = to_plain(request.properties)
         inputs = schema.load(definition.Inputs, props.values)
+        if request.preview:
+            # Nothing exists yet: every computed output is unknown.
+            unknown = {field: UNKNOWN for field in schema.field_names(definition.State)}
+            return rpc.CreateResponse("", to_properties({**schema.dump(inputs), **unknown}, _secret(definition, props)))
         state = await self.resource(definition).create(inputs)
         return rpc.CreateResponse(definition.format_id(inputs, state), self._outputs(definition, props, inputs, state))
 
@@ -98,9 +107,10 @@ class GraphProvider(rpc.Provider):
         olds, news = to_plain(request.olds), to_plain(request.news)
         old_inputs, state = self._load(definition, olds.values)
         new_inputs = schema.load(definition.Inputs, news.values)
-        # An update that changes no declared input (e.g. a stack moving from the dynamic provider,
-        # whose only difference is the dropped ``__provider``) sends nothing to Graph.
-        if schema.changed_fields(definition.Inputs, olds.values, news.values):
+        # A preview predicts the update: the new inputs, the state as it is (ids do not change in
+        # place). An update that changes no declared input (e.g. a stack moving from the dynamic
+        # provider, whose only difference is the dropped ``__provider``) sends nothing to Graph.
+        if not request.preview and schema.changed_fields(definition.Inputs, olds.values, news.values):
             state = await self.resource(definition).update(old_inputs, new_inputs, state)
         return rpc.UpdateResponse(self._outputs(definition, news, new_inputs, state))
 

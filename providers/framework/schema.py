@@ -81,6 +81,10 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value == UNKNOWN
 
 
+def field_names(cls: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls)]
+
+
 def secret_fields(*classes: type) -> list[str]:
     return [f.name for cls in classes for f in dataclasses.fields(cls) if behaviour(f).secret]
 

@@ -50,11 +50,17 @@ class Project:
     runs: list[Run] = field(default_factory=list)
 
     @classmethod
-    def create(cls, root: Path, emulator_url: str, cli: str, stack: dict | None = None) -> "Project":
-        """``stack``: a stack file's content; by default the local stack's."""
+    def create(
+        cls, root: Path, emulator_url: str, cli: str, stack: dict | None = None, program: str | None = None
+    ) -> "Project":
+        """``stack``: a stack file's content; by default the local stack's. ``program``: the text of
+        a ``__main__.py`` to run instead of the project's."""
         root.mkdir(parents=True)
         for name in LINKED:
-            (root / name).symlink_to(REPO / name)
+            if name == "__main__.py" and program is not None:
+                (root / name).write_text(program)
+            else:
+                (root / name).symlink_to(REPO / name)
         project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
         project.pop("backend", None)  # PULUMI_BACKEND_URL below
         (root / "Pulumi.yaml").write_text(yaml.safe_dump(project))

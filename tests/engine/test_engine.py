@@ -5,6 +5,7 @@ config edit whose preview shows exactly that edit, up, refresh reporting out-of-
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
@@ -105,6 +106,11 @@ def test_preview_of_a_config_edit_shows_exactly_that_edit(journey):
     assert sorted(k for k in new if old.get(k) != new[k]) == ["trust_mfa"]
     create = next(step for step in steps if step["op"] == "create")
     assert create["newState"]["inputs"]["principal_id"] == group.id
+    # What a reviewer reads: the provider's detailed diff, property by property.
+    text = journey.project.pulumi("preview", "--diff", "-s", "engine").stdout
+    assert re.search(r"~ ctsync:crossTenantAccess:PartnerAccess: \(update\)", text), text
+    assert re.search(r"~ trust_mfa\s*: true => false", text), text
+    assert re.search(r"\+ ctsync:synchronization:ScopeAssignment: \(create\)", text), text
 
     run = journey.project.up()
     journey.measure("up of the edit", run)
