@@ -1,6 +1,6 @@
 """The ctsync stack configuration contract: `ctsync:*` config parsed, validated and expanded into a typed model.
 
-Pure Python (no Pulumi import) so that the program, dynamic providers and tests share one reading of it.
+Pure Python (no Pulumi import) so that the program, the provider plugin, the CLI and tests share one reading of it.
 """
 from .errors import ConfigError, Problem
 from .loader import load_stack_config
@@ -10,7 +10,6 @@ from .model import (
     FILTER_OPERATORS,
     MTO_MAX_TENANTS,
     NAMESPACE,
-    USER_TYPES,
     VALUELESS_FILTER_OPERATORS,
     AttributeMapping,
     Auth,
@@ -28,6 +27,7 @@ from .model import (
     Trust,
 )
 from .topology import pair_up
+from .values import USER_TYPES
 
 __all__ = [
     "AUTH_METHODS",

@@ -12,7 +12,6 @@ from typing import Mapping
 NAMESPACE = "ctsync"
 
 AUTH_METHODS = ("default", "clientSecret", "certificate", "oidc", "azureCli", "managedIdentity", "emulator")
-USER_TYPES = ("Member", "Guest")
 
 # operatorName strings of Graph scoping-filter clauses (graph-api.md §4.4, portal operator set).
 FILTER_OPERATORS = (

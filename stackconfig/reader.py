@@ -14,14 +14,13 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
 from .errors import Problems
+from .values import GUID, NIL_GUID
 
 T = TypeVar("T")
 
 REQUIRED: Any = object()  # as a default: the key must be given
 ABSENT: Any = object()  # as a value: the key is not there
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_NIL_GUID = "00000000-0000-0000-0000-000000000000"
 # Keys that Pulumi's path syntax can write as `.key`; anything else needs `["key"]`.
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _SHOWN_MAX = 60
@@ -156,10 +155,10 @@ class Node:
         """A GUID in its canonical lower-case form; `what` names it with its article ("a tenant id")."""
         if not self.present:
             return self._absent(default, fix)
-        if not isinstance(self.value, str) or not _GUID.match(self.value):
+        if not isinstance(self.value, str) or not GUID.match(self.value):
             self.report(f"{show(self.value)} is not {what} (GUID)", fix)
             return None
-        if self.value == _NIL_GUID:
+        if self.value == NIL_GUID:
             self.report(f"the nil GUID is not {what}", fix)
             return None
         return self.value.lower()

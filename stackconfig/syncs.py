@@ -1,7 +1,6 @@
 """One direction's settings (shared by ctsync:sync entries and topology defaults) and ctsync:sync entries."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +9,6 @@ from .model import (
     DEFAULT_DELETION_THRESHOLD,
     DEFAULT_USER_TYPE,
     FILTER_OPERATORS,
-    USER_TYPES,
     VALUELESS_FILTER_OPERATORS,
     AttributeMapping,
     ManagedGroup,
@@ -19,6 +17,7 @@ from .model import (
     Trust,
 )
 from .reader import Node, show
+from .values import USER_TYPES, is_email
 
 TRUST_KEYS = {"mfa": "mfa", "compliantDevice": "compliant_device", "hybridJoinedDevice": "hybrid_joined_device"}
 SCOPE_KEYS = ("groups", "users", "filters", "allUsers", "managedGroup")
@@ -27,7 +26,6 @@ MANAGED_GROUP_KEYS = ("displayName", "membershipRule")
 MAPPING_KEYS = ("target", "source", "constant")
 DIRECTION_KEYS = ("from", "to", "bidirectional")
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Targets that an attribute mapping may not set, and why (graph-api.md §4.4).
 _RESERVED_TARGETS = {
     "userType": "set the sync's userType instead",
@@ -149,7 +147,7 @@ def _read_mapping(node: Node) -> AttributeMapping | None:
 
 def _read_email(node: Node) -> str | None:
     email = node.text(default=None)
-    if email is not None and not _EMAIL.match(email):
+    if email is not None and not is_email(email):
         node.report(f"{show(email)} is not an email address", "e.g. identity-ops@contoso.com")
         return None
     return email

@@ -1,21 +1,20 @@
-"""Reusable normalisers and validators for field declarations."""
+"""Normalisers and validators for field declarations, over the shared value rules
+(stackconfig/values.py), so that the provider's check accepts exactly what the config contract does."""
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
+from stackconfig.values import is_email, is_guid, lower_guid
 
-def lower_guid(value: Any) -> Any:
-    """Graph returns object and tenant ids in lower case; compare them that way."""
-    return value.lower() if isinstance(value, str) else value
+__all__ = ["email", "guid", "lower_guid", "non_negative", "one_of"]
 
 
 def guid(value: Any) -> str | None:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return f"{value!r} is not a GUID"
-    return None
+    return None if is_guid(value) else f"{value!r} is not a GUID (8-4-4-4-12 hex digits, not the nil GUID)"
+
+
+def email(value: Any) -> str | None:
+    return None if is_email(value) else f"{value!r} is not an email address"
 
 
 def one_of(*allowed: str):

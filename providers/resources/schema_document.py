@@ -39,7 +39,6 @@ USER_TYPE = "userType"
 # Changing the matching attribute makes the schema invalid (reference §4.4).
 MATCHING_ATTRIBUTE = "alternativeSecurityIds"
 SCOPE_GROUP = "ctsync scope"
-USER_TYPES = ("Member", "Guest")
 # Flags enums: a set of members in one comma-separated string, spelt with or without spaces.
 FLAGS_KEYS = frozenset({"flowTypes", "discoverabilities"})
 # The portal's "IS TRUE" operator; ctsync's way to make disabled users leave the target.

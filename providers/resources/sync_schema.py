@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
+from stackconfig.values import USER_TYPES
 from providers.graph.retry import until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.schema_document import (
-    USER_TYPES,
     Baseline,
     ManagedSchema,
     canonical_filters,

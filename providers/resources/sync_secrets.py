@@ -30,7 +30,7 @@ from msgraph.generated.service_principals.item.synchronization.secrets.secrets_p
 
 from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
-from providers.framework.values import guid, lower_guid, non_negative
+from providers.framework.values import email, guid, lower_guid, non_negative
 from providers.graph import GraphError
 from providers.graph.retry import sync_endpoint_lag, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
@@ -53,7 +53,7 @@ class SynchronizationSecretsInputs:
         default=500, validate=non_negative, description="deletions per cycle that quarantine the job; 0 = no check"
     )
     notification_email: str | None = attribute(
-        default=None, validate=lambda value: None if "@" in value else f"{value!r} is not an email address",
+        default=None, validate=email,
         description="told of failures and quarantine",
     )
     sync_all: bool = attribute(
