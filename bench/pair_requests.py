@@ -1,9 +1,9 @@
 """Graph requests per operation for one full tenant pair (contoso -> fabrikam), measured on the real
-Pulumi CLI and dynamic-provider host against the emulator's request log.
+Pulumi CLI and the ctsync provider plugin against the emulator's request log.
 
 Prints, for `pulumi up` (create), a refresh of the unchanged pair, a second `up` with no change and
 `pulumi destroy`: seconds, requests, writes, and the requests grouped by method and Graph object.
-The reference's manual sequence (graph-api.md §0) takes 12 writes for the same pair (steps 1-11, 13).
+The manual sequence of Microsoft's configuration guide takes 12 writes for the same pair (steps 1-11, 13).
 
     python bench/pair_requests.py
 """

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from providers.framework.resource import PACKAGE, GraphResource
-from providers.framework.schema import NO_DEFAULT, behaviour, default_of, is_union
+from providers.framework.schema import NO_DEFAULT, behaviour, default_of, is_union, type_hints
 
 _TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
@@ -39,7 +39,7 @@ def build(catalogue: Iterable[type[GraphResource]], version: str) -> dict[str, A
 
 def resource_spec(definition: type[GraphResource]) -> dict[str, Any]:
     inputs, state = dataclasses.fields(definition.Inputs), dataclasses.fields(definition.State)
-    input_hints, state_hints = typing.get_type_hints(definition.Inputs), typing.get_type_hints(definition.State)
+    input_hints, state_hints = type_hints(definition.Inputs), type_hints(definition.State)
     properties = {
         **{f.name: _property(f, input_hints[f.name]) for f in inputs},
         **{f.name: _property(f, state_hints[f.name]) for f in state},

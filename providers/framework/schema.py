@@ -6,6 +6,7 @@ metadata, the way terraform-plugin-framework declares RequiresReplace / Sensitiv
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -72,6 +73,12 @@ def computed(*, secret: bool = False, description: str = "") -> Any:
     return dataclasses.field(default=None, metadata={"ctsync": Behaviour(secret=secret, description=description)})
 
 
+@functools.cache
+def type_hints(cls: type) -> dict[str, Any]:
+    """A declaration's field types, resolved once (the engine calls check and diff per resource)."""
+    return typing.get_type_hints(cls)
+
+
 def behaviour(field: dataclasses.Field) -> Behaviour:
     return field.metadata.get("ctsync", Behaviour())
 
@@ -93,7 +100,7 @@ def secret_fields(*classes: type) -> list[str]:
 
 def check(inputs_type: type, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
     """Defaults applied, values normalised, every failure reported (not only the first)."""
-    hints = typing.get_type_hints(inputs_type)
+    hints = type_hints(inputs_type)
     checked: dict[str, Any] = {}
     failures: list[CheckFailure] = []
     for field in dataclasses.fields(inputs_type):
@@ -209,7 +216,7 @@ def load(cls: type, props: Mapping[str, Any]) -> Any:
     A field the properties lack gets its default, or None: a state written by an older version, or
     the few fields an import id names.
     """
-    hints = typing.get_type_hints(cls)
+    hints = type_hints(cls)
     values = {}
     for field in dataclasses.fields(cls):
         if field.name in props:

@@ -112,9 +112,9 @@ class CtsyncServicer(ProviderServicer):
 
     @_served
     async def Check(self, request, context):
-        response = await self.provider.check(
-            rpc.CheckRequest(request.urn, _props(request.olds), _props(request.news), request.randomSeed)
-        )
+        # The old inputs are not unmarshalled: a check of declared fields needs only the new ones,
+        # and the engine sends a Check per resource on every `up`.
+        response = await self.provider.check(rpc.CheckRequest(request.urn, {}, _props(request.news), request.randomSeed))
         return provider_pb2.CheckResponse(inputs=_marshal(response.inputs), failures=_failures(response.failures))
 
     @_served

@@ -47,8 +47,8 @@ class TenantGraph:
     async def send(self, method: str, builder: Any, body: Any = None) -> Any:
         """A request the SDK does not generate (or generates wrongly), as raw JSON both ways.
 
-        Used for identitySynchronization PATCH, MTO PUT, secrets GET and schema GET/PUT
-        (docs/graph-notes.md, "SDK gaps"): raw JSON also keeps flags enums that typed models drop.
+        Used for identitySynchronization PATCH, MTO PUT, secrets GET and schema GET/PUT, which
+        msgraph-sdk does not generate; raw JSON also keeps flags enums that typed models drop.
         """
         info = self._request_information(method, builder)
         info.headers.try_add("Accept", "application/json")
