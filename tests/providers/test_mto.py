@@ -154,6 +154,23 @@ def test_organization_create_adopts_only_its_own(
     assert in_tenant(graph_client, OWNER, lambda c: mto_of(c).get()).description == ""
 
 
+def test_create_after_an_interrupted_run_waits_out_a_lagging_organisation(
+    emulator, tenants_config, graph_client, open_driver, caplog
+):
+    """The killed run's PUT went through; the rerun's first reads of the organisation answer 404
+    (replication lag): create waits for it to be visible and takes it over, instead of failing."""
+    load_tenants(emulator, activation_seconds=0)
+    emulator.admin.set_faults(replicationLagReads=2, pathPattern="multiTenantOrganization")
+    in_tenant(graph_client, OWNER, lambda c: put_mto(c, GROUP, ""))
+    driver = open_driver(GrpcDriver, MTO, tenants_config(OWNER))
+    with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
+        _, outs = create_with(driver, MTO_CREATE)
+    lagged = [e for e in emulator.admin.requests() if e["method"] == "GET" and e["status"] == 404]
+    assert len(lagged) == 2, "the fault met the create's reads"
+    assert outs["state"] == "active" and adoption_logged(caplog, f"organization {GROUP!r}")
+    assert len(organizations(emulator)) == 1
+
+
 def test_organization_wait_is_bounded_and_next_run_adopts(emulator, tenants_config, graph_client, open_driver, monkeypatch):
     load_tenants(emulator, activation_seconds=3600)
     monkeypatch.setenv("CTSYNC_REPLICATION_DEADLINE", "1")
