@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import aadiam
 
+from components import ecosystem
 from stackconfig import Tenant
 
 TYPE = "ctsync:diagnostics:LogRouting"
@@ -30,6 +30,7 @@ class LogRouting(pulumi.ComponentResource):
         tenant, diagnostics = args.tenant, args.tenant.diagnostics
         if diagnostics is None:
             raise ValueError(f"tenant {tenant.alias} routes no logs (no diagnostics configured)")
+        aadiam = ecosystem.sdk_module(ecosystem.AZURE_NATIVE).aadiam
         self.setting = aadiam.DiagnosticSetting(
             f"{tenant.tenant_id}-entra-logs",
             name=SETTING_NAME,

@@ -8,12 +8,11 @@ credentials.
 """
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pulumi
-import pulumi_azure_native
-import pulumi_azuread
 
 from components import names
 from stackconfig import Auth, Problem, StackConfig, Tenant
@@ -22,10 +21,9 @@ from stackconfig.reader import child_path
 AZUREAD = "azuread"
 AZURE_NATIVE = "azure-native"
 
-_PROVIDER_CLASSES: Mapping[str, Callable[..., pulumi.ProviderResource]] = {
-    AZUREAD: pulumi_azuread.Provider,
-    AZURE_NATIVE: pulumi_azure_native.Provider,
-}
+# The SDK packages are imported only by a stack that uses an extra: importing them costs every
+# `pulumi up` a quarter of a second before the first resource is registered.
+_SDK_MODULES: Mapping[str, str] = {AZUREAD: "pulumi_azuread", AZURE_NATIVE: "pulumi_azure_native"}
 
 # (auth method, package) -> the provider's switch for it. Methods not listed need no switch: their
 # settings are the client id / secret / certificate below, or the provider's own default chain.
@@ -78,9 +76,14 @@ def unsupported(config: StackConfig) -> list[Problem]:
     ]
 
 
+def sdk_module(package: str) -> Any:
+    """The ecosystem SDK of ``package`` (imported on first use, see ``_SDK_MODULES``)."""
+    return importlib.import_module(_SDK_MODULES[package])
+
+
 def tenant_providers(tenants: Iterable[Tenant], package: str) -> dict[str, pulumi.ProviderResource]:
     """tenant id -> an explicit `package` provider signed in to that tenant."""
-    make = _PROVIDER_CLASSES[package]
+    make: Callable[..., pulumi.ProviderResource] = sdk_module(package).Provider
     return {
         tenant.tenant_id: make(
             names.tenant_provider(tenant.tenant_id, package),

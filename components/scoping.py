@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_azuread as azuread
 
+from components import ecosystem
 from stackconfig import ManagedGroup, Problem, StackConfig, Tenant
 from stackconfig.reader import child_path
 
@@ -64,7 +64,8 @@ class ManagedGroups(pulumi.ComponentResource):
         self.object_ids: dict[str, pulumi.Output[str]] = {name: group.object_id for name, group in self.groups.items()}
         self.register_outputs({"object_ids": self.object_ids})
 
-    def _group(self, tenant: Tenant, group: ManagedGroup, provider: pulumi.ProviderResource) -> azuread.Group:
+    def _group(self, tenant: Tenant, group: ManagedGroup, provider: pulumi.ProviderResource) -> pulumi.CustomResource:
+        azuread = ecosystem.sdk_module(ecosystem.AZUREAD)
         dynamic = group.membership_rule is not None
         return azuread.Group(
             f"{tenant.tenant_id}-group-{group.display_name}",

@@ -38,7 +38,9 @@ def sdk(schema: dict[str, Any]) -> str:
         " from the package schema: do not edit.\n\n"
         "Each ``<Type>Args`` holds the inputs (None = the provider's default); each ``<Type>`` is the\n"
         'custom resource, with every input and output as a typed ``pulumi.Output``."""',
-        "from __future__ import annotations\n\nfrom dataclasses import dataclass\n\nimport pulumi\n\n"
+        # No `from __future__ import annotations`: Pulumi reads a resource class's annotations at
+        # every registration, and evaluating them from strings each time costs ~1 ms per resource.
+        "from dataclasses import dataclass\n\nimport pulumi\n\n"
         "from providers.sdk.runtime import register",
     ]
     for token, spec in schema["resources"].items():

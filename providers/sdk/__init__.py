@@ -4,8 +4,6 @@ Each ``<Type>Args`` holds the inputs (None = the provider's default); each ``<Ty
 custom resource, with every input and output as a typed ``pulumi.Output``."""
 
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 import pulumi
