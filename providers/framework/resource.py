@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from providers.graph.session import GraphSession, TenantGraph
 

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,6 +29,29 @@ def pulumi_cli() -> str | None:
     """The CLI scripts/install-pulumi.sh built, else one on PATH."""
     built = REPO / ".tools" / "pulumi" / "bin" / "pulumi"
     return str(built) if built.exists() else shutil.which("pulumi")
+
+
+CLI = pulumi_cli()
+# `pytestmark = needs_cli` in every module of this tier.
+needs_cli = pytest.mark.skipif(
+    CLI is None,
+    reason="no Pulumi CLI: scripts/install-pulumi.sh builds it from Go modules (scripts/test.sh runs it first)",
+)
+# The tenants of the local stack (emulator/fixtures/local.yaml).
+CONTOSO = "11111111-1111-4111-8111-111111111111"
+FABRIKAM = "22222222-2222-4222-8222-222222222222"
+NORTHWIND = "33333333-3333-4333-8333-333333333333"
+
+
+def graph_client(emulator, tenant_id: str):
+    """A msgraph-sdk client of ``tenant_id`` on ``emulator``: what a portal or script would use."""
+    from msgraph import GraphServiceClient
+
+    from tests.conftest import GRAPH_SCOPES, StaticTokenCredential
+
+    client = GraphServiceClient(credentials=StaticTokenCredential(emulator.admin.token(tenant_id)), scopes=GRAPH_SCOPES)
+    client.request_adapter.base_url = emulator.graph_url
+    return client
 
 
 @dataclass

@@ -2,16 +2,11 @@
 config path and the fix, before any resource exists and before any request reaches Graph."""
 from __future__ import annotations
 
-import pytest
 
 from emulator import EmulatorServer
-from tests.engine.project import REPO, STACK, Project, pulumi_cli
+from tests.engine.project import CLI, Project, REPO, STACK, needs_cli
 
-CLI = pulumi_cli()
-pytestmark = pytest.mark.skipif(
-    CLI is None,
-    reason="no Pulumi CLI: scripts/install-pulumi.sh builds it from Go modules (scripts/test.sh runs it first)",
-)
+pytestmark = needs_cli
 
 
 def test_preview_of_an_invalid_stack_lists_every_problem_and_touches_nothing(tmp_path):

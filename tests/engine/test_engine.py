@@ -15,17 +15,10 @@ from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import Cr
 from msgraph.generated.models.group import Group
 
 from emulator import EmulatorServer
-from tests.conftest import GRAPH_SCOPES, StaticTokenCredential
-from tests.engine.project import REPO, Project, pulumi_cli, resource_type
+from tests.engine.project import CLI, CONTOSO, FABRIKAM, REPO, Project, graph_client, needs_cli, resource_type
 
-CLI = pulumi_cli()
-pytestmark = pytest.mark.skipif(
-    CLI is None,
-    reason="no Pulumi CLI: scripts/install-pulumi.sh builds it from Go modules (scripts/test.sh runs it first)",
-)
+pytestmark = needs_cli
 
-CONTOSO = "11111111-1111-4111-8111-111111111111"
-FABRIKAM = "22222222-2222-4222-8222-222222222222"
 PARTNER_IN_FABRIKAM = f"{FABRIKAM}-partner-{CONTOSO}"
 
 
@@ -51,12 +44,7 @@ class Journey:
 
     def graph(self, tenant_id: str, call):
         async def run():
-            credential = StaticTokenCredential(self.emulator.admin.token(tenant_id))
-            from msgraph import GraphServiceClient
-
-            client = GraphServiceClient(credentials=credential, scopes=GRAPH_SCOPES)
-            client.request_adapter.base_url = self.emulator.graph_url
-            return await call(client)
+            return await call(graph_client(self.emulator, tenant_id))
 
         return asyncio.run(run())
 

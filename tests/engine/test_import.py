@@ -13,17 +13,9 @@ from msgraph.generated.models.cross_tenant_access_policy_configuration_partner i
 from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import CrossTenantAccessPolicyInboundTrust
 
 from emulator import EmulatorServer
-from tests.conftest import GRAPH_SCOPES, StaticTokenCredential
-from tests.engine.project import REPO, STACK, Project, pulumi_cli
+from tests.engine.project import CLI, CONTOSO, FABRIKAM, NORTHWIND, REPO, STACK, Project, graph_client, needs_cli
 
-CLI = pulumi_cli()
-pytestmark = pytest.mark.skipif(
-    CLI is None,
-    reason="no Pulumi CLI: scripts/install-pulumi.sh builds it from Go modules (scripts/test.sh runs it first)",
-)
-CONTOSO = "11111111-1111-4111-8111-111111111111"
-FABRIKAM = "22222222-2222-4222-8222-222222222222"
-NORTHWIND = "33333333-3333-4333-8333-333333333333"
+pytestmark = needs_cli
 TYPE = "ctsync:crossTenantAccess:PartnerAccess"
 PROGRAM = f'''
 import pulumi
@@ -41,21 +33,13 @@ def made_in_the_portal(emulator: EmulatorServer) -> None:
     """Fabrikam's partner entry for Contoso, trusting its MFA, made with plain Graph calls."""
 
     async def post():
-        client = graph_client_for(emulator, FABRIKAM)
+        client = graph_client(emulator, FABRIKAM)
         body = CrossTenantAccessPolicyConfigurationPartner(
             tenant_id=CONTOSO, inbound_trust=CrossTenantAccessPolicyInboundTrust(is_mfa_accepted=True)
         )
         await client.policies.cross_tenant_access_policy.partners.post(body)
 
     asyncio.run(post())
-
-
-def graph_client_for(emulator: EmulatorServer, tenant_id: str):
-    from msgraph import GraphServiceClient
-
-    client = GraphServiceClient(credentials=StaticTokenCredential(emulator.admin.token(tenant_id)), scopes=GRAPH_SCOPES)
-    client.request_adapter.base_url = emulator.graph_url
-    return client
 
 
 @pytest.fixture

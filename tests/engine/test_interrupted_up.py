@@ -8,17 +8,12 @@ import signal
 import subprocess
 import time
 
-import pytest
 
 from emulator import EmulatorServer
 from tests.emulator.flows import raw
-from tests.engine.project import REPO, STACK, Project, pulumi_cli
+from tests.engine.project import CLI, Project, REPO, STACK, needs_cli
 
-CLI = pulumi_cli()
-pytestmark = pytest.mark.skipif(
-    CLI is None,
-    reason="no Pulumi CLI: scripts/install-pulumi.sh builds it from Go modules (scripts/test.sh runs it first)",
-)
+pytestmark = needs_cli
 FAULTS = {"seed": 5, "latencyMs": 300, "throttleRate": 0.1, "retryAfterSeconds": 1, "replicationLagReads": 1}
 # What the local stack makes in each tenant: partner entries, identity-sync policies, sync jobs.
 EXPECTED = {

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.engine.project import REPO, pulumi_cli
+from tests.engine.project import REPO, needs_cli
 
 LOCAL_PORT = 18080  # the local stack's graphEndpoint
 
@@ -20,7 +20,7 @@ def port_in_use(port: int) -> bool:
 
 
 pytestmark = [
-    pytest.mark.skipif(pulumi_cli() is None, reason="no Pulumi CLI: scripts/install-pulumi.sh builds it"),
+    needs_cli,
     pytest.mark.skipif(port_in_use(LOCAL_PORT), reason=f"port {LOCAL_PORT} of the local stack is taken"),
 ]
 

@@ -7,19 +7,14 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import yaml
 
 from emulator import EmulatorServer
 from emulator.snapshot import load_world
 from tests.engine.data.record_dynamic_v1 import STATE, WORLD
-from tests.engine.project import STACK, Project, pulumi_cli
+from tests.engine.project import CLI, Project, STACK, needs_cli
 
-CLI = pulumi_cli()
-pytestmark = pytest.mark.skipif(
-    CLI is None,
-    reason="no Pulumi CLI: scripts/install-pulumi.sh builds it from Go modules (scripts/test.sh runs it first)",
-)
+pytestmark = needs_cli
 LEGACY = "pulumi-python:dynamic/"
 
 

@@ -5,17 +5,12 @@ from __future__ import annotations
 import base64
 import json
 
-import pytest
 import yaml
 
 from emulator import EmulatorServer
-from tests.engine.project import REPO, STACK, Project, pulumi_cli
+from tests.engine.project import CLI, Project, REPO, STACK, needs_cli
 
-CLI = pulumi_cli()
-pytestmark = pytest.mark.skipif(
-    CLI is None,
-    reason="no Pulumi CLI: scripts/install-pulumi.sh builds it from Go modules (scripts/test.sh runs it first)",
-)
+pytestmark = needs_cli
 SECRET = "ctsync-engine-SECRET-9f3e"
 
 
