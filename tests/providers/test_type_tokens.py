@@ -4,6 +4,7 @@ dynamic-provider versions; change them only together with an alias."""
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from providers import sdk
 from providers.resources import CATALOGUE
@@ -51,8 +52,8 @@ def test_every_graph_resource_answers_to_its_dynamic_provider_token():
     assert {definition.type_name: definition.legacy_token() for definition in CATALOGUE} == LEGACY_TOKENS
 
 
-def test_the_program_side_classes_register_the_provider_tokens(monitor_free_sdk_source=None):
-    source = (sdk.__file__ and open(sdk.__file__).read())
+def test_the_program_side_classes_register_the_provider_tokens():
+    source = Path(sdk.__file__).read_text()
     for name, token in RESOURCE_TOKENS.items():
         assert hasattr(sdk, name) and hasattr(sdk, f"{name}Args")
         assert f'register(self, "{token}"' in source and LEGACY_TOKENS[name] in source
