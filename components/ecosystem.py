@@ -83,6 +83,9 @@ def sdk_module(package: str) -> Any:
 
 def tenant_providers(tenants: Iterable[Tenant], package: str) -> dict[str, pulumi.ProviderResource]:
     """tenant id -> an explicit `package` provider signed in to that tenant."""
+    tenants = list(tenants)
+    if not tenants:
+        return {}  # and no import of the package's SDK
     make: Callable[..., pulumi.ProviderResource] = sdk_module(package).Provider
     return {
         tenant.tenant_id: make(

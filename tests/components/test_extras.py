@@ -114,3 +114,15 @@ def test_a_client_secret_reaches_the_provider_as_a_pulumi_secret(monitor):
     provider = next(r for r in monitor.registrations if r.typ == AZUREAD_PROVIDER)
     assert is_rpc_secret(provider.inputs["clientSecret"])
     assert unwrap_rpc_secret(provider.inputs["clientSecret"]) == stacks.CLIENT_SECRET
+
+
+def test_a_stack_with_no_extra_imports_no_ecosystem_sdk(monkeypatch):
+    """Importing pulumi-azuread and pulumi-azure-native costs every `pulumi up` a quarter of a second."""
+    from components import ecosystem
+
+    def refuse(name):
+        raise AssertionError(f"{name} imported by a stack that uses no extra")
+
+    monkeypatch.setattr(ecosystem.importlib, "import_module", refuse)
+    assert ecosystem.tenant_providers([], ecosystem.AZUREAD) == {}
+    assert ecosystem.tenant_providers((), ecosystem.AZURE_NATIVE) == {}
