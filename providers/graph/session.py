@@ -38,11 +38,8 @@ class TenantGraph:
     async def call(self, method: str, builder: Any, *args: Any, **kwargs: Any) -> Any:
         """``builder.<method>(...)`` of the SDK; a failure becomes a GraphError naming the operation
         (``METHOD /path``, derived from the request builder, so it always matches what was sent)."""
-        operation = f"{method} {self.path_of(builder)}"
-        try:
-            return await getattr(builder, method.lower())(*args, **kwargs)
-        except ODataError as error:
-            raise from_odata(error, operation) from None
+        operation = f"{method} {self._path(self._request_information(method, builder))}"
+        return await _translated(operation, getattr(builder, method.lower())(*args, **kwargs))
 
     async def send(self, method: str, builder: Any, body: Any = None) -> Any:
         """A request the SDK does not generate (or generates wrongly), as raw JSON both ways.
@@ -55,24 +52,28 @@ class TenantGraph:
         if body is not None:
             info.headers.try_add("Content-Type", "application/json")
             info.content = json.dumps(body).encode()
-        operation = f"{method} {self.path_of(builder)}"
-        adapter = self.sdk.request_adapter
-        try:
-            raw = await adapter.send_primitive_async(info, "bytes", ERROR_MAPPING)
-        except ODataError as error:
-            raise from_odata(error, operation) from None
+        request = self.sdk.request_adapter.send_primitive_async(info, "bytes", ERROR_MAPPING)
+        raw = await _translated(f"{method} {self._path(info)}", request)
         return json.loads(raw) if raw else None
-
-    def path_of(self, builder: Any) -> str:
-        """The Graph path a request builder addresses, relative to the API version root."""
-        path = httpx.URL(self._request_information("GET", builder).url).path
-        root = httpx.URL(self.sdk.request_adapter.base_url).path.rstrip("/")
-        return path[len(root):] if root and path.startswith(root) else path
 
     def _request_information(self, method: str, builder: Any) -> RequestInformation:
         info = RequestInformation(Method[method], builder.url_template, builder.path_parameters)
         self.sdk.request_adapter.set_base_url_for_request_information(info)
         return info
+
+    def _path(self, info: RequestInformation) -> str:
+        """The Graph path a request addresses, relative to the API version root."""
+        path = httpx.URL(info.url).path
+        root = httpx.URL(self.sdk.request_adapter.base_url).path.rstrip("/")
+        return path[len(root):] if root and path.startswith(root) else path
+
+
+async def _translated(operation: str, request: Awaitable[T]) -> T:
+    """Await an SDK request; a failure becomes a GraphError naming ``operation``."""
+    try:
+        return await request
+    except ODataError as error:
+        raise from_odata(error, operation) from None
 
 
 async def if_present(request: Awaitable[T]) -> T | None:
