@@ -165,12 +165,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only report stale files")
     args = parser.parse_args(argv)
-    stale = [path for path, text in generated().items() if not path.exists() or path.read_text() != text]
+    stale = {path: text for path, text in generated().items() if not path.exists() or path.read_text() != text}
     if args.check:
         for path in stale:
             print(f"{path.relative_to(ROOT)} is stale: run `python -m providers.codegen`", file=sys.stderr)
         return 1 if stale else 0
-    for path, text in generated().items():
+    for path, text in stale.items():
         path.write_text(text)
     return 0
 

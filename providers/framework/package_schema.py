@@ -1,7 +1,7 @@
 """The Pulumi package schema of ``ctsync``, derived from the resource declarations (``GetSchema``).
 
 Everything users read about a resource comes from here: the catalogue in docs/resources.md and the
-typed program-side classes (providers/sdk.py) are generated from this document by providers/codegen.py.
+typed program-side classes (providers/sdk/__init__.py) are generated from this document by providers/codegen.py.
 """
 from __future__ import annotations
 

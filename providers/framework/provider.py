@@ -17,7 +17,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from providers.framework import package_schema, schema
 from providers.framework.resource import GraphResource
-from providers.framework.wire import Plain, to_plain, to_properties
+from providers.framework.wire import Plain, plain_value, to_plain, to_properties
 from providers.graph.connection import connections_from_stack_config
 from providers.graph.session import GraphSession
 
@@ -161,5 +161,5 @@ def _from_import_id(definition: type[GraphResource], resource_id: str) -> tuple[
 def tenants_config(request: rpc.ConfigureRequest) -> Any:
     """``ctsync:tenants`` as the engine sends it: a property (object or JSON text) or a variable."""
     value = request.args.get("tenants")
-    raw = to_plain({"tenants": value}).values["tenants"] if value is not None else request.variables.get("ctsync:config:tenants")
+    raw = plain_value(value) if value is not None else request.variables.get("ctsync:config:tenants")
     return json.loads(raw) if isinstance(raw, str) else (raw or {})

@@ -21,18 +21,18 @@ class Plain:
 
 
 def to_plain(properties: Mapping[str, PropertyValue]) -> Plain:
-    values = {key: _plain(value) for key, value in properties.items()}
+    values = {key: plain_value(value) for key, value in properties.items()}
     return Plain(values, frozenset(key for key, value in properties.items() if value.contains_secret()))
 
 
-def _plain(value: PropertyValue) -> Any:
+def plain_value(value: PropertyValue) -> Any:
     inner = value.value
     if isinstance(inner, Computed):
         return UNKNOWN
     if isinstance(inner, Mapping):
-        return {key: _plain(item) for key, item in inner.items()}
+        return {key: plain_value(item) for key, item in inner.items()}
     if isinstance(inner, (list, tuple)):
-        return [_plain(item) for item in inner]
+        return [plain_value(item) for item in inner]
     return inner
 
 
