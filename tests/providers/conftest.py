@@ -55,12 +55,6 @@ def _close_drivers():
     close_all()
 
 
-@pytest.fixture
-def open_driver():
-    """``open_driver(DriverClass, type_name, config)`` (kept for readability: drivers close anyway)."""
-    return lambda kind, type_name, config: kind(type_name, config)
-
-
 def in_tenant(graph_client, tenant_id: str, call):
     """Runs ``call(client)``, a coroutine of raw msgraph-sdk calls, with a client of ``tenant_id``."""
 

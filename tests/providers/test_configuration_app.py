@@ -73,9 +73,9 @@ def lifecycle(graph_client) -> Lifecycle:
 
 
 @pytest.mark.parametrize("driver_kind", [GrpcDriver, PluginDriver], ids=["grpc", "plugin"])
-def test_lifecycle(driver_kind, emulator, graph_client, tenants_config, open_driver, graph_requests):
+def test_lifecycle(driver_kind, emulator, graph_client, tenants_config, graph_requests):
     emulator.admin.load_fixture(two_tenants())
-    driver = open_driver(driver_kind, "ConfigurationApp", tenants_config(CONTOSO, NORTHWIND))
+    driver = driver_kind("ConfigurationApp", tenants_config(CONTOSO, NORTHWIND))
 
     measured = lifecycle(graph_client).run(driver, graph_requests)
 

@@ -74,18 +74,18 @@ def lifecycle(graph_client) -> Lifecycle:
 
 
 @pytest.mark.parametrize("driver_kind", [GrpcDriver, PluginDriver], ids=["grpc", "plugin"])
-def test_lifecycle(driver_kind, config, graph_client, graph_requests, open_driver):
-    measured = lifecycle(graph_client).run(open_driver(driver_kind, TYPE, config), graph_requests)
+def test_lifecycle(driver_kind, config, graph_client, graph_requests):
+    measured = lifecycle(graph_client).run(driver_kind(TYPE, config), graph_requests)
     assert measured == COST
 
 
-def test_create_adopts_existing_policy(config, emulator, graph_client, open_driver, caplog):
+def test_create_adopts_existing_policy(config, emulator, graph_client, caplog):
     # An MTO join auto-creates policies; this one blocks sync and carries another name.
     existing = CrossTenantIdentitySyncPolicyPartner(
         display_name="auto", user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=False)
     )
     in_tenant(graph_client, TARGET, lambda c: partner_of(c, SOURCE).identity_synchronization.put(existing))
-    driver = open_driver(GrpcDriver, TYPE, config)
+    driver = GrpcDriver(TYPE, config)
     inputs, _ = driver.check({}, CREATE)
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         _, outs = driver.create(inputs)
@@ -96,9 +96,9 @@ def test_create_adopts_existing_policy(config, emulator, graph_client, open_driv
     assert policies_in_target(emulator) == [SOURCE]
 
 
-def test_create_converges_under_faults_and_rerun_adopts(config, emulator, graph_client, graph_requests, open_driver):
+def test_create_converges_under_faults_and_rerun_adopts(config, emulator, graph_client, graph_requests):
     emulator.admin.set_faults(seed=37, throttleRate=0.3, retryAfterSeconds=1, replicationLagReads=2)
-    driver = open_driver(GrpcDriver, TYPE, config)
+    driver = GrpcDriver(TYPE, config)
     inputs, _ = driver.check({}, CREATE)
     graph_requests.clear()
     id, outs = driver.create(inputs)

@@ -122,8 +122,8 @@ def mto_lifecycle(emulator, graph_client) -> Lifecycle:
     )
 
 
-def test_organization_lifecycle(config, emulator, graph_client, graph_requests, open_driver):
-    measured = mto_lifecycle(emulator, graph_client).run(open_driver(GrpcDriver, MTO, config), graph_requests)
+def test_organization_lifecycle(config, emulator, graph_client, graph_requests):
+    measured = mto_lifecycle(emulator, graph_client).run(GrpcDriver(MTO, config), graph_requests)
     assert measured == cost(MTO)
 
 
@@ -137,11 +137,11 @@ ADOPTION_CASES = {
 
 @pytest.mark.parametrize("name,description,activation,error", ADOPTION_CASES.values(), ids=ADOPTION_CASES.keys())
 def test_organization_create_adopts_only_its_own(
-    name, description, activation, error, emulator, tenants_config, short_replication_deadline, graph_client, open_driver, caplog
+    name, description, activation, error, emulator, tenants_config, short_replication_deadline, graph_client, caplog
 ):
     load_tenants(emulator, activation)
     in_tenant(graph_client, OWNER, lambda c: put_mto(c, name, description))
-    driver = open_driver(GrpcDriver, MTO, tenants_config(OWNER))
+    driver = GrpcDriver(MTO, tenants_config(OWNER))
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         if error:
             with pytest.raises(Exception, match=error):
@@ -155,14 +155,14 @@ def test_organization_create_adopts_only_its_own(
 
 
 def test_create_after_an_interrupted_run_waits_out_a_lagging_organisation(
-    emulator, tenants_config, graph_client, open_driver, caplog
+    emulator, tenants_config, graph_client, caplog
 ):
     """The killed run's PUT went through; the rerun's first reads of the organisation answer 404
     (replication lag): create waits for it to be visible and takes it over, instead of failing."""
     load_tenants(emulator, activation_seconds=0)
     emulator.admin.set_faults(replicationLagReads=2, pathPattern="multiTenantOrganization")
     in_tenant(graph_client, OWNER, lambda c: put_mto(c, GROUP, ""))
-    driver = open_driver(GrpcDriver, MTO, tenants_config(OWNER))
+    driver = GrpcDriver(MTO, tenants_config(OWNER))
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         _, outs = create_with(driver, MTO_CREATE)
     lagged = [e for e in emulator.admin.requests() if e["method"] == "GET" and e["status"] == 404]
@@ -171,10 +171,10 @@ def test_create_after_an_interrupted_run_waits_out_a_lagging_organisation(
     assert len(organizations(emulator)) == 1
 
 
-def test_organization_wait_is_bounded_and_next_run_adopts(emulator, tenants_config, graph_client, open_driver, monkeypatch):
+def test_organization_wait_is_bounded_and_next_run_adopts(emulator, tenants_config, graph_client, monkeypatch):
     load_tenants(emulator, activation_seconds=3600)
     monkeypatch.setenv("CTSYNC_REPLICATION_DEADLINE", "1")
-    driver = open_driver(GrpcDriver, MTO, tenants_config(OWNER))
+    driver = GrpcDriver(MTO, tenants_config(OWNER))
     with pytest.raises(Exception, match="run `pulumi up` again later"):
         create_with(driver, MTO_CREATE)
     emulator.admin.advance_clock(3600)
@@ -206,7 +206,7 @@ def owner_organization(config, graph_client):
     return config
 
 
-def test_membership_lifecycle(owner_organization, emulator, graph_client, graph_requests, open_driver):
+def test_membership_lifecycle(owner_organization, emulator, graph_client, graph_requests):
     lifecycle = Lifecycle(
         MEMBERSHIP,
         create=MEMBERSHIP_CREATE,
@@ -216,7 +216,7 @@ def test_membership_lifecycle(owner_organization, emulator, graph_client, graph_
         drifted=("role",),
         gone=lambda id, outs: assert_membership_removed(emulator, graph_client, outs["member_tenant_id"]),
     )
-    measured = lifecycle.run(open_driver(GrpcDriver, MEMBERSHIP, owner_organization), graph_requests)
+    measured = lifecycle.run(GrpcDriver(MEMBERSHIP, owner_organization), graph_requests)
     assert measured == cost(MEMBERSHIP)
 
 
@@ -224,8 +224,8 @@ def remove(graph_client, tenant_id: str):
     return in_tenant(graph_client, OWNER, lambda c: member_of(c, tenant_id).delete())
 
 
-def test_membership_create_adopts_a_pending_member(organization, emulator, graph_client, open_driver, caplog):
-    driver = open_driver(GrpcDriver, MEMBERSHIP, organization)
+def test_membership_create_adopts_a_pending_member(organization, emulator, graph_client, caplog):
+    driver = GrpcDriver(MEMBERSHIP, organization)
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         _, outs = create_with(driver, {**MEMBERSHIP_CREATE, "role": "owner"})
     assert (outs["state"], outs["role"], outs["joined"]) == ("pending", "owner", False)
@@ -234,9 +234,9 @@ def test_membership_create_adopts_a_pending_member(organization, emulator, graph
     assert organizations(emulator)[0]["members"] == {OWNER: "active", MEMBER: "pending", OTHER: "pending"}
 
 
-def test_membership_create_refuses_a_member_being_removed(organization, graph_client, open_driver):
+def test_membership_create_refuses_a_member_being_removed(organization, graph_client):
     remove(graph_client, MEMBER)
-    driver = open_driver(GrpcDriver, MEMBERSHIP, organization)
+    driver = GrpcDriver(MEMBERSHIP, organization)
     with pytest.raises(Exception, match="is being removed"):
         create_with(driver, MEMBERSHIP_CREATE)
 
@@ -251,7 +251,7 @@ def assert_join_withdrawn(graph_client, tenant_id: str) -> None:
     assert join_request(graph_client, tenant_id).added_by_tenant_id == "00000000-0000-0000-0000-000000000000"
 
 
-def test_join_lifecycle(organization, graph_client, graph_requests, open_driver):
+def test_join_lifecycle(organization, graph_client, graph_requests):
     lifecycle = Lifecycle(
         JOIN,
         create=JOIN_CREATE,
@@ -261,12 +261,12 @@ def test_join_lifecycle(organization, graph_client, graph_requests, open_driver)
         drifted=("owner_tenant_id",),
         gone=lambda id, outs: assert_join_withdrawn(graph_client, outs["tenant_id"]),
     )
-    measured = lifecycle.run(open_driver(GrpcDriver, JOIN, organization), graph_requests)
+    measured = lifecycle.run(GrpcDriver(JOIN, organization), graph_requests)
     assert measured == cost(JOIN)
 
 
-def test_join_returns_pending_at_once_and_refresh_reports_it_active(organization, emulator, graph_client, graph_requests, open_driver):
-    driver = open_driver(GrpcDriver, JOIN, organization)
+def test_join_returns_pending_at_once_and_refresh_reports_it_active(organization, emulator, graph_client, graph_requests):
+    driver = GrpcDriver(JOIN, organization)
     graph_requests.clear()
     id, outs = create_with(driver, JOIN_CREATE)
     assert outs["member_state"] == "pending"
@@ -282,8 +282,8 @@ def test_join_returns_pending_at_once_and_refresh_reports_it_active(organization
     assert driver.read(id, joined)[0] is None
 
 
-def test_failed_join_shows_as_drift_and_next_up_resubmits(organization, emulator, graph_client, open_driver):
-    driver = open_driver(GrpcDriver, JOIN, organization)
+def test_failed_join_shows_as_drift_and_next_up_resubmits(organization, emulator, graph_client):
+    driver = GrpcDriver(JOIN, organization)
     inputs, _ = driver.check({}, {"tenant_id": STRANGER, "owner_tenant_id": OWNER})
     id, outs = driver.create(inputs)
     emulator.admin.advance_clock(TWO_HOURS)  # the owner never added STRANGER: the join fails
@@ -305,9 +305,9 @@ JOIN_ADOPTION_CASES = {
 
 
 @pytest.mark.parametrize("requested_owner,error", JOIN_ADOPTION_CASES.values(), ids=JOIN_ADOPTION_CASES.keys())
-def test_join_create_adopts_only_its_own_request(requested_owner, error, organization, graph_client, graph_requests, open_driver, caplog):
+def test_join_create_adopts_only_its_own_request(requested_owner, error, organization, graph_client, graph_requests, caplog):
     in_tenant(graph_client, MEMBER, lambda c: request_join(c, requested_owner))
-    driver = open_driver(GrpcDriver, JOIN, organization)
+    driver = GrpcDriver(JOIN, organization)
     graph_requests.clear()
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         if error:
@@ -348,12 +348,12 @@ def lag_met(log: list[dict]) -> bool:
 
 
 @pytest.mark.parametrize("type_name", FAULT_CASES, ids=FAULT_CASES.keys())
-def test_create_converges_under_throttling_and_rerun_adopts(type_name, request, config, emulator, graph_client, graph_requests, open_driver):
+def test_create_converges_under_throttling_and_rerun_adopts(type_name, request, config, emulator, graph_client, graph_requests):
     values, setup, exactly_one, lags = FAULT_CASES[type_name]
     if setup:
         request.getfixturevalue(setup)
     emulator.admin.set_faults(seed=37, throttleRate=0.3, retryAfterSeconds=1, replicationLagReads=2)
-    driver = open_driver(GrpcDriver, type_name, config)
+    driver = GrpcDriver(type_name, config)
     graph_requests.clear()
     id, outs = create_with(driver, values)
     log = graph_requests.log()

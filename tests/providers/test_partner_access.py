@@ -73,8 +73,8 @@ def lifecycle(graph_client) -> Lifecycle:
 
 
 @pytest.mark.parametrize("driver_kind", [GrpcDriver, PluginDriver], ids=["grpc", "plugin"])
-def test_lifecycle(driver_kind, config, open_driver, graph_requests, graph_client):
-    measured = lifecycle(graph_client).run(open_driver(driver_kind, TYPE, config), graph_requests)
+def test_lifecycle(driver_kind, config, graph_requests, graph_client):
+    measured = lifecycle(graph_client).run(driver_kind(TYPE, config), graph_requests)
     assert measured == COST
 
 

@@ -22,8 +22,8 @@ def short_replication(monkeypatch):
 
 
 @pytest.fixture
-def driver(tenants_config, open_driver):
-    return open_driver(GrpcDriver, TYPE, tenants_config(CONTOSO))
+def driver(tenants_config):
+    return GrpcDriver(TYPE, tenants_config(CONTOSO))
 
 
 def declared(config, principal_id: str = SALES, principal_type: str = "Group") -> dict:

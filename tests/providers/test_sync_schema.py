@@ -55,7 +55,7 @@ def portal_edit(mapping: dict) -> None:
 
 
 @pytest.mark.parametrize("driver_kind", [GrpcDriver, PluginDriver], ids=["grpc", "plugin"])
-def test_lifecycle(driver_kind, sync_pair, graph_client, graph_requests, tenants_config, open_driver):
+def test_lifecycle(driver_kind, sync_pair, graph_client, graph_requests, tenants_config):
     other = in_tenant(graph_client, CONTOSO, lambda client: configure_job(client, FABRIKAM))
     found = {config.job_id: schema_of(graph_client, config) for config in (sync_pair, other)}
 
@@ -72,7 +72,7 @@ def test_lifecycle(driver_kind, sync_pair, graph_client, graph_requests, tenants
         not_imported=("attribute_mappings",),
         gone_after_delete=False,
     )
-    measured = lifecycle.run(open_driver(driver_kind, TYPE, tenants_config(CONTOSO)), graph_requests)
+    measured = lifecycle.run(driver_kind(TYPE, tenants_config(CONTOSO)), graph_requests)
     print(f"\n{TYPE} requests per step ({driver_kind.name}): {measured}")
 
     assert given_back(sync_pair) and given_back(other), "delete must give back the schema ctsync found"
@@ -93,8 +93,8 @@ PUT_CASES = {
 
 
 @pytest.mark.parametrize("before,operation,fields,puts", PUT_CASES.values(), ids=PUT_CASES.keys())
-def test_put_only_when_something_changes(before, operation, fields, puts, sync_pair, graph_requests, tenants_config, open_driver):
-    driver = open_driver(GrpcDriver, TYPE, tenants_config(CONTOSO))
+def test_put_only_when_something_changes(before, operation, fields, puts, sync_pair, graph_requests, tenants_config):
+    driver = GrpcDriver(TYPE, tenants_config(CONTOSO))
     news, failures = driver.check({}, declared(sync_pair, **fields))
     assert failures == []
     if before is not None:
@@ -121,14 +121,14 @@ def target_users(graph_client) -> dict[str, User]:
     return {user.mail: user for user in in_tenant(graph_client, FABRIKAM, users).value}
 
 
-def test_the_provisioning_cycle_honours_the_schema(sync_pair, emulator, graph_client, tenants_config, open_driver):
+def test_the_provisioning_cycle_honours_the_schema(sync_pair, emulator, graph_client, tenants_config):
     config = tenants_config(CONTOSO)
-    scope = open_driver(GrpcDriver, "ScopeAssignment", config)
+    scope = GrpcDriver("ScopeAssignment", config)
     for principal, kind in ((SALES, "Group"), (MEGAN, "User")):
         checked, _ = scope.check({}, {"tenant_id": CONTOSO, "service_principal_id": sync_pair.sp_id,
                                       "app_role_id": str(sync_pair.role_id), "principal_id": principal, "principal_type": kind})
         scope.create(checked)
-    driver = open_driver(GrpcDriver, TYPE, config)
+    driver = GrpcDriver(TYPE, config)
     inputs, _ = driver.check({}, declared(sync_pair, user_type="Guest", remove_disabled_users=True,
                                           scope_filters=[SALES_ONLY], attribute_mappings=[COMPANY]))
     driver.create(inputs)
@@ -146,13 +146,13 @@ def test_the_provisioning_cycle_honours_the_schema(sync_pair, emulator, graph_cl
     assert sorted(target_users(graph_client)) == ["adele@contoso.onmicrosoft.com"], "disabled users must leave"
 
 
-def test_converges_under_throttling_and_sync_lag(emulator, graph_client, graph_requests, tenants_config, open_driver, monkeypatch):
+def test_converges_under_throttling_and_sync_lag(emulator, graph_client, graph_requests, tenants_config, monkeypatch):
     monkeypatch.setenv("CTSYNC_REPLICATION_DEADLINE", "30")
     # Only schema requests are faulted, so the setup's own raw calls go through; the lag starts with the
     # configuration app's new service principal.
     emulator.admin.set_faults(seed=2, throttleRate=0.3, syncLagRequests=3, pathPattern="/schema$")
     config = ready_source(emulator, graph_client)
-    driver = open_driver(GrpcDriver, TYPE, tenants_config(CONTOSO))
+    driver = GrpcDriver(TYPE, tenants_config(CONTOSO))
     inputs, _ = driver.check({}, declared(config, user_type="Guest", scope_filters=[SALES_ONLY], attribute_mappings=[COMPANY]))
     graph_requests.clear()
     driver.create(inputs)
