@@ -28,18 +28,20 @@ def emulator():
         yield server
 
 
-@pytest.fixture
-def graph_client(emulator):
-    """`graph_client(tenant_id, roles=None)` -> msgraph GraphServiceClient for that tenant.
+def graph_client_for(emulator, tenant_id: str, roles: list[str] | None = None):
+    """A msgraph GraphServiceClient for ``tenant_id`` on ``emulator``, as a portal or script would use.
 
-    Call it inside the `asyncio.run(...)` that uses the client: httpx pools connections per
-    event loop, so a client must not outlive its loop (reference §7.3)."""
+    Build it inside the `asyncio.run(...)` that uses it: httpx pools connections per event loop, so a
+    client must not outlive its loop."""
     from msgraph import GraphServiceClient
 
-    def build(tenant_id: str, roles: list[str] | None = None) -> GraphServiceClient:
-        credential = StaticTokenCredential(emulator.admin.token(tenant_id, roles))
-        client = GraphServiceClient(credentials=credential, scopes=GRAPH_SCOPES)
-        client.request_adapter.base_url = emulator.graph_url
-        return client
+    credential = StaticTokenCredential(emulator.admin.token(tenant_id, roles))
+    client = GraphServiceClient(credentials=credential, scopes=GRAPH_SCOPES)
+    client.request_adapter.base_url = emulator.graph_url
+    return client
 
-    return build
+
+@pytest.fixture
+def graph_client(emulator):
+    """`graph_client(tenant_id, roles=None)` -> ``graph_client_for`` on this test's emulator."""
+    return lambda tenant_id, roles=None: graph_client_for(emulator, tenant_id, roles)

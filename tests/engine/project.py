@@ -43,17 +43,6 @@ FABRIKAM = "22222222-2222-4222-8222-222222222222"
 NORTHWIND = "33333333-3333-4333-8333-333333333333"
 
 
-def graph_client(emulator, tenant_id: str):
-    """A msgraph-sdk client of ``tenant_id`` on ``emulator``: what a portal or script would use."""
-    from msgraph import GraphServiceClient
-
-    from tests.conftest import GRAPH_SCOPES, StaticTokenCredential
-
-    client = GraphServiceClient(credentials=StaticTokenCredential(emulator.admin.token(tenant_id)), scopes=GRAPH_SCOPES)
-    client.request_adapter.base_url = emulator.graph_url
-    return client
-
-
 @dataclass
 class Run:
     args: list[str]

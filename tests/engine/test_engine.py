@@ -15,7 +15,8 @@ from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import Cr
 from msgraph.generated.models.group import Group
 
 from emulator import EmulatorServer
-from tests.engine.project import CLI, CONTOSO, FABRIKAM, REPO, Project, graph_client, needs_cli, resource_type
+from tests.conftest import graph_client_for
+from tests.engine.project import CLI, CONTOSO, FABRIKAM, REPO, Project, needs_cli, resource_type
 
 pytestmark = needs_cli
 
@@ -44,7 +45,7 @@ class Journey:
 
     def graph(self, tenant_id: str, call):
         async def run():
-            return await call(graph_client(self.emulator, tenant_id))
+            return await call(graph_client_for(self.emulator, tenant_id))
 
         return asyncio.run(run())
 

@@ -13,7 +13,8 @@ from msgraph.generated.models.cross_tenant_access_policy_configuration_partner i
 from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import CrossTenantAccessPolicyInboundTrust
 
 from emulator import EmulatorServer
-from tests.engine.project import CLI, CONTOSO, FABRIKAM, NORTHWIND, REPO, STACK, Project, graph_client, needs_cli
+from tests.conftest import graph_client_for
+from tests.engine.project import CLI, CONTOSO, FABRIKAM, NORTHWIND, REPO, STACK, Project, needs_cli
 
 pytestmark = needs_cli
 TYPE = "ctsync:crossTenantAccess:PartnerAccess"
@@ -33,7 +34,7 @@ def made_in_the_portal(emulator: EmulatorServer) -> None:
     """Fabrikam's partner entry for Contoso, trusting its MFA, made with plain Graph calls."""
 
     async def post():
-        client = graph_client(emulator, FABRIKAM)
+        client = graph_client_for(emulator, FABRIKAM)
         body = CrossTenantAccessPolicyConfigurationPartner(
             tenant_id=CONTOSO, inbound_trust=CrossTenantAccessPolicyInboundTrust(is_mfa_accepted=True)
         )
