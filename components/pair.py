@@ -113,5 +113,5 @@ class TenantPair(pulumi.ComponentResource):
             "inbound_auto_redeem": settings.inbound_auto_redeem,
             "outbound_auto_redeem": settings.outbound_auto_redeem,
             "inbound_sync_allowed": settings.inbound_sync_allowed,
-            "adopted": access.adopted,
+            "taken_over": access.taken_over,
         }

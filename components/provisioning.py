@@ -79,7 +79,11 @@ class ProvisioningJob(pulumi.ComponentResource):
         # anything in the source tenant.
         self.app = ConfigurationApp(
             f"{self._prefix}-app",
-            ConfigurationAppArgs(tenant_id=self._source_id, display_name=app_display_name(args.target)),
+            ConfigurationAppArgs(
+                tenant_id=self._source_id,
+                display_name=app_display_name(args.target),
+                target_tenant_id=args.target.tenant_id,
+            ),
             pulumi.ResourceOptions(parent=self, depends_on=ready),
         )
         sync = args.sync

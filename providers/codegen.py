@@ -112,9 +112,13 @@ SynchronizationJob → SynchronizationSchema → ScopeAssignment(s) → Synchron
 objects on a configuration app are `deletedWith` it: deleting the app removes them in Graph, so a
 destroy sends no write for them.
 
-Adoption: create finds an existing object by its natural key and takes it over (a warning on the
-resource in the CLI's output, and `adopted` where the resource has it); an imported object reads as
-`adopted` too.
+Take-over: before creating, the provider looks for the object by its natural key (Graph reads only;
+`pulumi preview` does the same and says what `up` would take over). What it finds is taken over: with
+no write when it is as declared, else by an update, with a warning on the resource in the CLI's
+output. Every resource records `taken_over` (true for what existed before ctsync, and for an
+import); destroy, and removing the object from the config, leave such an object in place unless the
+stack sets `ctsync:deleteTakenOver: true`. A field marked "set when ctsync creates the object" (a
+display name) is never compared: an object taken over keeps its own.
 
 Replication: reads right after a create wait in `until_healed(..., not_found)`, calls to
 synchronization endpoints right after the service principal appears in `until_sync_ready`

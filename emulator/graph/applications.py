@@ -99,6 +99,15 @@ def get_application(req: GraphRequest) -> Reply:
     return req.entity("applications", _app(req))
 
 
+def get_application_by_app_id(req: GraphRequest) -> Reply:
+    """``GET /applications(appId='{appId}')``: https://learn.microsoft.com/en-us/graph/api/application-get"""
+    app_id = req.params["appId"].lower()
+    app = next((app for app in req.tenant.applications.values() if app["appId"] == app_id), None)
+    if app is None:
+        raise resource_not_found(app_id)
+    return req.entity("applications", app)
+
+
 def patch_application(req: GraphRequest) -> Reply:
     app = _app(req)
     writable = {"displayName", "description", "tags", "notes", "identifierUris", "web"}
@@ -215,6 +224,7 @@ def delete_assignment(req: GraphRequest) -> Reply:
 ROUTES = [
     route("POST", "/applicationTemplates/{templateId}/instantiate", instantiate, perm.APP_WRITE),
     route("GET", "/applications", list_applications, perm.APP_READ),
+    route("GET", "/applications(appId='{appId:[^']+}')", get_application_by_app_id, perm.APP_READ),
     route("GET", "/applications/{appObjectId}", get_application, perm.APP_READ),
     route("PATCH", "/applications/{appObjectId}", patch_application, perm.APP_WRITE),
     route("DELETE", "/applications/{appObjectId}", delete_application, perm.APP_WRITE),

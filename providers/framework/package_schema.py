@@ -29,7 +29,12 @@ def build(catalogue: Iterable[type[GraphResource]], version: str) -> dict[str, A
                     "type": "object",
                     "additionalProperties": {"$ref": "pulumi.json#/Any"},
                     "description": "ctsync:tenants: alias -> {tenantId, auth, graphEndpoint, ...} (docs/configuration.md)",
-                }
+                },
+                "deleteTakenOver": {
+                    "type": "boolean",
+                    "description": "ctsync:deleteTakenOver: destroy also deletes objects that existed before "
+                    "ctsync took them over (docs/configuration.md)",
+                },
             }
         },
         "provider": {"description": "The ctsync provider: its configuration is the stack's ctsync:tenants."},
@@ -38,8 +43,10 @@ def build(catalogue: Iterable[type[GraphResource]], version: str) -> dict[str, A
 
 
 def resource_spec(definition: type[GraphResource]) -> dict[str, Any]:
-    inputs, state = dataclasses.fields(definition.Inputs), dataclasses.fields(definition.State)
-    input_hints, state_hints = type_hints(definition.Inputs), type_hints(definition.State)
+    inputs = dataclasses.fields(definition.Inputs)
+    state = [f for cls in definition.computed_types() for f in dataclasses.fields(cls)]
+    input_hints = type_hints(definition.Inputs)
+    state_hints = {name: hint for cls in definition.computed_types() for name, hint in type_hints(cls).items()}
     properties = {
         **{f.name: _property(f, input_hints[f.name]) for f in inputs},
         **{f.name: _property(f, state_hints[f.name]) for f in state},
@@ -66,8 +73,11 @@ def import_section(definition: type[GraphResource]) -> str:
 def _property(field: dataclasses.Field, hint: Any, with_default: bool = False) -> dict[str, Any]:
     rules = behaviour(field)
     spec: dict[str, Any] = _type(hint)
-    if rules.description:
-        spec["description"] = rules.description
+    description = rules.description
+    if rules.set_on_create:
+        description = f"{description}; set when ctsync creates the object, an object it takes over keeps its own".lstrip("; ")
+    if description:
+        spec["description"] = description
     if rules.replace:
         spec["replaceOnChanges"] = True
     if rules.secret:

@@ -16,12 +16,14 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
 
 from providers.framework import package_schema, schema
-from providers.framework.resource import GraphResource
+from providers.framework.resource import GraphResource, Observed, Ownership, notice
 from providers.framework.wire import Plain, plain_value, to_plain, to_properties
 from providers.graph.connection import connections_from_stack_config
 from providers.graph.session import GraphSession
 
 TENANTS_KEY = "ctsync:tenants"
+# Opt-in: let destroy (and removal from the config) delete what ctsync took over, not only what it made.
+DELETE_TAKEN_OVER_KEY = "ctsync:deleteTakenOver"
 VERSION = "0.2.0"
 _KIND = {True: rpc.PropertyDiffKind.UPDATE_REPLACE, False: rpc.PropertyDiffKind.UPDATE}
 
@@ -34,6 +36,7 @@ class GraphProvider(rpc.Provider):
     def __init__(self, catalogue: Iterable[type[GraphResource]]):
         self.types = {definition.token(): definition for definition in catalogue}
         self._session: GraphSession | None = None
+        self._delete_taken_over = False
 
     # ---- provider-level -----------------------------------------------------------------------
 
@@ -42,6 +45,7 @@ class GraphProvider(rpc.Provider):
 
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         self._session = GraphSession(connections_from_stack_config({TENANTS_KEY: tenants_config(request)}))
+        self._delete_taken_over = delete_taken_over_config(request)
         # Previews call create and update with preview=True: they answer without Graph, so that an
         # update in place keeps the outputs dependants read (ids) known instead of unknown.
         return rpc.ConfigureResponse(accept_secrets=True, supports_preview=True)
@@ -75,15 +79,47 @@ class GraphProvider(rpc.Provider):
         )
 
     async def create(self, request: rpc.CreateRequest) -> rpc.CreateResponse:
+        """Take over what ``find`` finds (no write when it is as declared), else create."""
         definition = self.definition_of(request.urn)
         props = to_plain(request.properties)
         inputs = schema.load(definition.Inputs, props.values)
+        resource = self.resource(definition)
         if request.preview:
+            return await self._preview_create(definition, resource, props, inputs)
+        found = await resource.find(inputs)
+        if found is None:
+            state, ownership = await resource.create(inputs), Ownership(taken_over=False)
+        else:
+            state, ownership = await self._take_over(definition, resource, inputs, found), Ownership(found.taken_over)
+            inputs = schema.with_found_values(inputs, found.inputs)
+        return rpc.CreateResponse(
+            definition.format_id(inputs, state), self._outputs(definition, props, inputs, state, ownership)
+        )
+
+    async def _preview_create(
+        self, definition: type[GraphResource], resource: GraphResource, props: Plain, inputs: Any
+    ) -> rpc.CreateResponse:
+        """What the create would do, from Graph reads only: take over an existing object, or make one."""
+        found = None if schema.has_unknowns(props.values) else await resource.find(inputs)
+        if found is None:
             # Nothing exists yet: every computed output is unknown.
-            unknown = {field: UNKNOWN for field in schema.field_names(definition.State)}
+            unknown = {field: UNKNOWN for cls in definition.computed_types() for field in schema.field_names(cls)}
             return rpc.CreateResponse("", to_properties({**schema.dump(inputs), **unknown}, _secret(definition, props)))
-        state = await self.resource(definition).create(inputs)
-        return rpc.CreateResponse(definition.format_id(inputs, state), self._outputs(definition, props, inputs, state))
+        changes = schema.changed_fields(definition.Inputs, schema.dump(found.inputs), schema.dump(inputs))
+        notice(f"{definition.type_name}: will take over the existing {definition.format_id(inputs, found.state)} "
+               f"({_what_changes(changes)})")
+        return rpc.CreateResponse(
+            definition.format_id(inputs, found.state),
+            self._outputs(
+                definition, props, schema.with_found_values(inputs, found.inputs), found.state, Ownership(found.taken_over)
+            ),
+        )
+
+    async def _take_over(self, definition: type[GraphResource], resource: GraphResource, inputs: Any, found: Observed) -> Any:
+        changes = schema.changed_fields(definition.Inputs, schema.dump(found.inputs), schema.dump(inputs))
+        notice(f"{definition.type_name}: took over the existing {definition.format_id(inputs, found.state)} "
+               f"({_what_changes(changes)})")
+        return await resource.update(found.inputs, inputs, found.state) if changes else found.state
 
     async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
         """Refresh (state known) and import (only the id known). No resource id means "not found"."""
@@ -91,14 +127,16 @@ class GraphProvider(rpc.Provider):
         props = to_plain(request.properties)
         if props.values:
             inputs, state = self._load(definition, props.values)
+            ownership = schema.load(Ownership, props.values)
         else:
             inputs, state = _from_import_id(definition, request.resource_id)
+            ownership = Ownership(taken_over=True)  # an import names what exists already
         observed = await self.resource(definition).read(inputs, state)
         if observed is None:
             return rpc.ReadResponse()
         return rpc.ReadResponse(
             request.resource_id,
-            self._outputs(definition, props, observed.inputs, observed.state),
+            self._outputs(definition, props, observed.inputs, observed.state, ownership),
             to_properties(schema.dump(observed.inputs), _secret(definition, props)),
         )
 
@@ -112,11 +150,18 @@ class GraphProvider(rpc.Provider):
         # provider, whose only difference is the dropped ``__provider``) sends nothing to Graph.
         if not request.preview and schema.changed_fields(definition.Inputs, olds.values, news.values):
             state = await self.resource(definition).update(old_inputs, new_inputs, state)
-        return rpc.UpdateResponse(self._outputs(definition, news, new_inputs, state))
+        ownership = schema.load(Ownership, olds.values)
+        return rpc.UpdateResponse(self._outputs(definition, news, new_inputs, state, ownership))
 
     async def delete(self, request: rpc.DeleteRequest) -> None:
+        """Delete what ctsync made; leave what it took over, unless the stack opted in."""
         definition = self.definition_of(request.urn)
-        inputs, state = self._load(definition, to_plain(request.properties).values)
+        values = to_plain(request.properties).values
+        inputs, state = self._load(definition, values)
+        if schema.load(Ownership, values).taken_over and not self._delete_taken_over:
+            notice(f"{definition.type_name}: left {definition.format_id(inputs, state)} in place: it existed before "
+                   f"ctsync took it over (set {DELETE_TAKEN_OVER_KEY} to true to delete it)")
+            return
         await self.resource(definition).delete(inputs, state)
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -139,8 +184,10 @@ class GraphProvider(rpc.Provider):
         return schema.load(definition.Inputs, values), schema.load(definition.State, values)
 
     @staticmethod
-    def _outputs(definition: type[GraphResource], sent: Plain, inputs: Any, state: Any) -> dict[str, PropertyValue]:
-        return to_properties(schema.dump(inputs, state), _secret(definition, sent))
+    def _outputs(
+        definition: type[GraphResource], sent: Plain, inputs: Any, state: Any, ownership: Ownership
+    ) -> dict[str, PropertyValue]:
+        return to_properties(schema.dump(inputs, state, ownership), _secret(definition, sent))
 
 
 def _secret(definition: type[GraphResource], sent: Plain) -> set[str]:
@@ -156,6 +203,16 @@ def _from_import_id(definition: type[GraphResource], resource_id: str) -> tuple[
             f"{definition.id_format} (docs/resources.md)"
         )
     return schema.partial(definition.Inputs, named), schema.partial(definition.State, named)
+
+
+def _what_changes(changes: list[str]) -> str:
+    return f"updating {', '.join(changes)}" if changes else "as declared already: no write"
+
+
+def delete_taken_over_config(request: rpc.ConfigureRequest) -> bool:
+    value = request.args.get("deleteTakenOver")
+    raw = plain_value(value) if value is not None else request.variables.get("ctsync:config:deleteTakenOver")
+    return raw is True or (isinstance(raw, str) and raw.strip().lower() == "true")
 
 
 def tenants_config(request: rpc.ConfigureRequest) -> Any:

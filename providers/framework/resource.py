@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
+from providers.framework.schema import computed
 from providers.graph.session import GraphSession, TenantGraph
 
 I = TypeVar("I")
@@ -27,10 +28,23 @@ log = logging.getLogger("ctsync.providers")
 
 @dataclass(frozen=True)
 class Observed(Generic[I, S]):
-    """What a read found: the inputs as they are now in the tenant, and the state."""
+    """What a read (or a find) found: the inputs as they are now in the tenant, and the state."""
 
     inputs: I
     state: S
+    # For find: the object existed before this stack took it over (made in the portal, by an MTO
+    # join, by another tool). False when it is ctsync's own, left by an interrupted earlier run.
+    taken_over: bool = True
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """What the framework records in every resource's state, beside the resource's own fields."""
+
+    taken_over: bool = computed(
+        description="the object existed before ctsync took it over (found by create, or imported): "
+        "pulumi destroy and removing it from the config leave it in place unless ctsync:deleteTakenOver is true"
+    )
 
 
 class GraphResource(Generic[I, S]):
@@ -39,6 +53,10 @@ class GraphResource(Generic[I, S]):
     ``update`` is optional: without it every change must be declared ``replace=True``. ``read`` also
     serves ``pulumi import``: it then gets the fields named in the id and defaults (or None) elsewhere,
     and must return complete inputs.
+
+    ``find`` looks for the object by its natural key before ``create`` (Graph reads only). What it
+    finds is taken over instead of created: with no write when it already is as declared, else
+    through ``update``. Previews call it too, to show what an ``up`` would take over.
     """
 
     module: ClassVar[str]
@@ -54,6 +72,11 @@ class GraphResource(Generic[I, S]):
     @classmethod
     def token(cls) -> str:
         return f"{PACKAGE}:{cls.module}:{cls.type_name}"
+
+    @classmethod
+    def computed_types(cls) -> tuple[type, ...]:
+        """The dataclasses of everything the provider computes: the resource's state, and the framework's."""
+        return (cls.State, Ownership)
 
     @classmethod
     def legacy_token(cls) -> str:
@@ -73,6 +96,10 @@ class GraphResource(Generic[I, S]):
     def tenant(self, tenant_id: str) -> TenantGraph:
         return self.graph.tenant(tenant_id)
 
+    async def find(self, inputs: I) -> Observed[I, S] | None:
+        """The existing object these inputs name, if any. Without a natural key: None."""
+        return None
+
     async def create(self, inputs: I) -> S:
         raise NotImplementedError
 
@@ -90,4 +117,9 @@ class GraphResource(Generic[I, S]):
 def adoption_notice(type_name: str, what: str) -> None:
     """Say loudly that create took over an object that already existed (the provider shows warnings
     of this logger on the resource in the CLI's output)."""
-    log.warning(f"ctsync: {type_name}: adopted existing {what} instead of creating a new one")
+    notice(f"{type_name}: adopted existing {what} instead of creating a new one")
+
+
+def notice(message: str) -> None:
+    """A warning on the resource being served, in the CLI's output (see ``adoption_notice``)."""
+    log.warning(f"ctsync: {message}")

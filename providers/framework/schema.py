@@ -47,6 +47,9 @@ class Behaviour:
     # Returns a reason when the value is unacceptable; reported as a CheckFailure.
     validate: Callable[[Any], str | None] | None = None
     description: str = ""
+    # Sent when ctsync creates the object, never compared afterwards: an object ctsync takes over
+    # keeps its own value (e.g. the name an administrator gave an app in the portal).
+    set_on_create: bool = False
 
 
 def attribute(
@@ -57,9 +60,10 @@ def attribute(
     normalize: Callable[[Any], Any] | None = None,
     validate: Callable[[Any], str | None] | None = None,
     description: str = "",
+    set_on_create: bool = False,
 ) -> Any:
     """An input field. Without a default it is required."""
-    behaviour = Behaviour(replace, secret, normalize, validate, description)
+    behaviour = Behaviour(replace, secret, normalize, validate, description, set_on_create)
     extra: dict[str, Any] = {"metadata": {"ctsync": behaviour}}
     if isinstance(default, (list, dict)):
         extra["default_factory"] = lambda: type(default)(default)
@@ -86,6 +90,21 @@ def behaviour(field: dataclasses.Field) -> Behaviour:
 def is_unknown(value: Any) -> bool:
     """A value not known during preview (an output of a resource not created yet)."""
     return isinstance(value, str) and value == UNKNOWN
+
+
+def has_unknowns(value: Any) -> bool:
+    """Whether any part of a value (property map, list, ...) is still unknown."""
+    if isinstance(value, Mapping):
+        return any(has_unknowns(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(has_unknowns(v) for v in value)
+    return is_unknown(value)
+
+
+def with_found_values(inputs: Any, found: Any) -> Any:
+    """``inputs`` with the ``set_on_create`` values of an object that already exists: it keeps them."""
+    kept = {f.name: getattr(found, f.name) for f in dataclasses.fields(inputs) if behaviour(f).set_on_create}
+    return dataclasses.replace(inputs, **kept)
 
 
 def field_names(cls: type) -> list[str]:
@@ -172,8 +191,11 @@ def diff(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str, Any], de
 
 
 def changed_fields(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    """The declared inputs whose values differ (``set_on_create`` fields never do)."""
     changed = []
     for field in dataclasses.fields(inputs_type):
+        if behaviour(field).set_on_create:
+            continue
         new = news.get(field.name, _none_default(field))
         old = olds.get(field.name, _none_default(field))
         if is_unknown(new) or _comparable(field, old) != _comparable(field, new):

@@ -1,9 +1,10 @@
 """Graph clients per tenant, and the one place Graph calls are sent and their errors translated."""
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
-from typing import Any, Awaitable, Mapping, TypeVar
+from typing import Any, Awaitable, Callable, Mapping, TypeVar
 
 import httpx
 from kiota_abstractions.method import Method
@@ -34,6 +35,16 @@ class TenantGraph:
     def __init__(self, connection: TenantConnection):
         self.tenant_id = connection.tenant_id
         self.sdk = _sdk_client(connection)
+        self._once: dict[str, asyncio.Future] = {}
+
+    def once(self, key: str, reads: Callable[[], Awaitable[T]]) -> Awaitable[T]:
+        """``reads()`` run once per tenant and provider process, its result shared by every caller
+        (e.g. a scan of the tenant that every create in it consults); a failure is not kept."""
+        if key not in self._once:
+            future = asyncio.ensure_future(reads())
+            future.add_done_callback(lambda done: (done.cancelled() or done.exception()) and self._once.pop(key, None))
+            self._once[key] = future
+        return asyncio.shield(self._once[key])
 
     async def call(self, method: str, builder: Any, *args: Any, **kwargs: Any) -> Any:
         """``builder.<method>(...)`` of the SDK; a failure becomes a GraphError naming the operation
@@ -74,6 +85,16 @@ async def _translated(operation: str, request: Awaitable[T]) -> T:
         return await request
     except ODataError as error:
         raise from_odata(error, operation) from None
+
+
+async def all_pages(graph: TenantGraph, builder: Any, **kwargs: Any) -> list[Any]:
+    """Every item of a collection, following ``@odata.nextLink`` page by page."""
+    page = await graph.call("GET", builder, **kwargs)
+    items = list(page.value or [])
+    while page.odata_next_link:
+        page = await graph.call("GET", builder.with_url(page.odata_next_link))
+        items += page.value or []
+    return items
 
 
 async def if_present(request: Awaitable[T]) -> T | None:

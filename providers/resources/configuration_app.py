@@ -2,28 +2,30 @@
 
 An instance of the gallery template "Cross-tenant synchronization": one application and its service
 principal, which carries the synchronization job, its secrets and the ``msiam_access`` scope role.
-Instantiating is not idempotent, so a run interrupted between instantiate and recording the result
-would leave a twin on the next run: create first looks for an application of the same template and
-display name and adopts it. That makes the display name the natural key: keep it unique per source
-tenant (the components name the app after its target tenant).
+One such app serves one target tenant, so an existing one is found by what it does, not by its
+name: the instance whose synchronization secrets name the target (``CompanyId``). That is how an app
+made in the Entra admin center (named by hand) is taken over instead of doubled. Instantiating is
+not idempotent either: a run interrupted between instantiate and writing the secrets leaves an
+instance with no ``CompanyId``, which is found by the display name ctsync gives (its own, not taken
+over).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import (
     InstantiatePostRequestBody,
 )
-from msgraph.generated.applications.applications_request_builder import ApplicationsRequestBuilder
 from msgraph.generated.models.application import Application
 from msgraph.generated.models.service_principal import ServicePrincipal
 
-from providers.framework import GraphResource, Observed, adoption_notice
+from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
+from providers.resources.sync_instances import TemplateInstance, template_instance, template_instances
 
 TEMPLATE_ID = "518e5f48-1fc8-4c48-9387-9fdf28b0dfe7"
 SCOPE_ROLE = "msiam_access"
@@ -32,7 +34,11 @@ SCOPE_ROLE = "msiam_access"
 @dataclass(frozen=True)
 class ConfigurationAppInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
-    display_name: str = attribute(description="natural key: unique per source tenant")
+    display_name: str = attribute(set_on_create=True, description="the name of a new app")
+    target_tenant_id: str | None = attribute(
+        default=None, normalize=lower_guid, validate=guid,
+        description="the tenant the app provisions into: an existing app is found by its CompanyId",
+    )
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,6 @@ class ConfigurationAppState:
     app_id: str = computed()
     service_principal_id: str = computed(description="the object id the synchronization URLs use")
     app_role_id: str = computed(description="the msiam_access role of this instance; scope assignments use it")
-    adopted: bool = computed(description="create found the app of an interrupted earlier run")
 
 
 class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, ConfigurationAppState]):
@@ -53,38 +58,48 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
     Inputs = ConfigurationAppInputs
     State = ConfigurationAppState
 
+    async def find(self, inputs: ConfigurationAppInputs) -> Observed | None:
+        graph = self.tenant(inputs.tenant_id)
+        # Every create in a tenant consults the same scan: one listing per tenant and run.
+        instances = await graph.once("template-instances", lambda: template_instances(graph, TEMPLATE_ID))
+        instance = _serving(instances, inputs)
+        if instance is None:
+            return None
+        application = await until_healed(lambda: self._application_of(graph, instance.app_id), not_found)
+        observed = ConfigurationAppInputs(inputs.tenant_id, application.display_name or "", inputs.target_tenant_id)
+        # The name ctsync gives: an app of its own that an interrupted run left behind.
+        own = instance.display_name == inputs.display_name
+        return Observed(observed, _app_state(application, instance.service_principal), taken_over=not own)
+
     async def create(self, inputs: ConfigurationAppInputs) -> ConfigurationAppState:
         graph = self.tenant(inputs.tenant_id)
-        application = await self._find(graph, inputs.display_name)
-        adopted = application is not None
-        if adopted:
-            adoption_notice(self.type_name, f"application {application.id} ({inputs.display_name!r}) in {inputs.tenant_id}")
-            service_principal = await until_healed(lambda: self._service_principal_of(graph, application.app_id), not_found)
-        else:
-            instance = await self._instantiate(graph, inputs.display_name)
-            application = instance.application
-            service_principal = await until_healed(
-                lambda: self._service_principal(graph, instance.service_principal.id), not_found
-            )
-        return _app_state(application, service_principal, adopted)
+        template = graph.sdk.application_templates.by_application_template_id(TEMPLATE_ID)
+        instance = await graph.call("POST", template.instantiate, InstantiatePostRequestBody(display_name=inputs.display_name))
+        service_principal = await until_healed(
+            lambda: graph.call("GET", graph.sdk.service_principals.by_service_principal_id(instance.service_principal.id)),
+            not_found,
+        )
+        return _app_state(instance.application, service_principal)
 
     async def read(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         application = await if_present(graph.call("GET", _application(graph, state.application_object_id)))
         if application is None:
             return None
-        observed = ConfigurationAppInputs(tenant_id=inputs.tenant_id, display_name=application.display_name)
+        observed = ConfigurationAppInputs(inputs.tenant_id, application.display_name, inputs.target_tenant_id)
         if state.service_principal_id is None:
-            # An import knows only the application: its service principal carries the rest.
-            service_principal = await self._service_principal_of(graph, application.app_id)
-            state = _app_state(application, service_principal, adopted=True)
+            # An import knows only the application: its service principal carries the rest, and
+            # the target is in its secrets.
+            service_principal = await graph.call("GET", graph.sdk.service_principals_with_app_id(application.app_id))
+            instance = await template_instance(graph, service_principal)
+            state = _app_state(application, service_principal)
+            observed = dataclasses.replace(observed, target_tenant_id=instance.company_id)
         return Observed(observed, state)
 
     async def update(
         self, olds: ConfigurationAppInputs, news: ConfigurationAppInputs, state: ConfigurationAppState
     ) -> ConfigurationAppState:
-        graph = self.tenant(news.tenant_id)
-        await graph.call("PATCH", _application(graph, state.application_object_id), Application(display_name=news.display_name))
+        # Only target_tenant_id can change in place, and it is how the app is found, not a Graph property.
         return state
 
     async def delete(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> None:
@@ -93,27 +108,15 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         graph = self.tenant(inputs.tenant_id)
         await if_present(graph.call("DELETE", _application(graph, state.application_object_id)))
 
-    async def _find(self, graph: TenantGraph, display_name: str) -> Application | None:
-        """The template instance an earlier, interrupted run left under this display name, if any."""
-        quoted = display_name.replace("'", "''")  # OData string literal escaping
-        query = ApplicationsRequestBuilder.ApplicationsRequestBuilderGetQueryParameters(
-            filter=f"displayName eq '{quoted}'"
-        )
-        found = await graph.call(
-            "GET", graph.sdk.applications, request_configuration=RequestConfiguration(query_parameters=query)
-        )
-        instances = [app for app in (found.value or []) if (app.application_template_id or "").lower() == TEMPLATE_ID]
-        return instances[0] if instances else None
+    async def _application_of(self, graph: TenantGraph, app_id: str) -> Application:
+        return await graph.call("GET", graph.sdk.applications_with_app_id(app_id))
 
-    async def _instantiate(self, graph: TenantGraph, display_name: str):
-        template = graph.sdk.application_templates.by_application_template_id(TEMPLATE_ID)
-        return await graph.call("POST", template.instantiate, InstantiatePostRequestBody(display_name=display_name))
 
-    async def _service_principal(self, graph: TenantGraph, service_principal_id: str) -> ServicePrincipal:
-        return await graph.call("GET", graph.sdk.service_principals.by_service_principal_id(service_principal_id))
-
-    async def _service_principal_of(self, graph: TenantGraph, app_id: str) -> ServicePrincipal:
-        return await graph.call("GET", graph.sdk.service_principals_with_app_id(app_id))
+def _serving(instances: list[TemplateInstance], inputs: ConfigurationAppInputs) -> TemplateInstance | None:
+    """The instance that provisions into the target; else one an interrupted run of ours left unconfigured."""
+    by_target = [i for i in instances if inputs.target_tenant_id and i.company_id == inputs.target_tenant_id]
+    unconfigured = [i for i in instances if i.company_id is None and i.display_name == inputs.display_name]
+    return (by_target or unconfigured or [None])[0]
 
 
 def _scope_role_id(service_principal: ServicePrincipal) -> str:
@@ -126,16 +129,14 @@ def _scope_role_id(service_principal: ServicePrincipal) -> str:
     return str(roles[0].id)
 
 
-
 def _application(graph: TenantGraph, application_object_id: str):
     return graph.sdk.applications.by_application_id(application_object_id)
 
 
-def _app_state(application: Application, service_principal: ServicePrincipal, adopted: bool) -> ConfigurationAppState:
+def _app_state(application: Application, service_principal: ServicePrincipal) -> ConfigurationAppState:
     return ConfigurationAppState(
         application_object_id=application.id,
         app_id=application.app_id,
         service_principal_id=service_principal.id,
         app_role_id=_scope_role_id(service_principal),
-        adopted=adopted,
     )

@@ -7,6 +7,7 @@ desired values. The SDK generates no PATCH for this object: updates go out as ra
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import (
@@ -25,7 +26,7 @@ from providers.graph.session import TenantGraph, if_present
 class IdentitySyncPolicyInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the target tenant")
     source_tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
-    display_name: str = attribute(description="usually the source tenant's name")
+    display_name: str = attribute(set_on_create=True, description="the name of a new policy")
     user_sync_allowed: bool = attribute(
         default=True, description="False stops inbound sync; users already synced stay as they are"
     )
@@ -33,7 +34,7 @@ class IdentitySyncPolicyInputs:
 
 @dataclass(frozen=True)
 class IdentitySyncPolicyState:
-    adopted: bool = computed(description="create found the policy already there (e.g. made by an MTO join)")
+    pass
 
 
 def policy_builder(graph: TenantGraph, source_tenant_id: str):
@@ -50,13 +51,20 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
     Inputs = IdentitySyncPolicyInputs
     State = IdentitySyncPolicyState
 
+    async def find(self, inputs: IdentitySyncPolicyInputs) -> Observed | None:
+        """E.g. made in the admin center, or by an MTO join; one with the name ctsync gives is its own
+        (left by an interrupted run)."""
+        found = await self.read(inputs, IdentitySyncPolicyState())
+        if found is None:
+            return None
+        return dataclasses.replace(found, taken_over=found.inputs.display_name != inputs.display_name)
+
     async def create(self, inputs: IdentitySyncPolicyInputs) -> IdentitySyncPolicyState:
         graph = self.tenant(inputs.tenant_id)
         body = CrossTenantIdentitySyncPolicyPartner(
             display_name=inputs.display_name,
             user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=inputs.user_sync_allowed),
         )
-        adopted = False
         try:
             await graph.call("PUT", policy_builder(graph, inputs.source_tenant_id), body)
         except GraphError as error:
@@ -65,10 +73,9 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
             # The 409 proves the policy exists, so a 404 on the PATCH is replication lag, not absence.
             await until_healed(lambda: self._patch(graph, inputs), not_found)
             adoption_notice(self.type_name, f"identity-sync policy for {inputs.source_tenant_id} in {inputs.tenant_id}")
-            adopted = True
         # Wait until the policy is readable, so the refresh that follows does not report it gone.
         await until_healed(lambda: self._get(graph, inputs), not_found)
-        return IdentitySyncPolicyState(adopted)
+        return IdentitySyncPolicyState()
 
     async def read(self, inputs: IdentitySyncPolicyInputs, state: IdentitySyncPolicyState) -> Observed | None:
         policy = await if_present(self._get(self.tenant(inputs.tenant_id), inputs))
@@ -81,7 +88,7 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
             display_name=policy.display_name or "",
             user_sync_allowed=bool(inbound.is_sync_allowed),
         )
-        return Observed(observed, IdentitySyncPolicyState(True if state.adopted is None else state.adopted))
+        return Observed(observed, IdentitySyncPolicyState())
 
     async def update(
         self, olds: IdentitySyncPolicyInputs, news: IdentitySyncPolicyInputs, state: IdentitySyncPolicyState
@@ -97,6 +104,7 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
         return await graph.call("GET", policy_builder(graph, inputs.source_tenant_id))
 
     async def _patch(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs) -> None:
-        body = {"displayName": inputs.display_name, "userSyncInbound": {"isSyncAllowed": inputs.user_sync_allowed}}
+        # Not the display name: it is set on create only, a policy taken over keeps its own.
+        body = {"userSyncInbound": {"isSyncAllowed": inputs.user_sync_allowed}}
         await graph.send("PATCH", policy_builder(graph, inputs.source_tenant_id), body)
 

@@ -97,6 +97,16 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
     Inputs = MultiTenantOrganizationInputs
     State = MultiTenantOrganizationState
 
+    async def find(self, inputs: MultiTenantOrganizationInputs) -> Observed | None:
+        """An active organisation of this owner (one of someone else is refused)."""
+        graph = self.tenant(inputs.tenant_id)
+        existing = await self._get(graph)
+        if _state(existing) != "active":
+            return None
+        await self._check_ours(graph, existing, inputs)
+        observed = MultiTenantOrganizationInputs(inputs.tenant_id, existing.display_name or "", existing.description or "")
+        return Observed(observed, _organization_state(existing))
+
     async def create(self, inputs: MultiTenantOrganizationInputs) -> MultiTenantOrganizationState:
         graph = self.tenant(inputs.tenant_id)
         existing = await self._get(graph)
@@ -151,6 +161,12 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
         await graph.call("PATCH", mto_builder(graph), body)
 
     async def _adopt(self, graph: TenantGraph, existing: MtoModel, inputs: MultiTenantOrganizationInputs) -> None:
+        await self._check_ours(graph, existing, inputs)
+        if (existing.description or "") != inputs.description:
+            await self._patch(graph, inputs)
+        adoption_notice(self.type_name, f"organization {inputs.display_name!r} of tenant {inputs.tenant_id}")
+
+    async def _check_ours(self, graph: TenantGraph, existing: MtoModel, inputs: MultiTenantOrganizationInputs) -> None:
         own = await get_member(graph, inputs.tenant_id)
         if existing.display_name != inputs.display_name or own is None or _role(own) != "owner":
             raise ValueError(
@@ -163,9 +179,6 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
                 f"the multitenant organization {existing.display_name!r} of tenant {inputs.tenant_id} is "
                 "being deleted; run `pulumi up` again once Graph has finished"
             )
-        if (existing.description or "") != inputs.description:
-            await self._patch(graph, inputs)
-        adoption_notice(self.type_name, f"organization {inputs.display_name!r} of tenant {inputs.tenant_id}")
 
 
 def _state(organization: MtoModel) -> str:
@@ -182,7 +195,7 @@ def _organization_state(organization: MtoModel) -> MultiTenantOrganizationState:
 class MtoTenantInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the owner tenant")
     member_tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
-    display_name: str = attribute(replace=True, description="Graph cannot change it once set")
+    display_name: str = attribute(set_on_create=True, description="the tenant's name in the organisation (Graph cannot change it)")
     role: str = attribute(default="member", validate=one_of("member", "owner"))
 
 
@@ -202,6 +215,14 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
     State = MtoTenantState
     # A new display name re-adds the same tenant: the old membership must be gone first.
     delete_before_replace = True
+
+    async def find(self, inputs: MtoTenantInputs) -> Observed | None:
+        graph = self.tenant(inputs.tenant_id)
+        member = await get_member(graph, inputs.member_tenant_id)
+        if member is None:
+            return None
+        self._check_not_leaving(member, inputs)
+        return Observed(self._observed(member, inputs), _member_state(member))
 
     async def create(self, inputs: MtoTenantInputs) -> MtoTenantState:
         graph = self.tenant(inputs.tenant_id)
@@ -226,13 +247,16 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         member = await get_member(self.tenant(inputs.tenant_id), inputs.member_tenant_id)
         if member is None or _being_removed(member):
             return None
-        observed = MtoTenantInputs(
+        return Observed(self._observed(member, inputs), _member_state(member))
+
+    @staticmethod
+    def _observed(member: MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> MtoTenantInputs:
+        return MtoTenantInputs(
             tenant_id=inputs.tenant_id,
             member_tenant_id=inputs.member_tenant_id,
             display_name=member.display_name or "",
             role=_role(member),
         )
-        return Observed(observed, _member_state(member))
 
     async def update(self, olds: MtoTenantInputs, news: MtoTenantInputs, state: MtoTenantState) -> MtoTenantState:
         await self._patch_role(self.tenant(news.tenant_id), news)
@@ -250,14 +274,18 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         await graph.call("PATCH", member_builder(graph, inputs.member_tenant_id), body)
 
     async def _adopt(self, graph: TenantGraph, member: MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
+        self._check_not_leaving(member, inputs)
+        if _role(member) != inputs.role:
+            await self._patch_role(graph, inputs)
+        adoption_notice(self.type_name, f"membership of {inputs.member_tenant_id} in the organization of {inputs.tenant_id}")
+
+    @staticmethod
+    def _check_not_leaving(member: MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
         if _being_removed(member):
             raise ValueError(
                 f"tenant {inputs.member_tenant_id} is being removed from the multitenant organization of "
                 f"{inputs.tenant_id}; run `pulumi up` again once the removal has finished"
             )
-        if _role(member) != inputs.role:
-            await self._patch_role(graph, inputs)
-        adoption_notice(self.type_name, f"membership of {inputs.member_tenant_id} in the organization of {inputs.tenant_id}")
 
 
 def _already_added(error: GraphError) -> bool:
@@ -302,6 +330,13 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
     id_format = "{tenant_id}/multiTenantOrganization/joinRequest"
     Inputs = MtoJoinRequestInputs
     State = MtoJoinRequestState
+
+    async def find(self, inputs: MtoJoinRequestInputs) -> Observed | None:
+        """A join to this owner that is under way or done: it is never submitted again."""
+        record = await self._get(self.tenant(inputs.tenant_id))
+        if _failed(record) or _left(record) or _requested_from(record) != inputs.owner_tenant_id:
+            return None
+        return Observed(inputs, _join_state(record))
 
     async def create(self, inputs: MtoJoinRequestInputs) -> MtoJoinRequestState:
         graph = self.tenant(inputs.tenant_id)

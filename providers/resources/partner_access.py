@@ -39,7 +39,6 @@ class PartnerAccessInputs:
 @dataclass(frozen=True)
 class PartnerAccessState:
     in_multi_tenant_organization: bool = computed()
-    adopted: bool = computed(description="create found the entry already there (e.g. made by an MTO join)")
 
 
 def partner_body(inputs: PartnerAccessInputs, with_key: bool) -> CrossTenantAccessPolicyConfigurationPartner:
@@ -72,21 +71,23 @@ class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessStat
     Inputs = PartnerAccessInputs
     State = PartnerAccessState
 
+    async def find(self, inputs: PartnerAccessInputs) -> Observed | None:
+        # E.g. made in the admin center, or by an MTO join (which creates partner entries).
+        return await self.read(inputs, PartnerAccessState())
+
     async def create(self, inputs: PartnerAccessInputs) -> PartnerAccessState:
         graph = self.tenant(inputs.tenant_id)
         partners = graph.sdk.policies.cross_tenant_access_policy.partners
-        adopted = False
         try:
             await graph.call("POST", partners, partner_body(inputs, with_key=True))
         except GraphError as error:
             if not error.already_exists:
                 raise
-            # Joining an MTO auto-creates partner entries: take the existing one over.
+            # Made since find looked (a concurrent MTO join, or a retried POST): set it as declared.
             await self._patch(graph, inputs)
             adoption_notice(self.type_name, f"partner entry for {inputs.partner_tenant_id} in {inputs.tenant_id}")
-            adopted = True
         observed = await until_healed(lambda: self._get(graph, inputs.partner_tenant_id), not_found)
-        return PartnerAccessState(observed.is_in_multi_tenant_organization or False, adopted)
+        return PartnerAccessState(observed.is_in_multi_tenant_organization or False)
 
     async def read(self, inputs: PartnerAccessInputs, state: PartnerAccessState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
@@ -104,9 +105,7 @@ class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessStat
             inbound_auto_redeem=bool(consent.inbound_allowed),
             outbound_auto_redeem=bool(consent.outbound_allowed),
         )
-        # ``adopted`` is what create found; an import says it: the entry was there before ctsync.
-        adopted = True if state.adopted is None else state.adopted
-        return Observed(observed, PartnerAccessState(bool(partner.is_in_multi_tenant_organization), adopted))
+        return Observed(observed, PartnerAccessState(bool(partner.is_in_multi_tenant_organization)))
 
     async def update(self, olds: PartnerAccessInputs, news: PartnerAccessInputs, state: PartnerAccessState) -> PartnerAccessState:
         await self._patch(self.tenant(news.tenant_id), news)

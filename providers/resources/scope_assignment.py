@@ -18,7 +18,7 @@ from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
 from providers.graph.retry import not_found, poll, until_healed
-from providers.graph.session import TenantGraph, if_present
+from providers.graph.session import TenantGraph, all_pages, if_present
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,6 @@ class ScopeAssignmentInputs:
 @dataclass(frozen=True)
 class ScopeAssignmentState:
     assignment_id: str = computed()
-    adopted: bool = computed(description="create found the assignment already there")
 
 
 def assigned_to(graph: TenantGraph, service_principal_id: str):
@@ -55,25 +54,28 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
     Inputs = ScopeAssignmentInputs
     State = ScopeAssignmentState
 
-    async def create(self, inputs: ScopeAssignmentInputs) -> ScopeAssignmentState:
+    async def find(self, inputs: ScopeAssignmentInputs) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         # The service principal may not be readable yet right after the configuration app appears.
         existing = await until_healed(lambda: self._find(graph, inputs, None), not_found)
-        if existing is None:
-            try:
-                created = await until_healed(lambda: self._post(graph, inputs), not_found)
-                return ScopeAssignmentState(created.id, False)
-            except GraphError as error:
-                # A retried POST whose first attempt went through, or a concurrent run.
-                if not _already_assigned(error):
-                    raise
-                existing = await poll(
-                    lambda: self._find(graph, inputs, None),
-                    lambda found: found is not None,
-                    what=f"the assignment of {inputs.principal_id} to be listed",
-                )
+        return None if existing is None else Observed(inputs, ScopeAssignmentState(existing.id))
+
+    async def create(self, inputs: ScopeAssignmentInputs) -> ScopeAssignmentState:
+        graph = self.tenant(inputs.tenant_id)
+        try:
+            created = await until_healed(lambda: self._post(graph, inputs), not_found)
+            return ScopeAssignmentState(created.id)
+        except GraphError as error:
+            # A retried POST whose first attempt went through, or a concurrent run.
+            if not _already_assigned(error):
+                raise
+        existing = await poll(
+            lambda: self._find(graph, inputs, None),
+            lambda found: found is not None,
+            what=f"the assignment of {inputs.principal_id} to be listed",
+        )
         adoption_notice(self.type_name, f"assignment of {inputs.principal_id} to {inputs.service_principal_id}")
-        return ScopeAssignmentState(existing.id, True)
+        return ScopeAssignmentState(existing.id)
 
     async def read(self, inputs: ScopeAssignmentInputs, state: ScopeAssignmentState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
@@ -89,26 +91,17 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
             principal_id=_lower(found.principal_id),
             principal_type=found.principal_type or inputs.principal_type,
         )
-        adopted = True if state.adopted is None else state.adopted
-        return Observed(observed, ScopeAssignmentState(found.id, adopted))
+        return Observed(observed, ScopeAssignmentState(found.id))
 
     async def delete(self, inputs: ScopeAssignmentInputs, state: ScopeAssignmentState) -> None:
         graph = self.tenant(inputs.tenant_id)
         assignment = assigned_to(graph, inputs.service_principal_id).by_app_role_assignment_id(state.assignment_id)
         await if_present(graph.call("DELETE", assignment))
 
-    async def _assignments(self, graph: TenantGraph, inputs: ScopeAssignmentInputs) -> list[AppRoleAssignment]:
-        builder = assigned_to(graph, inputs.service_principal_id)
-        page = await graph.call("GET", builder)
-        assignments = list(page.value or [])
-        while page.odata_next_link:
-            page = await graph.call("GET", builder.with_url(page.odata_next_link))
-            assignments += page.value or []
-        return assignments
-
     async def _find(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None) -> AppRoleAssignment | None:
         """By assignment id when known, else by the natural key (principal, app role)."""
-        return next((a for a in await self._assignments(graph, inputs) if _matches(a, inputs, id)), None)
+        assignments = await all_pages(graph, assigned_to(graph, inputs.service_principal_id))
+        return next((a for a in assignments if _matches(a, inputs, id)), None)
 
     async def _post(self, graph: TenantGraph, inputs: ScopeAssignmentInputs) -> AppRoleAssignment:
         body = AppRoleAssignment(

@@ -90,6 +90,12 @@ class SynchronizationJobResource(GraphResource[SynchronizationJobInputs, Synchro
     Inputs = SynchronizationJobInputs
     State = SynchronizationJobState
 
+    async def find(self, inputs: SynchronizationJobInputs) -> Observed | None:
+        """The job of this template that the app has already (one per template serves a pair)."""
+        graph = self.tenant(inputs.tenant_id)
+        job = await until_sync_ready(lambda: self._existing(graph, inputs))
+        return None if job is None else Observed(inputs, job_state(job))
+
     async def create(self, inputs: SynchronizationJobInputs) -> SynchronizationJobState:
         graph = self.tenant(inputs.tenant_id)
         # Each attempt looks again before posting: a POST whose answer was lost must not make a twin.
@@ -109,12 +115,15 @@ class SynchronizationJobResource(GraphResource[SynchronizationJobInputs, Synchro
         graph = self.tenant(inputs.tenant_id)
         await if_present(graph.call("DELETE", job_builder(graph, inputs.service_principal_id, state.job_id)))
 
+    async def _existing(self, graph: TenantGraph, inputs: SynchronizationJobInputs) -> SynchronizationJobModel | None:
+        existing = await graph.call("GET", jobs_builder(graph, inputs.service_principal_id))
+        return next((job for job in (existing.value or []) if job.template_id == inputs.template_id), None)
+
     async def _adopt_or_post(self, graph: TenantGraph, inputs: SynchronizationJobInputs) -> SynchronizationJobModel:
-        jobs = jobs_builder(graph, inputs.service_principal_id)
-        existing = await graph.call("GET", jobs)
-        same = [job for job in (existing.value or []) if job.template_id == inputs.template_id]
-        if same:
-            adoption_notice(self.type_name, f"{inputs.template_id} job {same[0].id} of service principal {inputs.service_principal_id}")
-            return same[0]
-        return await graph.call("POST", jobs, SynchronizationJobModel(template_id=inputs.template_id))
+        job = await self._existing(graph, inputs)
+        if job is not None:
+            adoption_notice(self.type_name, f"{inputs.template_id} job {job.id} of service principal {inputs.service_principal_id}")
+            return job
+        body = SynchronizationJobModel(template_id=inputs.template_id)
+        return await graph.call("POST", jobs_builder(graph, inputs.service_principal_id), body)
 

@@ -125,13 +125,14 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
         await until_sync_ready(lambda: self._put(graph, inputs, secret_values(inputs)))
         return SynchronizationSecretsState(validated=True)
 
+    async def find(self, inputs: SynchronizationSecretsInputs) -> Observed | None:
+        """Secrets that already name a target: the job of an app ctsync takes over is configured."""
+        # The app may be seconds old: its synchronization endpoints answer 403 for a while.
+        return await until_sync_ready(lambda: self.read(inputs, SynchronizationSecretsState(validated=True)))
+
     async def read(self, inputs: SynchronizationSecretsInputs, state: SynchronizationSecretsState) -> Observed | None:
-        graph = self.tenant(inputs.tenant_id)
-        raw = await if_present(graph.send("GET", _synchronization(graph, inputs.service_principal_id).secrets))
-        if raw is None:
-            return None
-        saved = {item["key"]: item.get("value") for item in (raw or {}).get("value", [])}
-        observed = observed_inputs(inputs, saved)
+        saved = await saved_secrets(self.tenant(inputs.tenant_id), inputs.service_principal_id)
+        observed = None if saved is None else observed_inputs(inputs, saved)
         return None if observed is None else Observed(observed, state)
 
     async def update(
@@ -240,6 +241,12 @@ async def _user_sync_allowed(graph: TenantGraph, source_tenant_id: str) -> bool:
 
 def _target_not_ready(error: GraphError) -> bool:
     return error.code == TARGET_NOT_READY or TARGET_NOT_READY in error.message
+
+
+async def saved_secrets(graph: TenantGraph, service_principal_id: str) -> dict[str, str] | None:
+    """The saved set, key -> value (``*`` where Graph masks it); None when the app is gone."""
+    raw = await if_present(graph.send("GET", _synchronization(graph, service_principal_id).secrets))
+    return None if raw is None else {item["key"]: item.get("value") for item in (raw or {}).get("value", [])}
 
 
 def _synchronization(graph: TenantGraph, service_principal_id: str):

@@ -38,11 +38,11 @@ class PartnerAccess(pulumi.CustomResource):
     inbound_auto_redeem: pulumi.Output[bool]
     outbound_auto_redeem: pulumi.Output[bool]
     in_multi_tenant_organization: pulumi.Output[bool]
-    adopted: pulumi.Output[bool]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: PartnerAccessArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:crossTenantAccess:PartnerAccess", resource_name, args, opts,
-                 outputs=('in_multi_tenant_organization', 'adopted'), secrets=(), legacy_types=('pulumi-python:dynamic/crossTenantAccess:PartnerAccess',))
+                 outputs=('in_multi_tenant_organization', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/crossTenantAccess:PartnerAccess',))
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,11 @@ class IdentitySyncPolicy(pulumi.CustomResource):
     source_tenant_id: pulumi.Output[str]
     display_name: pulumi.Output[str]
     user_sync_allowed: pulumi.Output[bool]
-    adopted: pulumi.Output[bool]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: IdentitySyncPolicyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:crossTenantAccess:IdentitySyncPolicy", resource_name, args, opts,
-                 outputs=('adopted',), secrets=(), legacy_types=('pulumi-python:dynamic/crossTenantAccess:IdentitySyncPolicy',))
+                 outputs=('taken_over',), secrets=(), legacy_types=('pulumi-python:dynamic/crossTenantAccess:IdentitySyncPolicy',))
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,11 @@ class MultiTenantOrganization(pulumi.CustomResource):
     description: pulumi.Output[str]
     state: pulumi.Output[str]
     organization_id: pulumi.Output[str]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: MultiTenantOrganizationArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:multiTenantOrganization:MultiTenantOrganization", resource_name, args, opts,
-                 outputs=('state', 'organization_id'), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MultiTenantOrganization',))
+                 outputs=('state', 'organization_id', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MultiTenantOrganization',))
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,11 @@ class MtoTenant(pulumi.CustomResource):
     role: pulumi.Output[str]
     state: pulumi.Output[str]
     joined: pulumi.Output[bool]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: MtoTenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:multiTenantOrganization:MtoTenant", resource_name, args, opts,
-                 outputs=('state', 'joined'), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MtoTenant',))
+                 outputs=('state', 'joined', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MtoTenant',))
 
 
 @dataclass(frozen=True)
@@ -140,10 +142,11 @@ class MtoJoinRequest(pulumi.CustomResource):
     owner_tenant_id: pulumi.Output[str]
     member_state: pulumi.Output[str]
     transition_status: pulumi.Output[str]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: MtoJoinRequestArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:multiTenantOrganization:MtoJoinRequest", resource_name, args, opts,
-                 outputs=('member_state', 'transition_status'), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MtoJoinRequest',))
+                 outputs=('member_state', 'transition_status', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MtoJoinRequest',))
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ class ConfigurationAppArgs:
 
     tenant_id: pulumi.Input[str]
     display_name: pulumi.Input[str]
+    target_tenant_id: pulumi.Input[str] | None = None
 
 
 class ConfigurationApp(pulumi.CustomResource):
@@ -161,15 +165,16 @@ class ConfigurationApp(pulumi.CustomResource):
 
     tenant_id: pulumi.Output[str]
     display_name: pulumi.Output[str]
+    target_tenant_id: pulumi.Output[str]
     application_object_id: pulumi.Output[str]
     app_id: pulumi.Output[str]
     service_principal_id: pulumi.Output[str]
     app_role_id: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: ConfigurationAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:synchronization:ConfigurationApp", resource_name, args, opts,
-                 outputs=('application_object_id', 'app_id', 'service_principal_id', 'app_role_id', 'adopted'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:ConfigurationApp',))
+                 outputs=('application_object_id', 'app_id', 'service_principal_id', 'app_role_id', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:ConfigurationApp',))
 
 
 @dataclass(frozen=True)
@@ -196,10 +201,11 @@ class SynchronizationSecrets(pulumi.CustomResource):
     notification_email: pulumi.Output[str]
     sync_all: pulumi.Output[bool]
     validated: pulumi.Output[bool]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: SynchronizationSecretsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:synchronization:SynchronizationSecrets", resource_name, args, opts,
-                 outputs=('validated',), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationSecrets',))
+                 outputs=('validated', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationSecrets',))
 
 
 @dataclass(frozen=True)
@@ -225,10 +231,11 @@ class SynchronizationJob(pulumi.CustomResource):
     quarantine_reason: pulumi.Output[str]
     last_execution_state: pulumi.Output[str]
     last_execution_time: pulumi.Output[str]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: SynchronizationJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:synchronization:SynchronizationJob", resource_name, args, opts,
-                 outputs=('job_id', 'status_code', 'schedule_state', 'quarantine_reason', 'last_execution_state', 'last_execution_time'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationJob',))
+                 outputs=('job_id', 'status_code', 'schedule_state', 'quarantine_reason', 'last_execution_state', 'last_execution_time', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationJob',))
 
 
 @dataclass(frozen=True)
@@ -258,10 +265,11 @@ class SynchronizationSchema(pulumi.CustomResource):
     attribute_mappings: pulumi.Output[list]
     schema_version: pulumi.Output[str]
     baseline: pulumi.Output[str]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: SynchronizationSchemaArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:synchronization:SynchronizationSchema", resource_name, args, opts,
-                 outputs=('schema_version', 'baseline'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationSchema',))
+                 outputs=('schema_version', 'baseline', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationSchema',))
 
 
 @dataclass(frozen=True)
@@ -286,11 +294,11 @@ class ScopeAssignment(pulumi.CustomResource):
     principal_id: pulumi.Output[str]
     principal_type: pulumi.Output[str]
     assignment_id: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: ScopeAssignmentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:synchronization:ScopeAssignment", resource_name, args, opts,
-                 outputs=('assignment_id', 'adopted'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:ScopeAssignment',))
+                 outputs=('assignment_id', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:ScopeAssignment',))
 
 
 @dataclass(frozen=True)
@@ -314,10 +322,11 @@ class SynchronizationJobSchedule(pulumi.CustomResource):
     enabled: pulumi.Output[bool]
     status_code: pulumi.Output[str]
     schedule_state: pulumi.Output[str]
+    taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: SynchronizationJobScheduleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:synchronization:SynchronizationJobSchedule", resource_name, args, opts,
-                 outputs=('status_code', 'schedule_state'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationJobSchedule',))
+                 outputs=('status_code', 'schedule_state', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationJobSchedule',))
 
 
 __all__ = [

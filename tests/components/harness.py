@@ -48,16 +48,15 @@ class Registration:
 
 
 @functools.cache
-def _state_classes() -> dict[str, type]:
-    """Type token -> State dataclass of every Graph resource (what their outputs are)."""
-    return {definition.token(): definition.State for definition in CATALOGUE}
+def _state_classes() -> dict[str, tuple[type, ...]]:
+    """Type token -> the dataclasses of every Graph resource's computed outputs."""
+    return {definition.token(): definition.computed_types() for definition in CATALOGUE}
 
 
 def fake_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Inputs echoed, plus a recognisable value per computed field: `<resource name>:<field>`."""
     outputs = dict(inputs)
-    state = _state_classes().get(typ)
-    if state is not None:
+    for state in _state_classes().get(typ, ()):
         hints = typing.get_type_hints(state)
         outputs.update({f.name: False if hints[f.name] is bool else f"{name}:{f.name}" for f in dataclasses.fields(state)})
     if typ == "azuread:index/group:Group":

@@ -153,7 +153,7 @@ def test_stack_outputs_say_what_each_tenant_gets_and_the_jobs(monitor):
         "inbound_auto_redeem": True,
         "outbound_auto_redeem": True,
         "inbound_sync_allowed": True,
-        "adopted": False,
+        "taken_over": False,
     }
     assert pair["fabrikam"]["inbound_trust"] == {"mfa": True, "compliant_device": False, "hybrid_joined_device": False}
     assert {direction: (job["job_id"], job["enabled"], job["schedule_state"]) for direction, job in pair["jobs"].items()} == {

@@ -68,7 +68,7 @@ def test_pulumi_import_takes_over_an_existing_object_and_refuses_a_missing_one(w
     assert "1 imported" in run.stdout
     [imported] = graph_resources(project)
     assert imported["id"] == f"{FABRIKAM}/partners/{CONTOSO}" and imported["protect"] is True
-    assert imported["inputs"]["trust_mfa"] is True and imported["outputs"]["adopted"] is True
+    assert imported["inputs"]["trust_mfa"] is True and imported["outputs"]["taken_over"] is True
     assert writes(world) == []
 
     missing = project.pulumi("import", TYPE, "nothing-there", f"{FABRIKAM}/partners/{NORTHWIND}",

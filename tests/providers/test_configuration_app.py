@@ -13,23 +13,25 @@ from msgraph.generated.applications.applications_request_builder import Applicat
 from msgraph.generated.models.application import Application
 
 from providers.resources.configuration_app import TEMPLATE_ID
-from tests.emulator.flows import CONTOSO, NORTHWIND, odata_error, two_tenants
+from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, configure_job, odata_error, two_tenants
 from tests.providers.conftest import in_tenant
 from tests.providers.drivers import PluginDriver, GrpcDriver
 from tests.providers.lifecycle import Lifecycle
-from tests.providers.source_side import APP_NAME, configuration_app, faulted
+from tests.providers.source_side import APP_NAME, configuration_app, create, faulted
 
 pytestmark = pytest.mark.usefixtures("short_replication_deadline")
 
-# Graph requests per lifecycle step. Create: look for an earlier instance, instantiate, read the
-# service principal back; refresh: one GET; a preview: nothing.
+# Graph requests per lifecycle step. Create: list the template's instances (none here), instantiate,
+# read the service principal back; refresh: one GET; a preview: nothing; an update of the target
+# changes how the app is found, nothing in Graph.
 COST = {
     "create": {"requests": 3, "writes": 1},
     "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
-    # the application, then its service principal (it carries the role and the synchronization)
-    "import": {"requests": 2, "writes": 0},
-    "update": {"requests": 1, "writes": 1},
+    # the application, its service principal (it carries the role and the synchronization), and
+    # its synchronization secrets (they name the target)
+    "import": {"requests": 3, "writes": 0},
+    "update": {"requests": 0, "writes": 0},
     "delete": {"requests": 1, "writes": 1},
 }
 
@@ -47,11 +49,12 @@ def applications_named(graph_client, display_name: str) -> list[str]:
     return in_tenant(graph_client, CONTOSO, ids)
 
 
-def lifecycle(graph_client) -> Lifecycle:
-    def rename_in_portal(id, outs):
-        rename = Application(display_name="renamed in the portal")
-        in_tenant(graph_client, CONTOSO, lambda c: c.applications.by_application_id(outs["application_object_id"]).patch(rename))
+def rename_in_portal(graph_client, outs: dict) -> None:
+    rename = Application(display_name="renamed in the portal")
+    in_tenant(graph_client, CONTOSO, lambda c: c.applications.by_application_id(outs["application_object_id"]).patch(rename))
 
+
+def lifecycle(graph_client) -> Lifecycle:
     def gone(id, outs):
         async def statuses(client):
             app = await odata_error(client.applications.by_application_id(outs["application_object_id"]).get())
@@ -63,12 +66,12 @@ def lifecycle(graph_client) -> Lifecycle:
     return Lifecycle(
         "ConfigurationApp",
         # An apostrophe: the adoption lookup must quote it as OData requires.
-        create={"tenant_id": CONTOSO, "display_name": "ctsync to Fabrikam's tenant"},
-        update={"display_name": APP_NAME},
+        create={"tenant_id": CONTOSO, "display_name": "ctsync to Fabrikam's tenant", "target_tenant_id": FABRIKAM},
+        update={"target_tenant_id": NORTHWIND},
         replace={"tenant_id": NORTHWIND},
-        drift=rename_in_portal,
-        drifted=("display_name",),
         gone=gone,
+        # An import reads the target from the app's synchronization secrets; this bare app has none.
+        not_imported=("target_tenant_id",),
     )
 
 
@@ -80,6 +83,18 @@ def test_lifecycle(driver_kind, emulator, graph_client, tenants_config, graph_re
     measured = lifecycle(graph_client).run(driver, graph_requests)
 
     assert measured == COST
+
+
+def test_a_rename_in_the_portal_is_not_drift(emulator, graph_client, tenants_config):
+    """The display name is set on create only: an app keeps the name its administrators give it."""
+    emulator.admin.load_fixture(two_tenants())
+    driver = GrpcDriver("ConfigurationApp", tenants_config(CONTOSO))
+    inputs, _ = driver.check({}, {"tenant_id": CONTOSO, "display_name": APP_NAME, "target_tenant_id": FABRIKAM})
+    id, outs = driver.create(inputs)
+    rename_in_portal(graph_client, outs)
+    _, read_outs, _ = driver.read(id, outs)
+    assert read_outs["display_name"] == "renamed in the portal", "refresh records the name it finds"
+    assert not driver.diff(id, read_outs, inputs).changes
 
 
 ADOPTION_CASES = {
@@ -100,9 +115,9 @@ def test_create_after_an_interrupted_run(display_name, adopts, emulator, graph_c
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         outs = configuration_app(tenants_config(CONTOSO), display_name)
 
-    assert outs["adopted"] is adopts
+    assert outs["taken_over"] is False, "an app with the name ctsync gives is its own"
     assert (outs["application_object_id"] == left.application.id) is adopts
-    assert ("adopted existing application" in caplog.text) is adopts
+    assert ("took over the existing" in caplog.text) is adopts
     assert len(applications_named(graph_client, APP_NAME)) == 1, "no twin of the interrupted run's app"
     if adopts:
         role = next(r for r in left.service_principal.app_roles if r.display_name == "msiam_access")
@@ -119,3 +134,21 @@ def test_create_converges_under_faults(emulator, graph_client, tenants_config, g
     emulator.admin.clear_faults()
     assert met.get(429) and met.get(404), f"the run must meet throttling and replication lag: {met}"
     assert applications_named(graph_client, APP_NAME) == [outs["application_object_id"]]
+
+
+def test_an_app_made_in_the_portal_is_found_by_its_target_and_taken_over_with_no_write(
+    emulator, graph_client, tenants_config, graph_requests
+):
+    """Named by hand ("Fabrikam"), configured to provision into Fabrikam: no second app for the pair."""
+    emulator.admin.load_fixture(two_tenants())
+    portal = in_tenant(graph_client, CONTOSO, lambda c: configure_job(c, FABRIKAM))
+    graph_requests.clear()
+
+    outs = create(tenants_config(CONTOSO), "ConfigurationApp", tenant_id=CONTOSO, display_name=APP_NAME,
+                  target_tenant_id=FABRIKAM)[1]
+
+    assert (outs["application_object_id"], outs["service_principal_id"]) == (portal.app_id, portal.sp_id)
+    assert outs["taken_over"] is True
+    assert outs["display_name"] == "Fabrikam", "the app keeps the name its administrators gave it"
+    assert graph_requests.count()["writes"] == 0
+    assert applications_named(graph_client, APP_NAME) == []

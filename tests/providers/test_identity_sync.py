@@ -19,9 +19,10 @@ from tests.providers.lifecycle import Lifecycle
 TYPE = "IdentitySyncPolicy"
 TARGET, SOURCE, OTHER_SOURCE = FABRIKAM, CONTOSO, NORTHWIND
 CREATE = {"tenant_id": TARGET, "source_tenant_id": SOURCE, "display_name": "Contoso"}
-# Graph requests per step of the lifecycle: create = PUT + the GET that waits for replication.
+# Graph requests per step of the lifecycle: create = the GET that looks for an existing policy, the
+# PUT and the GET that waits for replication.
 COST = {
-    "create": {"requests": 2, "writes": 1},
+    "create": {"requests": 3, "writes": 1},
     "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
     "import": {"requests": 1, "writes": 0},
@@ -65,7 +66,7 @@ def lifecycle(graph_client) -> Lifecycle:
     return Lifecycle(
         TYPE,
         create=CREATE,
-        update={"display_name": "Contoso Ltd", "user_sync_allowed": False},
+        update={"user_sync_allowed": False},
         replace={"source_tenant_id": OTHER_SOURCE},
         drift=lambda id, outs: in_tenant(graph_client, TARGET, lambda c: patch_identity_sync(c, SOURCE, True)),
         drifted=("user_sync_allowed",),
@@ -79,7 +80,7 @@ def test_lifecycle(driver_kind, config, graph_client, graph_requests):
     assert measured == COST
 
 
-def test_create_adopts_existing_policy(config, emulator, graph_client, caplog):
+def test_create_takes_over_an_existing_policy_and_keeps_its_name(config, emulator, graph_client, caplog):
     # An MTO join auto-creates policies; this one blocks sync and carries another name.
     existing = CrossTenantIdentitySyncPolicyPartner(
         display_name="auto", user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=False)
@@ -89,10 +90,10 @@ def test_create_adopts_existing_policy(config, emulator, graph_client, caplog):
     inputs, _ = driver.check({}, CREATE)
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         _, outs = driver.create(inputs)
-    assert outs["adopted"] is True
-    assert any("adopted existing identity-sync policy" in r.getMessage() for r in caplog.records)
+    assert outs["taken_over"] is True
+    assert any("took over the existing" in r.getMessage() for r in caplog.records)
     policy = get_policy(graph_client, SOURCE)
-    assert (policy.display_name, policy.user_sync_inbound.is_sync_allowed) == ("Contoso", True)
+    assert (policy.display_name, policy.user_sync_inbound.is_sync_allowed) == ("auto", True)
     assert policies_in_target(emulator) == [SOURCE]
 
 
@@ -104,9 +105,10 @@ def test_create_converges_under_faults_and_rerun_adopts(config, emulator, graph_
     id, outs = driver.create(inputs)
     statuses = {entry["status"] for entry in graph_requests.log()}
     assert {429, 404} <= statuses, f"faults were not injected: {statuses}"
-    assert outs["adopted"] is False
+    assert outs["taken_over"] is False
     assert driver.read(id, outs)[0] == id, "right after create, refresh must find the policy"
-    # A run interrupted after the PUT left the policy and no state: the next create adopts it.
+    # A run interrupted after the PUT left the policy and no state: the next create finds it by
+    # the name ctsync gave it, so it is ctsync's own, not taken over.
     again_id, again = driver.create(inputs)
-    assert (again_id, again["adopted"]) == (id, True)
+    assert (again_id, again["taken_over"]) == (id, False)
     assert policies_in_target(emulator) == [SOURCE]

