@@ -14,7 +14,7 @@ from .syncs import Declaration, read_sync_entries
 from .tenants import read_tenants
 from .topology import pair_up, read_topology
 
-SECTIONS = ("tenants", "sync", "topology", "mto")
+SECTIONS = ("tenants", "sync", "topology", "mto", "deleteTakenOver")
 
 
 class _AnyAlias:
@@ -47,6 +47,8 @@ def load_stack_config(
     explicit = read_sync_entries(sections["sync"], aliases) if sections["sync"] else []
     declared = _each_direction_once(topology + explicit, problems)
     mto = read_mto(sections["mto"], aliases) if sections["mto"] else None
+    # Read by the provider too (its configuration): what destroy may delete.
+    delete_taken_over = sections["deleteTakenOver"].flag(False) if sections["deleteTakenOver"] else False
     problems.raise_if_any()
     syncs = tuple(
         sorted(
@@ -55,7 +57,8 @@ def load_stack_config(
         )
     )
     return StackConfig(
-        tenants=MappingProxyType(dict(sorted(tenants.items()))), syncs=syncs, pairs=pair_up(syncs), mto=mto
+        tenants=MappingProxyType(dict(sorted(tenants.items()))), syncs=syncs, pairs=pair_up(syncs), mto=mto,
+        delete_taken_over=bool(delete_taken_over),
     )
 
 

@@ -258,6 +258,8 @@ class StackConfig:
     syncs: tuple[DirectionalSync, ...]
     pairs: tuple[TenantPair, ...]
     mto: Mto | None = None
+    # pulumi destroy (and removing an entry) also deletes what existed before ctsync took it over.
+    delete_taken_over: bool = False
 
     def partner_entries(self) -> tuple[PartnerSettings, ...]:
         """Every (tenant, partner) entry the syncs need, each exactly once."""

@@ -1,7 +1,7 @@
 """How to reach one tenant: its Graph endpoint and the azure-identity credential for it.
 
-Connections are built inside the dynamic provider's ``configure()`` from the stack's
-``ctsync:tenants`` config, so credentials are never pickled into ``__provider`` nor written to state.
+Connections are built inside the provider's ``configure()`` from the stack's ``ctsync:tenants``
+config (and by ``python -m ctsync`` from the stack file), so credentials are never written to state.
 """
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import httpx
 from azure.core.credentials import AccessToken
+
+if TYPE_CHECKING:
+    from stackconfig import Tenant
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 DEFAULT_ENDPOINT = "https://graph.microsoft.com"
@@ -43,7 +46,12 @@ def connections_from_stack_config(values: Mapping[str, Any]) -> dict[str, Tenant
     from stackconfig import load_stack_config
 
     config = load_stack_config(values, secret_keys=("ctsync:tenants",))
-    return {t.tenant_id: _connection(t) for t in config.tenants.values()}
+    return connections_for(config.tenants.values())
+
+
+def connections_for(tenants: Iterable["Tenant"]) -> dict[str, TenantConnection]:
+    """Tenant id -> connection, for tenants of a validated stack config."""
+    return {t.tenant_id: _connection(t) for t in tenants}
 
 
 def _connection(tenant) -> TenantConnection:

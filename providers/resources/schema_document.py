@@ -318,6 +318,57 @@ def imported_view(document: dict) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class ExportedSchema:
+    """A job's user mapping in the terms of the stack config, and what those terms cannot say."""
+
+    user_type: str
+    remove_disabled_users: bool
+    scope_filters: list[dict]
+    # Where the job differs from its template: [{target, source} | {target, constant}].
+    attribute_mappings: list[dict]
+    unsupported: list[str]
+
+
+def exported_view(document: dict, template: dict) -> ExportedSchema:
+    """What ``python -m ctsync export`` writes for a job's schema: the userType, the clauses every
+    scope group has, and the mappings that differ from the template's defaults (``template``)."""
+    imported = imported_view(document)
+    mapping, defaults = user_mapping(without_annotations(document)), user_mapping(without_annotations(template))
+    unsupported = []
+    if imported["user_type"] not in ("Member", "Guest"):
+        unsupported.append(f"userType is mapped as {imported['user_type']}; the config sets a constant Member or Guest")
+    common = {_clause_key(filter_clause(f)) for f in imported["scope_filters"]}
+    if imported["remove_disabled_users"]:
+        common.add(_clause_key(ACCOUNT_ENABLED_CLAUSE))
+    for group in (mapping.get("scope") or {}).get("groups") or []:
+        for clause in group.get("clauses") or []:
+            if _clause_key(clause) not in common:
+                unsupported.append(
+                    f"scope group {group.get('name')!r} has clause {clause.get('sourceOperandName')} "
+                    f"{clause.get('operatorName')} that not every group has (the config's filters apply to all)"
+                )
+    mappings = []
+    for existing in mapping.get("attributeMappings") or []:
+        target = existing.get("targetAttributeName") or ""
+        if _same_name(target, USER_TYPE):
+            continue
+        default = find_attribute_mapping(defaults, target)
+        if default is not None and _meaning(default.get("source")) == _meaning(existing.get("source")):
+            continue
+        view = _mapping_view(mapping, target)
+        if "expression" in view:
+            unsupported.append(f"{target} is mapped by the expression {view['expression']}")
+        else:
+            mappings.append(view)
+    for default in defaults.get("attributeMappings") or []:
+        if find_attribute_mapping(mapping, default.get("targetAttributeName") or "") is None:
+            unsupported.append(f"the template's mapping of {default.get('targetAttributeName')} was removed")
+    return ExportedSchema(
+        imported["user_type"], imported["remove_disabled_users"], imported["scope_filters"], mappings, unsupported
+    )
+
+
 def _user_type_view(mapping: dict | None) -> str:
     """The declared form when the mapping is what ctsync writes, else words that show the drift."""
     if mapping is None:

@@ -7,6 +7,7 @@ import pytest
 
 from stackconfig import (
     AttributeMapping,
+    ConfigError,
     Auth,
     Diagnostics,
     DirectionalSync,
@@ -179,3 +180,15 @@ def test_null_means_not_given(load, stack_values):
 def test_accepted_graph_endpoints(load, stack_values, endpoint):
     stack_values["ctsync:tenants"]["contoso"]["graphEndpoint"] = endpoint
     assert load(stack_values).tenants["contoso"].graph_endpoint == endpoint
+
+
+@pytest.mark.parametrize("value,expected", [(None, False), (True, True), ("true", True), (False, False)])
+def test_delete_taken_over_is_an_opt_in_flag(stack_values, value, expected):
+    values = {**stack_values} if value is None else {**stack_values, "ctsync:deleteTakenOver": value}
+    assert load_stack_config(values, secret_keys=["ctsync:tenants"]).delete_taken_over is expected
+
+
+def test_delete_taken_over_must_be_a_boolean(stack_values):
+    with pytest.raises(ConfigError) as error:
+        load_stack_config({**stack_values, "ctsync:deleteTakenOver": "yes"}, secret_keys=["ctsync:tenants"])
+    assert [p.path for p in error.value.problems] == ["ctsync:deleteTakenOver"]

@@ -1,0 +1,5 @@
+import sys
+
+from ctsync.cli import main
+
+sys.exit(main())

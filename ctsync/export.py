@@ -1,0 +1,159 @@
+"""From what exists (``discovery.Estate``) to the stack config's ``ctsync:sync`` and ``ctsync:mto``.
+
+Pure: no Graph, no file. Each entry carries where it came from (written as a comment). What the
+config cannot express, so that the first ``pulumi up`` would change it, is a *gap* (the export fails
+unless ``--allow-partial``); what ctsync will simply not manage (a tenant outside the stack, a partner
+entry of a pair with no sync) is a *note*.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ctsync.discovery import Estate, Job, Organization, PartnerEntry
+from stackconfig.syncs import DEFAULT_DELETION_THRESHOLD
+
+
+@dataclass(frozen=True)
+class Entry:
+    value: dict[str, Any]
+    origin: str
+
+
+@dataclass
+class Exported:
+    sync: list[Entry] = field(default_factory=list)
+    mto: Entry | None = None
+    gaps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def export(estate: Estate, aliases: Mapping[str, str]) -> Exported:
+    """``aliases``: tenant id -> alias of every tenant of the stack."""
+    result = Exported()
+    partners = {(p.tenant_id, p.partner_tenant_id): p for p in estate.partners}
+    jobs = [job for job in estate.jobs if _in_stack(job, aliases, result)]
+    directions = {(job.tenant_id, job.target_tenant_id) for job in jobs}
+    for job in sorted(jobs, key=lambda j: (aliases[j.tenant_id], aliases[j.target_tenant_id])):
+        result.sync.append(_sync_entry(job, partners, aliases, result))
+    _check_partners(partners, directions, aliases, result)
+    result.notes += estate.others
+    result.mto = _mto(estate.organizations, aliases, result)
+    return result
+
+
+def _in_stack(job: Job, aliases: Mapping[str, str], result: Exported) -> bool:
+    if job.target_tenant_id in aliases:
+        return True
+    result.notes.append(
+        f"{aliases[job.tenant_id]}: job {job.job_id} provisions into {job.target_tenant_id}, a tenant outside "
+        "the stack: not written"
+    )
+    return False
+
+
+def _sync_entry(job: Job, partners: Mapping[tuple[str, str], PartnerEntry], aliases: Mapping[str, str],
+                result: Exported) -> Entry:
+    source, target = aliases[job.tenant_id], aliases[job.target_tenant_id]
+    where = f"{source} -> {target} (job {job.job_id})"
+    entry: dict[str, Any] = {"from": source, "to": target}
+    inbound = partners.get((job.target_tenant_id, job.tenant_id))
+    trust = {key: True for key, on in (("mfa", inbound and inbound.trust_mfa),
+                                       ("compliantDevice", inbound and inbound.trust_compliant_device),
+                                       ("hybridJoinedDevice", inbound and inbound.trust_hybrid_joined_device)) if on}
+    if trust:
+        entry["trust"] = trust
+    if job.schema.user_type != "Member":
+        entry["userType"] = job.schema.user_type
+    entry["scope"] = _scope(job, where, result)
+    entry["removeDisabledUsers"] = job.schema.remove_disabled_users
+    if job.deletion_threshold != DEFAULT_DELETION_THRESHOLD:
+        entry["deletionThreshold"] = job.deletion_threshold
+    if job.notification_email:
+        entry["notificationEmail"] = job.notification_email
+    if job.schema.attribute_mappings:
+        entry["attributeMappings"] = [dict(m) for m in job.schema.attribute_mappings]
+    if not job.started:
+        entry["start"] = False
+    result.gaps += [f"{where}: {gap}" for gap in job.schema.unsupported]
+    origin = (f"from job {job.job_id} of app {job.app_display_name!r} (service principal {job.service_principal_id}) "
+              f"in {source}, provisioning into {target} (CompanyId)")
+    return Entry(entry, origin)
+
+
+def _scope(job: Job, where: str, result: Exported) -> dict[str, Any]:
+    filters = [dict(f) for f in job.schema.scope_filters]
+    if job.sync_all:
+        return {"filters": filters} if filters else {"allUsers": True}
+    scope: dict[str, Any] = {}
+    if job.groups:
+        scope["groups"] = list(job.groups)
+    if job.users:
+        scope["users"] = list(job.users)
+    if filters:
+        scope["filters"] = filters
+    if not (job.groups or job.users):
+        result.gaps.append(f"{where}: the job syncs assigned users only and nobody is assigned; the config needs a scope")
+    return scope
+
+
+def _check_partners(partners: Mapping[tuple[str, str], PartnerEntry], directions: set[tuple[str, str]],
+                    aliases: Mapping[str, str], result: Exported) -> None:
+    """Each entry of a synced pair as the config will declare it; the rest is left unmanaged."""
+    synced_pairs = {frozenset(d) for d in directions}
+    for (tenant, partner), entry in sorted(partners.items()):
+        if partner not in aliases:
+            result.notes.append(f"{aliases[tenant]}: partner entry for {partner}, a tenant outside the stack: not written")
+            continue
+        if frozenset((tenant, partner)) not in synced_pairs:
+            result.notes.append(f"{aliases[tenant]}: partner entry for {aliases[partner]}: no sync between them, "
+                                "so ctsync leaves it unmanaged")
+            continue
+        where = f"{aliases[tenant]}: partner entry for {aliases[partner]}"
+        result.gaps += [f"{where}: {gap}" for gap in _entry_gaps(entry, directions)]
+    for source, target in sorted(directions):
+        if (target, source) not in partners:
+            result.notes.append(f"{aliases[target]}: no partner entry for {aliases[source]} yet: pulumi up creates it")
+
+
+def _entry_gaps(entry: PartnerEntry, directions: set[tuple[str, str]]) -> list[str]:
+    inbound = (entry.partner_tenant_id, entry.tenant_id) in directions
+    outbound = (entry.tenant_id, entry.partner_tenant_id) in directions
+    gaps = [f"B2B settings the config cannot express are set ({', '.join(entry.b2b_settings)})"] if entry.b2b_settings else []
+    if not inbound and (entry.trust_mfa or entry.trust_compliant_device or entry.trust_hybrid_joined_device):
+        gaps.append("trusts the partner's claims, but no sync comes in from it (the config trusts only a source)")
+    if entry.inbound_auto_redeem != inbound:
+        gaps.append(f"inbound automatic redemption is {_on(entry.inbound_auto_redeem)}; the config sets it "
+                    f"{_on(inbound)} (on exactly when a sync comes in)")
+    if entry.outbound_auto_redeem != outbound:
+        gaps.append(f"outbound automatic redemption is {_on(entry.outbound_auto_redeem)}; the config sets it "
+                    f"{_on(outbound)} (on exactly when a sync goes out)")
+    if inbound and entry.user_sync_allowed is False:
+        gaps.append("its identity-sync policy blocks inbound user sync, which the incoming job needs")
+    return gaps
+
+
+def _on(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def _mto(organizations: list[Organization], aliases: Mapping[str, str], result: Exported) -> Entry | None:
+    owned = [o for o in organizations if dict(o.members).get(o.tenant_id) == "owner"]
+    if not owned:
+        return None
+    organization = owned[0]
+    owner = aliases[organization.tenant_id]
+    members = [tenant for tenant, role in organization.members if tenant != organization.tenant_id]
+    outside = [tenant for tenant in members if tenant not in aliases]
+    result.notes += [f"MTO {organization.display_name!r}: member {t} is outside the stack: not written" for t in outside]
+    owners = [aliases.get(t, t) for t, role in organization.members if role == "owner" and t != organization.tenant_id]
+    if owners:
+        result.gaps.append(f"MTO {organization.display_name!r}: further owners ({', '.join(owners)}); the config has one owner")
+    if organization.description:
+        result.gaps.append(f"MTO {organization.display_name!r}: its description cannot be expressed in the config yet")
+    value: dict[str, Any] = {"displayName": organization.display_name, "owner": owner}
+    inside = [aliases[t] for t in members if t in aliases]
+    if inside:
+        value["members"] = sorted(inside)
+    return Entry(value, f"from the multitenant organization owned by {owner} ({organization.tenant_id})")

@@ -1,0 +1,162 @@
+"""Bringing an existing setup under ctsync, as a user would, on the real CLI and the emulator.
+
+The world is built with plain Graph calls, as the Entra admin center would have made it: Fabrikam
+trusts Contoso's MFA and accepts its users; Contoso has a configuration app named by hand, with
+secrets (notification e-mail, threshold), the Sales group assigned, a companyName constant, the
+job started and users synced. Then: `python -m ctsync export` -> `pulumi up` with no Graph write ->
+refresh and preview show no change -> a cycle makes no duplicate user -> a new direction is added
+and created -> destroy deletes only what ctsync made.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+from msgraph.generated.models.synchronization_job import SynchronizationJob
+from msgraph.generated.models.synchronization_secret import SynchronizationSecret
+from msgraph.generated.models.synchronization_secret_key_string_value_pair import SynchronizationSecretKeyStringValuePair
+from msgraph.generated.service_principals.item.synchronization.secrets.secrets_put_request_body import SecretsPutRequestBody
+from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import (
+    InstantiatePostRequestBody,
+)
+
+from emulator import EmulatorServer
+from providers.resources.configuration_app import TEMPLATE_ID
+from tests.conftest import graph_client_for
+from tests.emulator.flows import allow_inbound, allow_outbound, get_schema, put_schema, raw, user_mapping
+from tests.engine.project import CLI, CONTOSO, FABRIKAM, NORTHWIND, REPO, STACK, Project, needs_cli
+
+pytestmark = needs_cli
+SALES = "aaaaaaaa-0000-4000-8000-000000000001"
+ENGINEERING = "aaaaaaaa-0000-4000-8000-000000000002"
+PORTAL_APP = "Contoso to Fabrikam (made in the portal)"
+
+
+def tenants_only() -> dict:
+    local = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
+    return {"config": {"ctsync:tenants": local["config"]["ctsync:tenants"]}}
+
+
+async def portal_setup(emulator: EmulatorServer) -> dict:
+    """Contoso -> Fabrikam, made as an administrator would in the portal; returns the app's ids."""
+    contoso, fabrikam = graph_client_for(emulator, CONTOSO), graph_client_for(emulator, FABRIKAM)
+    await allow_inbound(fabrikam, CONTOSO)
+    partner = fabrikam.policies.cross_tenant_access_policy.partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(CONTOSO)
+    await partner.patch(partner_trusting_mfa())
+    await allow_outbound(contoso, FABRIKAM)
+    template = contoso.application_templates.by_application_template_id(TEMPLATE_ID)
+    created = await template.instantiate.post(InstantiatePostRequestBody(display_name=PORTAL_APP))
+    sp = created.service_principal
+    sync = contoso.service_principals.by_service_principal_id(sp.id).synchronization
+    job = await sync.jobs.post(SynchronizationJob(template_id="Azure2Azure"))
+    notifications = {"Enabled": True, "Recipients": "ops@contoso.com", "DeleteThresholdEnabled": True,
+                     "DeleteThresholdValue": 25}
+    pairs = [(SynchronizationSecret.AuthenticationType, "SyncPolicy"), (SynchronizationSecret.CompanyId, FABRIKAM),
+             (SynchronizationSecret.SyncNotificationSettings, json.dumps(notifications)),
+             (SynchronizationSecret.SyncAll, "false")]
+    await sync.secrets.put(SecretsPutRequestBody(value=[SynchronizationSecretKeyStringValuePair(key=k, value=v)
+                                                       for k, v in pairs]))
+    schema = await get_schema(contoso, sp.id, job.id)
+    # The portal's mapping editor: companyName becomes the constant "Contoso".
+    company = next(m for m in user_mapping(schema)["attributeMappings"] if m["targetAttributeName"] == "companyName")
+    company["source"] = {"expression": '"Contoso"', "name": "Contoso", "parameters": [], "type": "Constant"}
+    await put_schema(contoso, sp.id, job.id, schema)
+    role = next(r.id for r in sp.app_roles if r.display_name == "msiam_access")
+    from msgraph.generated.models.app_role_assignment import AppRoleAssignment
+    from uuid import UUID
+    await contoso.service_principals.by_service_principal_id(sp.id).app_role_assigned_to.post(
+        AppRoleAssignment(principal_id=UUID(SALES), resource_id=UUID(sp.id), app_role_id=role))
+    await sync.jobs.by_synchronization_job_id(job.id).start.post()
+    return {"app": created.application.id, "sp": sp.id, "job": job.id}
+
+
+def partner_trusting_mfa():
+    from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
+        CrossTenantAccessPolicyConfigurationPartner,
+    )
+    from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import CrossTenantAccessPolicyInboundTrust
+
+    return CrossTenantAccessPolicyConfigurationPartner(inbound_trust=CrossTenantAccessPolicyInboundTrust(is_mfa_accepted=True))
+
+
+def export(project: Project, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ctsync", "export", "--stack", STACK, *args],
+                          cwd=project.root, env=project.env, capture_output=True, text=True, timeout=300)
+
+
+def writes(emulator: EmulatorServer) -> list[str]:
+    return [f"{e['method']} {e['path']}" for e in emulator.admin.requests() if e["method"] != "GET"]
+
+
+def users_in(emulator: EmulatorServer, tenant_id: str) -> list[str]:
+    _, _, users = raw(emulator, "GET", "/users?$top=999", emulator.admin.token(tenant_id))
+    return sorted(u["userPrincipalName"] for u in users["value"])
+
+
+def test_an_existing_setup_is_exported_taken_over_with_no_write_and_survives_destroy(tmp_path):
+    with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
+        portal = asyncio.run(portal_setup(emulator))
+        emulator.admin.run_sync()
+        synced = users_in(emulator, FABRIKAM)
+        assert len([u for u in synced if "#EXT#" in u]) == 3, f"the portal's job synced Sales: {synced}"
+        project = Project.create(tmp_path / "project", emulator.base_url, CLI, stack=tenants_only())
+        project.init()
+        stack_file = project.root / "stacks" / f"Pulumi.{STACK}.yaml"
+        before = stack_file.read_text()
+        emulator.admin.clear_requests()
+
+        dry = export(project, "--dry-run")
+        assert dry.returncode == 0, dry.stderr
+        assert stack_file.read_text() == before, "--dry-run writes nothing"
+        done = export(project)
+        assert done.returncode == 0, done.stderr
+        assert writes(emulator) == [], "an export only reads"
+        written = stack_file.read_text()
+        assert f"from job {portal['job']} of app '{PORTAL_APP}'" in written, "each entry says where it came from"
+        config = yaml.safe_load(written)["config"]
+        assert config["ctsync:sync"] == [{
+            "from": "contoso", "to": "fabrikam", "trust": {"mfa": True}, "scope": {"groups": [SALES]},
+            "removeDisabledUsers": False, "deletionThreshold": 25, "notificationEmail": "ops@contoso.com",
+            "attributeMappings": [{"target": "companyName", "constant": "Contoso"}],
+        }]
+        assert config["ctsync:tenants"] == yaml.safe_load(before)["config"]["ctsync:tenants"], "tenants kept as they were"
+
+        preview = project.pulumi("preview", "-s", STACK)
+        assert "will take over the existing" in preview.stdout + preview.stderr
+        assert writes(emulator) == [], "a preview only reads"
+        project.up()
+        assert writes(emulator) == [], "the first up after an export sends no Graph write"
+        state = project.pulumi("stack", "export", "-s", STACK).json()["deployment"]["resources"]
+        app = next(r for r in state if r["type"] == "ctsync:synchronization:ConfigurationApp")
+        assert app["outputs"]["application_object_id"] == portal["app"] and app["outputs"]["taken_over"] is True
+
+        project.pulumi("preview", "--refresh", "--expect-no-changes", "-s", STACK)
+        assert writes(emulator) == []
+        emulator.admin.run_sync()
+        assert users_in(emulator, FABRIKAM) == synced, "a cycle after the take-over makes no duplicate user"
+
+        # A new direction: Fabrikam's engineers into Northwind, made by ctsync.
+        project.config_set_path("ctsync:sync[1].from", "fabrikam")
+        project.config_set_path("ctsync:sync[1].to", "northwind")
+        project.config_set_path("ctsync:sync[1].scope.groups[0]", ENGINEERING)
+        project.up()
+        emulator.admin.clear_requests()
+
+        run = project.pulumi("destroy", "--yes", "--skip-preview", "-s", STACK)
+        assert "left" in run.stdout + run.stderr and "in place" in run.stdout + run.stderr
+        deleted = [w for w in writes(emulator) if w.startswith("DELETE")]
+        assert all(CONTOSO not in w for w in deleted)
+        contoso = exists(emulator, CONTOSO, f"/applications/{portal['app']}")
+        assert contoso, "the app made in the portal is still there"
+        assert exists(emulator, FABRIKAM, f"/policies/crossTenantAccessPolicy/partners/{CONTOSO}")
+        assert not exists(emulator, NORTHWIND, f"/policies/crossTenantAccessPolicy/partners/{FABRIKAM}"), \
+            "what ctsync made for the new direction is deleted"
+
+
+def exists(emulator: EmulatorServer, tenant_id: str, path: str) -> bool:
+    status, _, _ = raw(emulator, "GET", path, emulator.admin.token(tenant_id))
+    return status == 200
