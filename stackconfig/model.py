@@ -13,7 +13,7 @@ NAMESPACE = "ctsync"
 
 AUTH_METHODS = ("default", "clientSecret", "certificate", "oidc", "azureCli", "managedIdentity", "emulator")
 
-# operatorName strings of Graph scoping-filter clauses (graph-api.md §4.4, portal operator set).
+# operatorName strings of Graph scoping-filter clauses (the portal's operator set; https://learn.microsoft.com/en-us/entra/identity/app-provisioning/define-conditional-rules-for-provisioning-user-accounts).
 FILTER_OPERATORS = (
     "EQUALS",
     "NOT EQUALS",

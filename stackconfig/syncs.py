@@ -26,7 +26,7 @@ MANAGED_GROUP_KEYS = ("displayName", "membershipRule")
 MAPPING_KEYS = ("target", "source", "constant")
 DIRECTION_KEYS = ("from", "to", "bidirectional")
 
-# Targets that an attribute mapping may not set, and why (graph-api.md §4.4).
+# Targets that an attribute mapping may not set, and why (https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure).
 _RESERVED_TARGETS = {
     "userType": "set the sync's userType instead",
     "alternativeSecurityIds": "Entra fixes the matching attribute; mapping it makes the schema invalid",

@@ -1,4 +1,5 @@
-"""The cross-tenant synchronization gallery app (reference §4.1): instantiate, applications,
+"""The cross-tenant synchronization gallery app
+(https://learn.microsoft.com/en-us/graph/api/applicationtemplate-instantiate): instantiate, applications,
 service principals, and app role assignments that put users and groups in scope (§4.5)."""
 from __future__ import annotations
 
@@ -99,13 +100,18 @@ def get_application(req: GraphRequest) -> Reply:
     return req.entity("applications", _app(req))
 
 
+def _by_app_id(req: GraphRequest, objects: dict[str, dict]) -> dict:
+    """The application or service principal of ``appId='{appId}'`` (an alternate key Graph documents)."""
+    app_id = req.params["appId"].lower()
+    found = next((item for item in objects.values() if item["appId"] == app_id), None)
+    if found is None:
+        raise resource_not_found(app_id)
+    return found
+
+
 def get_application_by_app_id(req: GraphRequest) -> Reply:
     """``GET /applications(appId='{appId}')``: https://learn.microsoft.com/en-us/graph/api/application-get"""
-    app_id = req.params["appId"].lower()
-    app = next((app for app in req.tenant.applications.values() if app["appId"] == app_id), None)
-    if app is None:
-        raise resource_not_found(app_id)
-    return req.entity("applications", app)
+    return req.entity("applications", _by_app_id(req, req.tenant.applications))
 
 
 def patch_application(req: GraphRequest) -> Reply:
@@ -147,11 +153,7 @@ def get_service_principal(req: GraphRequest) -> Reply:
 
 
 def get_service_principal_by_app_id(req: GraphRequest) -> Reply:
-    app_id = req.params["appId"].lower()
-    sp = next((sp for sp in req.tenant.service_principals.values() if sp["appId"] == app_id), None)
-    if sp is None:
-        raise resource_not_found(app_id)
-    return req.entity("servicePrincipals", sp)
+    return req.entity("servicePrincipals", _by_app_id(req, req.tenant.service_principals))
 
 
 # -- appRoleAssignedTo ----------------------------------------------------------------------

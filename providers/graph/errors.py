@@ -5,8 +5,8 @@ import re
 
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
-# Least-privilege application permission per endpoint family (reference graph-api.md §5), so a 403
-# names what to grant instead of only "Insufficient privileges".
+# Least-privilege application permission per endpoint family (each endpoint's "Permissions" table on
+# learn.microsoft.com/graph/api), so a 403 names what to grant instead of only "Insufficient privileges".
 _PERMISSIONS = (
     (re.compile(r"/policies/crossTenantAccessPolicy"), "Policy.ReadWrite.CrossTenantAccess"),
     (re.compile(r"/tenantRelationships/multiTenantOrganization"), "MultiTenantOrganization.ReadWrite.All"),

@@ -2,13 +2,13 @@
 
 Why raw JSON: msgraph-sdk's typed models drop flags enums such as ``objectMapping.flowTypes``
 (``"Add, Update, Delete"`` parses to a list that is then never written), so a typed GET -> PUT would
-silently change what the job does (reference graph-api.md §7.6). Everything here works on the
+silently change what the job does (observed with msgraph-sdk 1.65). Everything here works on the
 document as Graph returned it and leaves what it does not manage byte for byte as it was.
 
 What ctsync manages, all in the user object mapping (rule ``USER_INBOUND_USER``, objects User -> User):
 
 - ``userType``: the constant ``Member`` or ``Guest`` with flowType ``Always`` (only ``Always`` converts
-  B2B users that already exist, reference §4.4).
+  B2B users that already exist: https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure).
 - declared attribute mappings: a target from a source attribute or from a constant. An existing
   mapping of the target that already means the same is not touched; otherwise its source is
   replaced (its flowType and other settings stay); a target not mapped yet gets a new mapping.
@@ -36,7 +36,7 @@ from typing import Any, Iterable
 USER_RULE = "USER_INBOUND_USER"
 USER_OBJECT = "User"
 USER_TYPE = "userType"
-# Changing the matching attribute makes the schema invalid (reference §4.4).
+# Changing the matching attribute makes the schema invalid (Microsoft's configuration page, as above).
 MATCHING_ATTRIBUTE = "alternativeSecurityIds"
 SCOPE_GROUP = "ctsync scope"
 # Flags enums: a set of members in one comma-separated string, spelt with or without spaces.

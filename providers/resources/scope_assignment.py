@@ -1,5 +1,6 @@
 """A user or group put in scope of the synchronization: assigned the configuration app's ``msiam_access``
-role (``/servicePrincipals/{sp}/appRoleAssignedTo``, reference graph-api.md §4.5).
+role (``/servicePrincipals/{sp}/appRoleAssignedTo``,
+https://learn.microsoft.com/en-us/graph/api/serviceprincipal-post-approleassignedto).
 
 An assignment has no update: every field replaces it. Its natural key is (principal, app role) on
 the service principal, so create lists the assignments first and adopts a matching one: an

@@ -1,7 +1,7 @@
 """The synchronization job's schema (``/servicePrincipals/{sp}/synchronization/jobs/{job}/schema``).
 
 Always raw JSON, never the SDK's typed model, which drops flags enums such as
-``objectMapping.flowTypes`` (reference graph-api.md §7.6); the edits themselves are pure and live in
+``objectMapping.flowTypes`` (observed with msgraph-sdk 1.65); the edits themselves are pure and live in
 ``schema_document.py``. A PUT replaces the whole schema and restarts a full synchronization, so
 create and update send one only when the normalised document really changes.
 

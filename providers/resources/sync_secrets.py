@@ -4,7 +4,8 @@ For cross-tenant synchronization they say where users go (``CompanyId`` = target
 (``AuthenticationType=SyncPolicy``: the partners' cross-tenant policies, no stored credential), whom
 (``SyncAll=false``: assigned users and groups only) and the safety net (``SyncNotificationSettings``:
 the accidental-deletion threshold and who is told). A PUT replaces the whole set, so it is always
-sent whole; the SDK has no GET for it, so refresh reads it raw (reference graph-api.md §4.3, §7.4d).
+sent whole; msgraph-sdk generates no GET for it, so refresh reads it raw
+(https://learn.microsoft.com/en-us/graph/api/synchronization-synchronization-secrets).
 
 Before the set is first written (and whenever the target changes) the credentials are validated, as
 the portal's "Test connection" does: it is the moment the target tenant's readiness is checked, and
@@ -87,7 +88,7 @@ def secret_values(inputs: SynchronizationSecretsInputs) -> dict[SynchronizationS
 
 
 def _pairs(values: dict[SynchronizationSecret, str]) -> list[SynchronizationSecretKeyStringValuePair]:
-    # Keys must be enum members: the SDK silently drops a str key (reference graph-api.md §7.6.2).
+    # Keys must be enum members: msgraph-sdk 1.65 silently drops a str key (tests/emulator pins it).
     return [SynchronizationSecretKeyStringValuePair(key=key, value=value) for key, value in values.items()]
 
 
@@ -206,7 +207,8 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
 
 
 def _readiness(source: str, target: str) -> list[tuple[str, str, Callable[[TenantGraph], Awaitable[bool]]]]:
-    """What validateCredentials requires (graph-api.md §0 rows 1-5): tenant, setting, how to check it."""
+    """What validateCredentials requires (tenant, setting, how to check it), as Microsoft's setup guide
+    lists it: https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure-graph"""
     return [
         (
             target,
