@@ -11,7 +11,9 @@ import yaml
 from ctsync import cli
 from emulator import EmulatorServer
 from tests.conftest import graph_client_for
-from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, allow_inbound, allow_outbound, configure_job, two_tenants
+from tests.emulator.flows import (
+    CONTOSO, FABRIKAM, NORTHWIND, allow_inbound, allow_outbound, configure_job, put_mto, two_tenants,
+)
 
 STACK = "brown"
 
@@ -110,3 +112,28 @@ def test_a_missing_permission_names_the_tenant_and_the_permission(world, tmp_pat
     assert "tenant contoso (11111111-1111-4111-8111-111111111111)" in err or "tenant fabrikam" in err
     assert "GET /policies/crossTenantAccessPolicy/partners" in err and "grant the application permission" in err
     assert (tmp_path / "stacks" / f"Pulumi.{STACK}.yaml").read_text() == original
+
+
+def test_the_mto_is_written_from_its_owner_and_a_description_is_a_gap(emulator, tmp_path, capsys):
+    from msgraph.generated.models.multi_tenant_organization import MultiTenantOrganization
+    from msgraph.generated.models.multi_tenant_organization_member import MultiTenantOrganizationMember
+
+    emulator.admin.load_fixture({**two_tenants(), "settings": {"mtoActivationSeconds": 0}})
+    write_stack(tmp_path, emulator.base_url, tenants=(("contoso", CONTOSO), ("fabrikam", FABRIKAM), ("northwind", NORTHWIND)))
+
+    async def made(description: str):
+        contoso = graph_client_for(emulator, CONTOSO)
+        await put_mto(contoso, "Contoso group", description)
+        await contoso.tenant_relationships.multi_tenant_organization.get()  # the emulator activates it on a read
+        await contoso.tenant_relationships.multi_tenant_organization.tenants.post(
+            MultiTenantOrganizationMember(tenant_id=FABRIKAM, display_name="Fabrikam"))
+
+    asyncio.run(made(""))
+    assert run(tmp_path, "--dry-run") == cli.OK, capsys.readouterr().err
+    printed = yaml.safe_load(capsys.readouterr().out)["config"]
+    assert printed["ctsync:mto"] == {"displayName": "Contoso group", "owner": "contoso", "members": ["fabrikam"]}
+
+    asyncio.run(graph_client_for(emulator, CONTOSO).tenant_relationships.multi_tenant_organization.patch(
+        MultiTenantOrganization(description="made in the wizard")))
+    assert run(tmp_path, "--dry-run") == cli.PARTIAL
+    assert "MTO 'Contoso group': its description cannot be expressed" in capsys.readouterr().err
