@@ -22,6 +22,7 @@ from msgraph.generated.models.cross_tenant_access_policy_configuration_partner i
 from providers.graph import GraphError
 from providers.graph.session import GraphSession, TenantGraph, all_pages, if_present
 from providers.resources.configuration_app import TEMPLATE_ID
+from providers.resources.identity_sync import policy_builder
 from providers.resources.mto import mto_builder
 from providers.resources.schema_document import ExportedSchema, exported_view
 from providers.resources.scope_assignment import assigned_to
@@ -145,9 +146,7 @@ async def _partner(graph: TenantGraph, partner: CrossTenantAccessPolicyConfigura
     trust, consent = partner.inbound_trust, partner.automatic_user_consent_settings
     policy = None
     if partner_id in stack:
-        builder = graph.sdk.policies.cross_tenant_access_policy.partners
-        by_id = builder.by_cross_tenant_access_policy_configuration_partner_tenant_id(partner_id)
-        policy = await if_present(graph.call("GET", by_id.identity_synchronization))
+        policy = await if_present(graph.call("GET", policy_builder(graph, partner_id)))
     inbound = policy.user_sync_inbound if policy else None
     return PartnerEntry(
         tenant_id=graph.tenant_id,

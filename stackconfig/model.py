@@ -57,7 +57,8 @@ DEFAULT_DIAGNOSTIC_CATEGORIES = ("AuditLogs", "ProvisioningLogs")
 DEFAULT_AUTH_METHOD = "default"
 DEFAULT_USER_TYPE = "Member"
 DEFAULT_DELETION_THRESHOLD = 500
-# Graph's documented limit of active tenants in one multitenant organisation, owner included (§3.4).
+# Graph's documented limit of active tenants in one multitenant organisation, owner included
+# (https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/multi-tenant-organization-overview#limits).
 MTO_MAX_TENANTS = 100
 
 

@@ -1,6 +1,7 @@
 """The cross-tenant synchronization gallery app
 (https://learn.microsoft.com/en-us/graph/api/applicationtemplate-instantiate): instantiate, applications,
-service principals, and app role assignments that put users and groups in scope (§4.5)."""
+service principals, and app role assignments that put users and groups in scope
+(https://learn.microsoft.com/en-us/graph/api/serviceprincipal-post-approleassignedto)."""
 from __future__ import annotations
 
 import base64

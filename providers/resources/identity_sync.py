@@ -21,6 +21,7 @@ from providers.framework.values import guid, lower_guid
 from providers.graph import GraphError
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
+from providers.resources.partner_access import partner_builder
 
 @dataclass(frozen=True)
 class IdentitySyncPolicyInputs:
@@ -38,8 +39,7 @@ class IdentitySyncPolicyState:
 
 
 def policy_builder(graph: TenantGraph, source_tenant_id: str):
-    partners = graph.sdk.policies.cross_tenant_access_policy.partners
-    return partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(source_tenant_id).identity_synchronization
+    return partner_builder(graph, source_tenant_id).identity_synchronization
 
 
 class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, IdentitySyncPolicyState]):
