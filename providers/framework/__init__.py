@@ -8,6 +8,6 @@ schema (``package_schema.py``) and serves it all over gRPC (``server.py``). It n
 resources: a composition root hands it the catalogue (``providers/__main__.py``).
 """
 from providers.framework.schema import attribute, computed
-from providers.framework.resource import GraphResource, Observed, adoption_notice
+from providers.framework.resource import GraphResource, Observed, Repair, adoption_notice, notice
 
-__all__ = ["attribute", "computed", "GraphResource", "Observed", "adoption_notice"]
+__all__ = ["attribute", "computed", "GraphResource", "Observed", "Repair", "adoption_notice", "notice"]

@@ -66,6 +66,11 @@ class GraphProvider(rpc.Provider):
         olds, news = to_plain(request.old_state).values, to_plain(request.new_inputs).values
         found = schema.diff(definition.Inputs, olds, news, definition.delete_before_replace)
         detailed = {name: rpc.PropertyDiff(_KIND[name in found.replaces], input_diff=True) for name in found.changed}
+        if not found.changed:
+            repair = await self.resource(definition).repair_needed(*self._load(definition, olds))
+            if repair is not None:
+                notice(f"{definition.type_name}: {repair.reason}")
+                detailed[repair.property] = rpc.PropertyDiff(rpc.PropertyDiffKind.UPDATE, input_diff=False)
         if schema.LEGACY_PROVIDER_KEY in olds:
             # A stack moving from the dynamic provider: an update (that sends nothing to Graph)
             # rewrites the state without the pickled provider; the preview shows `-__provider`.
@@ -147,9 +152,11 @@ class GraphProvider(rpc.Provider):
         new_inputs = schema.load(definition.Inputs, news.values)
         # A preview predicts the update: the new inputs, the state as it is (ids do not change in
         # place). An update that changes no declared input (e.g. a stack moving from the dynamic
-        # provider, whose only difference is the dropped ``__provider``) sends nothing to Graph.
-        if not request.preview and schema.changed_fields(definition.Inputs, olds.values, news.values):
-            state = await self.resource(definition).update(old_inputs, new_inputs, state)
+        # provider, whose only difference is the dropped ``__provider``) sends nothing to Graph,
+        # unless the resource has something live to repair.
+        resource = self.resource(definition)
+        if not request.preview and await self._needs_update(definition, resource, olds, news, old_inputs, state):
+            state = await resource.update(old_inputs, new_inputs, state)
         ownership = schema.load(Ownership, olds.values)
         return rpc.UpdateResponse(self._outputs(definition, news, new_inputs, state, ownership))
 
@@ -165,6 +172,14 @@ class GraphProvider(rpc.Provider):
         await self.resource(definition).delete(inputs, state)
 
     # ---- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    async def _needs_update(
+        definition: type[GraphResource], resource: GraphResource, olds: Plain, news: Plain, old_inputs: Any, state: Any
+    ) -> bool:
+        if schema.changed_fields(definition.Inputs, olds.values, news.values):
+            return True
+        return await resource.repair_needed(old_inputs, state) is not None
 
     def definition_of(self, urn: str) -> type[GraphResource]:
         # urn:pulumi:<stack>::<project>::<parent type>$...$<type>::<name>

@@ -38,6 +38,14 @@ class Observed(Generic[I, S]):
 
 
 @dataclass(frozen=True)
+class Repair:
+    """Why an object whose declared inputs are unchanged still needs an update (see ``repair_needed``)."""
+
+    property: str  # the output the preview shows as changing
+    reason: str
+
+
+@dataclass(frozen=True)
 class Ownership:
     """What the framework records in every resource's state, beside the resource's own fields."""
 
@@ -106,6 +114,12 @@ class GraphResource(Generic[I, S]):
     async def read(self, inputs: I, state: S) -> Observed[I, S] | None:
         """None when the object does not exist."""
         raise NotImplementedError
+
+    async def repair_needed(self, inputs: I, state: S) -> Repair | None:
+        """Graph reads only: a live condition that the declaration rules out although no input changed
+        (e.g. a started job that Graph has quarantined). Diff then reports an update and ``update``
+        is called with unchanged inputs to repair it. Most resources have none."""
+        return None
 
     async def update(self, olds: I, news: I, state: S) -> S:
         raise NotImplementedError(f"{self.type_name} has no in-place update; declare its fields replace=True")

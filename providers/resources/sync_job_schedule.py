@@ -5,22 +5,42 @@ The job's ``schedule`` is read-only in Graph; ``schedule.state`` is ``Active`` o
 or pause is sent only when the state differs, so an unchanged ``up`` writes nothing, and refresh
 shows a job paused (or started) out of band as drift. Deleting this resource pauses the job: it is
 the last thing created for a sync, and the first thing destroyed.
+
+A started job is also meant to be out of quarantine. When Graph has quarantined it (for instance a
+partner setting was missing), ``pulumi up`` restarts it (resetScope ``Escrows, QuarantineState``) once
+validateCredentials passes with its saved secrets, that is once the cause is repaired, and only then.
+A quarantine for too many deletions (accidental-deletion prevention) is never released here: that is
+a person's decision (``python -m ctsync release-deletes``). Microsoft's page on quarantine:
+https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 
+from msgraph.generated.models.synchronization_job import SynchronizationJob
+from msgraph.generated.models.synchronization_job_restart_criteria import SynchronizationJobRestartCriteria
 from msgraph.generated.models.synchronization_schedule_state import SynchronizationScheduleState
+from msgraph.generated.service_principals.item.synchronization.jobs.item.restart.restart_post_request_body import (
+    RestartPostRequestBody,
+)
+from msgraph.generated.service_principals.item.synchronization.jobs.item.validate_credentials.validate_credentials_post_request_body import (
+    ValidateCredentialsPostRequestBody,
+)
 
-from providers.framework import GraphResource, Observed
+from providers.framework import GraphResource, Observed, Repair, notice
 from providers.framework import attribute, computed
+from providers.graph import GraphError
 from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.sync_job import enum_value, job_builder, read_job, schedule_state
 
 ACTIVE = SynchronizationScheduleState.Active.value
+# The quarantine that only a person releases (restart with ForceDeletes).
+TOO_MANY_DELETES = "TooManyDeletes"
+# What a repaired quarantine is restarted with: lift it, and reset the escrow counters that led to it.
+RELEASE_SCOPE = "Escrows, QuarantineState"
 
 
 @dataclass(frozen=True)
@@ -33,15 +53,26 @@ class SynchronizationJobScheduleInputs:
 
 @dataclass(frozen=True)
 class SynchronizationJobScheduleState:
-    status_code: str = computed()
+    status_code: str = computed(description="Quarantine while Graph holds the job; up restarts it once repaired")
     schedule_state: str = computed()
 
 
-def _state(job) -> SynchronizationJobScheduleState:
+def _state(job: SynchronizationJob) -> SynchronizationJobScheduleState:
     return SynchronizationJobScheduleState(
         status_code=enum_value(job.status.code) if job.status else None,
         schedule_state=schedule_state(job),
     )
+
+
+def quarantine_reason(job: SynchronizationJob) -> str | None:
+    quarantine = job.status.quarantine if job.status else None
+    return None if quarantine is None else enum_value(quarantine.reason) or "Unknown"
+
+
+def restart_body(reset_scope: str) -> RestartPostRequestBody:
+    # msgraph-sdk types resetScope as one enum value and serialises no list, while Graph takes a
+    # comma-separated set of flags: the text goes in as it is.
+    return RestartPostRequestBody(criteria=SynchronizationJobRestartCriteria(additional_data={"resetScope": reset_scope}))
 
 
 class SynchronizationJobScheduleResource(
@@ -66,6 +97,24 @@ class SynchronizationJobScheduleResource(
         observed = dataclasses.replace(inputs, enabled=schedule_state(job) == ACTIVE)
         return Observed(observed, _state(job))
 
+    async def repair_needed(
+        self, inputs: SynchronizationJobScheduleInputs, state: SynchronizationJobScheduleState
+    ) -> Repair | None:
+        if not inputs.enabled:
+            return None
+        graph = self.tenant(inputs.tenant_id)
+        job = await if_present(read_job(graph, inputs.service_principal_id, inputs.job_id))
+        reason = None if job is None else quarantine_reason(job)
+        if reason is None:
+            return None
+        if reason == TOO_MANY_DELETES:
+            notice(f"{self.type_name}: job {inputs.job_id} in tenant {inputs.tenant_id} holds deletions back (quarantine "
+                   f"{TOO_MANY_DELETES}); pulumi up does not release them: review them and run "
+                   f"`python -m ctsync release-deletes --stack <stack> --from <source> --to <target>`")
+            return None
+        return Repair("status_code", f"job {inputs.job_id} in tenant {inputs.tenant_id} is quarantined ({reason}); "
+                                     f"up restarts it if validateCredentials now passes")
+
     async def update(
         self, olds: SynchronizationJobScheduleInputs, news: SynchronizationJobScheduleInputs,
         state: SynchronizationJobScheduleState,
@@ -80,10 +129,29 @@ class SynchronizationJobScheduleResource(
         graph = self.tenant(inputs.tenant_id)
         # The job may have been created moments ago: wait until Graph can read it.
         job = await until_healed(lambda: read_job(graph, inputs.service_principal_id, inputs.job_id), not_found)
-        if (schedule_state(job) == ACTIVE) != inputs.enabled:
+        reason = quarantine_reason(job)
+        if inputs.enabled and reason not in (None, TOO_MANY_DELETES):
+            await self._release(graph, inputs, reason)
+            job = await read_job(graph, inputs.service_principal_id, inputs.job_id)
+        elif (schedule_state(job) == ACTIVE) != inputs.enabled:
             await self._send(graph, inputs, "start" if inputs.enabled else "pause")
             job = await read_job(graph, inputs.service_principal_id, inputs.job_id)
         return _state(job)
+
+    async def _release(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs, reason: str) -> None:
+        """Restart the quarantined job if its saved credentials validate now; else say why not."""
+        job = job_builder(graph, inputs.service_principal_id, inputs.job_id)
+        try:
+            await graph.call("POST", job.validate_credentials, ValidateCredentialsPostRequestBody(use_saved_credentials=True))
+        except GraphError as error:
+            if error.status != 400:
+                raise
+            notice(f"{self.type_name}: left job {inputs.job_id} in tenant {inputs.tenant_id} quarantined ({reason}): "
+                   f"its cause is not repaired yet ({error.message}); `python -m ctsync status` says what is missing")
+            return
+        await graph.call("POST", job.restart, restart_body(RELEASE_SCOPE))
+        notice(f"{self.type_name}: restarted job {inputs.job_id} in tenant {inputs.tenant_id}, quarantined ({reason}) "
+               f"until now: validateCredentials passes again")
 
     async def _send(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs, action: str) -> None:
         job = job_builder(graph, inputs.service_principal_id, inputs.job_id)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 
 from msgraph.generated.models.synchronization_secret import SynchronizationSecret
 from msgraph.generated.models.synchronization_secret_key_string_value_pair import (
@@ -35,12 +34,10 @@ from providers.framework.values import email, guid, lower_guid, non_negative
 from providers.graph import GraphError
 from providers.graph.retry import sync_endpoint_lag, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
-from providers.resources.partner_access import partner_builder
+from providers.resources.sync_readiness import TARGET_NOT_READY, explain_not_ready
 
 JOB_TEMPLATE = "Azure2Azure"
 AUTHENTICATION_TYPE = "SyncPolicy"
-# What validateCredentials answers when the tenants' cross-tenant policies do not allow the sync.
-TARGET_NOT_READY = "AzureDirectoryB2BManagementPolicyCheckFailure"
 # GET secrets answers "*" for the values Graph considers sensitive.
 MASKED = "*"
 
@@ -174,71 +171,8 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
         except GraphError as error:
             if not _target_not_ready(error):
                 raise
-            explanation = await self._explain_not_ready(inputs.tenant_id, inputs.target_tenant_id)
+            explanation = await explain_not_ready(self.tenant, inputs.tenant_id, inputs.target_tenant_id)
             raise TargetNotReady(f"{explanation} (Graph: {error.message})") from None
-
-    async def _explain_not_ready(self, source: str, target: str) -> str:
-        unmet = [
-            f"in tenant {tenant_id}, {setting}"
-            for tenant_id, setting, holds in _readiness(source, target)
-            if not await self._known_to_hold(tenant_id, holds)
-        ]
-        intro = (
-            f"synchronization from {source} to {target}: validateCredentials failed with {TARGET_NOT_READY}, "
-            f"the tenants' cross-tenant access policies do not allow this sync yet"
-        )
-        if not unmet:
-            return (
-                f"{intro}; every required setting reads as present now, so the policy service has not caught up: "
-                f"run `pulumi up` again in a few minutes"
-            )
-        return (
-            f"{intro}. Missing or unreadable: {'; '.join(unmet)}. Declaring the sync {source} -> {target} under "
-            f"ctsync:sync (or ctsync:topology), with both tenants under ctsync:tenants, creates these before this "
-            f"resource; if tenant {target} is managed elsewhere, its administrator must set them"
-        )
-
-    async def _known_to_hold(self, tenant_id: str, holds: Callable[[TenantGraph], Awaitable[bool]]) -> bool:
-        try:
-            return await holds(self.tenant(tenant_id))
-        except (KeyError, GraphError):
-            # Not declared in this stack, absent, or not readable with our permissions: name it.
-            return False
-
-
-def _readiness(source: str, target: str) -> list[tuple[str, str, Callable[[TenantGraph], Awaitable[bool]]]]:
-    """What validateCredentials requires (tenant, setting, how to check it), as Microsoft's setup guide
-    lists it: https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure-graph"""
-    return [
-        (
-            target,
-            f"the cross-tenant access partner entry for {source} must allow inbound automatic redemption "
-            f"(automaticUserConsentSettings.inboundAllowed; PartnerAccess inbound_auto_redeem=True)",
-            lambda graph: _consent_allowed(graph, source, "inbound_allowed"),
-        ),
-        (
-            target,
-            f"the identity-sync policy for {source} must allow inbound user sync "
-            f"(identitySynchronization userSyncInbound.isSyncAllowed; IdentitySyncPolicy user_sync_allowed=True)",
-            lambda graph: _user_sync_allowed(graph, source),
-        ),
-        (
-            source,
-            f"the cross-tenant access partner entry for {target} must allow outbound automatic redemption "
-            f"(automaticUserConsentSettings.outboundAllowed; PartnerAccess outbound_auto_redeem=True)",
-            lambda graph: _consent_allowed(graph, target, "outbound_allowed"),
-        ),
-    ]
-
-
-async def _consent_allowed(graph: TenantGraph, partner_tenant_id: str, direction: str) -> bool:
-    partner = await graph.call("GET", partner_builder(graph, partner_tenant_id))
-    return bool(getattr(partner.automatic_user_consent_settings, direction, False))
-
-
-async def _user_sync_allowed(graph: TenantGraph, source_tenant_id: str) -> bool:
-    policy = await graph.call("GET", partner_builder(graph, source_tenant_id).identity_synchronization)
-    return bool(policy.user_sync_inbound and policy.user_sync_inbound.is_sync_allowed)
 
 
 def _target_not_ready(error: GraphError) -> bool:

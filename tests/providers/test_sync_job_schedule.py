@@ -3,9 +3,14 @@ of band is drift), no write when the job already is as declared, and a fault run
 from __future__ import annotations
 
 import pytest
+from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
+    CrossTenantAccessPolicyConfigurationPartner,
+)
+from msgraph.generated.models.inbound_outbound_policy_configuration import InboundOutboundPolicyConfiguration
 from msgraph.generated.models.synchronization_job import SynchronizationJob as JobModel
+from pulumi.runtime.proto import provider_pb2
 
-from tests.emulator.flows import CONTOSO, job_builder, two_tenants
+from tests.emulator.flows import ADELE, ALEX, CONTOSO, FABRIKAM, assign, job_builder, partner_of, ready_pair, two_tenants
 from tests.providers.conftest import in_tenant
 from tests.providers.drivers import GrpcDriver
 from tests.providers.lifecycle import Lifecycle
@@ -17,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("short_replication_deadline")
 # delete: one pause (the job's own DELETE that the destroy then sends is not counted here).
 COST = {
     "create": {"requests": 3, "writes": 1},
-    "preview": {"requests": 0, "writes": 0},
+    "preview": {"requests": 1, "writes": 0},  # the diff reads the job: is it quarantined?
     "refresh": {"requests": 1, "writes": 0},
     "import": {"requests": 1, "writes": 0},
     "update": {"requests": 3, "writes": 1},
@@ -109,3 +114,82 @@ def test_create_converges_under_faults(emulator, graph_client, tenants_config, g
     assert (outs["enabled"], outs["schedule_state"]) == (True, "Active")
     listed = in_tenant(graph_client, CONTOSO, lambda c: jobs(c).get()).value
     assert [(j.id, j.schedule.state.value) for j in listed] == [(job_id, "Active")], "one job, started"
+
+
+# -- quarantine: up restarts a started job once its cause is repaired, and only then ----------------
+def _quarantined_by_policy(emulator, graph_client, sync_pair) -> None:
+    """The target stops allowing inbound automatic redemption; the next cycle quarantines the job."""
+    async def revoke(client):
+        await partner_of(client, CONTOSO).patch(CrossTenantAccessPolicyConfigurationPartner(
+            automatic_user_consent_settings=InboundOutboundPolicyConfiguration(inbound_allowed=False)))
+    in_tenant(graph_client, FABRIKAM, revoke)
+    emulator.admin.run_sync()
+
+
+def _schedule(config, sync_pair) -> tuple[GrpcDriver, str, dict]:
+    driver = GrpcDriver("SynchronizationJobSchedule", config)
+    inputs, _ = driver.check({}, {"tenant_id": CONTOSO, "service_principal_id": sync_pair.sp_id, "job_id": sync_pair.job_id})
+    id, outs = driver.create(inputs)
+    return driver, id, {**outs, **inputs}
+
+
+def _job_status(graph_client, sync_pair) -> tuple[str, str | None]:
+    job = in_tenant(graph_client, CONTOSO, lambda c: job_builder(c, sync_pair.sp_id, sync_pair.job_id).get())
+    quarantine = job.status.quarantine
+    return job.status.code.value, quarantine.reason.value if quarantine else None
+
+
+def test_up_restarts_a_quarantined_job_once_its_cause_is_repaired(emulator, graph_client, tenants_config, sync_pair, graph_requests):
+    config = tenants_config(CONTOSO, FABRIKAM)
+    driver, id, outs = _schedule(config, sync_pair)
+    inputs = {name: outs[name] for name in ("tenant_id", "service_principal_id", "job_id", "enabled")}
+    _quarantined_by_policy(emulator, graph_client, sync_pair)
+    assert _job_status(graph_client, sync_pair) == ("Quarantine", "EncounteredQuarantineException")
+
+    graph_requests.clear()
+    diff = driver.diff(id, outs, inputs)
+    assert diff.changes and diff.detailed == {"status_code": provider_pb2.PropertyDiff.UPDATE}
+    assert graph_requests.count() == {"requests": 1, "writes": 0}, "the diff reads the job, and writes nothing"
+
+    # Not repaired: validateCredentials still fails, so the job stays quarantined (no restart).
+    graph_requests.clear()
+    driver.update(id, outs, inputs)
+    writes = [e["path"].rsplit("/", 1)[-1] for e in graph_requests.log() if e["method"] != "GET"]
+    assert writes == ["validateCredentials"]
+    assert _job_status(graph_client, sync_pair) == ("Quarantine", "EncounteredQuarantineException")
+
+    in_tenant(graph_client, FABRIKAM, lambda c: partner_of(c, CONTOSO).patch(CrossTenantAccessPolicyConfigurationPartner(
+        automatic_user_consent_settings=InboundOutboundPolicyConfiguration(inbound_allowed=True))))
+    graph_requests.clear()
+    released = driver.update(id, outs, inputs)
+    writes = [e["path"].rsplit("/", 1)[-1] for e in graph_requests.log() if e["method"] != "GET"]
+    assert writes == ["validateCredentials", "restart"]
+    assert _job_status(graph_client, sync_pair)[1] is None
+    assert released["status_code"] != "Quarantine"
+    assert not driver.diff(id, released, inputs).changes, "a released job is as declared"
+
+
+def test_up_never_releases_a_deletion_hold(emulator, graph_client, tenants_config, graph_requests):
+    emulator.admin.load_fixture(two_tenants())
+    config = tenants_config(CONTOSO, FABRIKAM)
+    held = in_tenant(graph_client, CONTOSO, lambda c: _held_deletions(c, graph_client(FABRIKAM), emulator))
+    driver, id, outs = _schedule(config, held)
+    inputs = {name: outs[name] for name in ("tenant_id", "service_principal_id", "job_id", "enabled")}
+    assert _job_status(graph_client, held) == ("Quarantine", "TooManyDeletes")
+
+    graph_requests.clear()
+    assert not driver.diff(id, outs, inputs).changes
+    driver.update(id, outs, inputs)
+    assert graph_requests.count()["writes"] == 0
+    assert _job_status(graph_client, held) == ("Quarantine", "TooManyDeletes")
+
+
+async def _held_deletions(source, target, emulator):
+    """Two users synced, then both leave scope with a deletion threshold of 1: the job holds them back."""
+    config = await ready_pair(source, target, threshold=1)
+    assignments = [await assign(source, config, user) for user in (ADELE, ALEX)]
+    emulator.admin.run_sync()
+    for assignment in assignments:
+        await source.service_principals.by_service_principal_id(config.sp_id).app_role_assigned_to.by_app_role_assignment_id(assignment).delete()
+    emulator.admin.run_sync()
+    return config
