@@ -1,37 +1,85 @@
-"""The ``python -m ctsync`` command line (run from the project root with the project's virtualenv)."""
+"""The ``python -m ctsync`` command line (run from the project root with the project's virtualenv).
+
+Every command reads the stack's config file (``stacks/Pulumi.<stack>.yaml``) and Graph; none reads or
+edits Pulumi state. Exit codes (docs/operations.md): 0 fine; 1 export incomplete; 2 bad input,
+nothing written; 3 a job is unhealthy, or verify's user was not provisioned; 4 a declared direction
+has no job; 5 release-deletes not confirmed.
+"""
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from ctsync import stackfile
-from ctsync.discovery import TenantUnreadable, discover
+from ctsync import live, logs, release, stackfile, status, verify
+from ctsync.discovery import PROGRESS as EXPORT_PROGRESS, discover
+from ctsync.errors import TenantUnreadable, in_tenant
 from ctsync.export import Exported, export
+from ctsync.progress import Progress
 from providers.graph.connection import connections_for
 from providers.graph.session import GraphSession
 from stackconfig import ConfigError, StackConfig
 
-# Exit codes (docs/brownfield.md).
-OK, PARTIAL, BAD_INPUT = 0, 1, 2
+OK, PARTIAL, BAD_INPUT, PROBLEM, MISSING, DECLINED = 0, 1, 2, 3, 4, 5
+_BAD_INPUT = (stackfile.StackFileError, TenantUnreadable, live.DirectionError, verify.UserNotFound, logs.SpanError)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ctsync", description=__doc__)
+    args = _parser().parse_args(argv)
+    root = Path.cwd()
+    if not (root / "Pulumi.yaml").is_file():
+        return _fail(args.command, f"{root} is not the project root (no Pulumi.yaml): run python -m ctsync from there")
+    try:
+        return args.run(args, root)
+    except ConfigError as error:
+        return _fail(args.command, _listed(error))
+    except _BAD_INPUT as error:
+        return _fail(args.command, str(error))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ctsync", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    export_command = commands.add_parser(
-        "export", help="write ctsync:sync and ctsync:mto of a stack from what exists in its tenants (Graph reads only)"
-    )
-    export_command.add_argument("--stack", required=True, help="the stack: stacks/Pulumi.<stack>.yaml lists its tenants")
+
+    def command(name: str, run: Callable, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--stack", required=True, help="the stack: stacks/Pulumi.<stack>.yaml")
+        sub.set_defaults(run=run)
+        return sub
+
+    export_command = command("export", _export, "write ctsync:sync and ctsync:mto of a stack from what exists in its tenants (Graph reads only)")
     export_command.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
     export_command.add_argument("--allow-partial", action="store_true",
                                 help="write even when some of what exists cannot be expressed in the config")
-    args = parser.parse_args(argv)
-    root = Path.cwd()
-    if not (root / "Pulumi.yaml").is_file():
-        return _fail(f"{root} is not the project root (no Pulumi.yaml): run python -m ctsync from there")
+    status_command = command("status", _status, "every declared direction's job health, live from Graph (reads only); exit 0 when all are healthy")
+    status_command.add_argument("--json", action="store_true", help="JSON for machines instead of the table")
+    verify_command = command("verify", _verify, "provision one user now through a direction's job (for real) and show the target attributes set")
+    _direction_arguments(verify_command)
+    verify_command.add_argument("--user", required=True, help="the source user's principal name or object id")
+    logs_command = command("logs", _logs, "summary of the provisioning logs of both tenants of each direction (reads only)")
+    logs_command.add_argument("--since", default="24h", help="how far back: 90m, 24h, 7d (default 24h)")
+    logs_command.add_argument("--direction", help="only SOURCE:TARGET (tenant aliases)")
+    logs_command.add_argument("--json", action="store_true", help="JSON for machines instead of the summary")
+    release_command = command("release-deletes", _release, "show the deletions a job holds back (accidental-deletion threshold) and, once confirmed, apply them")
+    _direction_arguments(release_command)
+    release_command.add_argument("--yes", action="store_true", help="confirm without asking (CI)")
+    return parser
+
+
+def _direction_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--from", dest="source", required=True, help="the source tenant's alias")
+    sub.add_argument("--to", dest="target", required=True, help="the target tenant's alias")
+
+
+# ---- export -------------------------------------------------------------------------------------
+
+def _export(args: argparse.Namespace, root: Path) -> int:
     return run_export(args.stack, args.dry_run, args.allow_partial, root)
 
 
@@ -47,35 +95,35 @@ def run_export(stack: str, dry_run: bool, allow_partial: bool, root: Path) -> in
             )
         exported = asyncio.run(_read(config))
     except ConfigError as error:
-        return _fail("\n".join(f"{p.path}: {p.message}" + (f"; {p.fix}" if p.fix else "") for p in error.problems))
+        return _fail("export", _listed(error))
     except (stackfile.StackFileError, TenantUnreadable) as error:
-        return _fail(str(error))
+        return _fail("export", str(error))
     _report(exported)
     sections = _sections(exported, stack)
     if dry_run:
         print(stackfile.sections_text(sections), end="")
         return PARTIAL if exported.gaps and not allow_partial else OK
     if exported.gaps and not allow_partial:
-        print(f"ctsync export: {len(exported.gaps)} thing(s) above cannot be expressed in the config; the stack file "
-              "was not written (--allow-partial writes the rest)", file=sys.stderr)
+        EXPORT_PROGRESS.say(f"{len(exported.gaps)} thing(s) above cannot be expressed in the config; the stack file "
+                            "was not written (--allow-partial writes the rest)")
         return PARTIAL
     stackfile.write(root, stack, stackfile.with_sections(document, sections))
-    print(f"ctsync export: wrote {len(exported.sync)} sync direction(s){' and the MTO' if exported.mto else ''} "
-          f"into {stackfile.stack_path(root, stack)}", file=sys.stderr)
+    EXPORT_PROGRESS.say(f"wrote {len(exported.sync)} sync direction(s){' and the MTO' if exported.mto else ''} "
+                        f"into {stackfile.stack_path(root, stack)}")
     return OK
 
 
 async def _read(config: StackConfig) -> Exported:
-    session = GraphSession(connections_for(config.tenants.values()))
+    session = _session(config)
     aliases = {tenant.tenant_id: alias for alias, tenant in config.tenants.items()}
     return export(await discover(session, list(aliases), aliases), aliases)
 
 
 def _report(exported: Exported) -> None:
     for note in exported.notes:
-        print(f"ctsync export: note: {note}", file=sys.stderr)
+        EXPORT_PROGRESS.say(f"note: {note}")
     for gap in exported.gaps:
-        print(f"ctsync export: cannot express: {gap}", file=sys.stderr)
+        EXPORT_PROGRESS.say(f"cannot express: {gap}")
 
 
 def _sections(exported: Exported, stack: str) -> dict:
@@ -87,6 +135,116 @@ def _sections(exported: Exported, stack: str) -> dict:
     return sections
 
 
-def _fail(message: str) -> int:
-    print(f"ctsync export: {message}", file=sys.stderr)
+# ---- operations ---------------------------------------------------------------------------------
+
+def _stack_config(root: Path, stack: str) -> StackConfig:
+    return stackfile.stack_config(root, stack, stackfile.load(root, stack))
+
+
+def _session(config: StackConfig) -> GraphSession:
+    return GraphSession(connections_for(config.tenants.values()))
+
+
+async def _job_of(session: GraphSession, direction: live.Direction) -> live.LiveJob | None:
+    source = direction.source
+    return await in_tenant(f"tenant {source.alias} ({source.tenant_id})", live.find_job(session.tenant(source.tenant_id), direction))
+
+
+def _status(args: argparse.Namespace, root: Path) -> int:
+    config = _stack_config(root, args.stack)
+    directions = live.declared(config)
+    if not directions:
+        status.PROGRESS.say(f"stack {args.stack} declares no sync direction: nothing to check")
+        return OK
+    health = asyncio.run(status.read_health(_session(config), directions, args.stack))
+    status.PROGRESS.say(f"{sum(h.verdict == 'healthy' for h in health)} of {len(health)} direction(s) healthy")
+    print(status.as_json(args.stack, health) if args.json else status.as_table(health), end="" if not args.json else "\n")
+    return status.exit_code(health)
+
+
+def _verify(args: argparse.Namespace, root: Path) -> int:
+    config = _stack_config(root, args.stack)
+    [direction] = live.chosen(config, args.source, args.target)
+    progress = Progress("verify")
+    progress.say(f"provisions {args.user} through {direction.label} now, for real (provisionOnDemand of this one user)")
+
+    async def run() -> verify.Outcome | None:
+        session = _session(config)
+        job = await _job_of(session, direction)
+        if job is None:
+            return None
+        where = f"tenant {direction.source.alias} ({direction.source.tenant_id})"
+        return await in_tenant(where, verify.verify(session.tenant(direction.source.tenant_id), job, args.user))
+
+    outcome = asyncio.run(run())
+    if outcome is None:
+        progress.say(f"{direction.label} has no synchronization job yet: `pulumi up -s {args.stack}` creates it")
+        return MISSING
+    print(verify.report(outcome, direction.name), end="")
+    if not outcome.succeeded:
+        progress.say(f"{outcome.user} was not provisioned: {outcome.result} ({outcome.error_code}: {outcome.error_message})")
+        return PROBLEM
+    return OK
+
+
+def _logs(args: argparse.Namespace, root: Path) -> int:
+    config = _stack_config(root, args.stack)
+    source, target = live.parse_direction(args.direction) if args.direction else (None, None)
+    directions = live.chosen(config, source, target)
+    start = logs.since(args.since, datetime.datetime.now(datetime.timezone.utc))
+
+    async def run() -> list[logs.DirectionLog]:
+        session = _session(config)
+        jobs = await asyncio.gather(*(_job_of(session, d) for d in directions))
+        return await logs.read_logs(session, directions, {d.name: j for d, j in zip(directions, jobs)}, start)
+
+    found = asyncio.run(run())
+    if args.json:
+        print(json.dumps({"stack": args.stack, "since": start.isoformat(), "directions": [dataclasses.asdict(d) for d in found]}, indent=2))
+    else:
+        print(logs.as_table(found, args.since), end="")
+    return OK
+
+
+def _release(args: argparse.Namespace, root: Path) -> int:
+    config = _stack_config(root, args.stack)
+    [direction] = live.chosen(config, args.source, args.target)
+    progress = Progress("release-deletes")
+
+    async def run() -> int:
+        session = _session(config)
+        job = await _job_of(session, direction)
+        if job is None:
+            progress.say(f"{direction.label} has no synchronization job: nothing to release")
+            return MISSING
+        graph = session.tenant(direction.source.tenant_id)
+        hold = await in_tenant(f"tenant {direction.source.alias}", release.read_hold(graph, job))
+        if not hold.holds_deletions:
+            progress.say(f"{direction.label}: job {job.job.id} holds no deletions back "
+                         f"(quarantine: {hold.reason or 'none'}); nothing to release")
+            return OK
+        print(release.listing(hold, direction.name, direction.target.alias), end="")
+        if not (args.yes or _confirmed(len(hold.staged), direction)):
+            progress.say("not confirmed: nothing was changed (pass --yes to confirm without a prompt)")
+            return DECLINED
+        await in_tenant(f"tenant {direction.source.alias}", release.force_deletes(graph, job))
+        progress.say(f"restarted job {job.job.id} with ForceDeletes: its next cycle applies the held deletions")
+        return OK
+
+    return asyncio.run(run())
+
+
+def _confirmed(count: int, direction: live.Direction) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    answer = input(f"Apply these {count} deletion(s) in {direction.target.alias}? Type yes to confirm: ")
+    return answer.strip().lower() == "yes"
+
+
+def _listed(error: ConfigError) -> str:
+    return "\n".join(f"{p.path}: {p.message}" + (f"; {p.fix}" if p.fix else "") for p in error.problems)
+
+
+def _fail(command: str, message: str) -> int:
+    print(f"ctsync {command}: {message}", file=sys.stderr)
     return BAD_INPUT

@@ -8,18 +8,15 @@ the target), job, schema, the template's default schema, and scope assignments. 
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-
-import httpx
-from azure.core.exceptions import ClientAuthenticationError
 
 from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
     CrossTenantAccessPolicyConfigurationPartner,
 )
 
-from providers.graph import GraphError
+from ctsync.errors import in_tenant
+from ctsync.progress import Progress
 from providers.graph.session import GraphSession, TenantGraph, all_pages, if_present
 from providers.resources.configuration_app import TEMPLATE_ID
 from providers.resources.identity_sync import policy_builder
@@ -86,12 +83,7 @@ class Estate:
     organizations: list[Organization] = field(default_factory=list)
 
 
-class TenantUnreadable(Exception):
-    """A tenant could not be read: unreachable, sign-in refused, or a permission missing."""
-
-
-def progress(message: str) -> None:
-    print(f"ctsync export: {message}", file=sys.stderr, flush=True)
+PROGRESS = Progress("export")
 
 
 async def discover(session: GraphSession, tenant_ids: Collection[str], names: Mapping[str, str]) -> Estate:
@@ -102,30 +94,19 @@ async def discover(session: GraphSession, tenant_ids: Collection[str], names: Ma
 
 
 async def _labelled(graph: TenantGraph, stack: set[str], name: str, estate: Estate) -> None:
-    """A failure names the tenant (Graph's errors name the operation and the permission to grant)."""
-    where = f"tenant {name} ({graph.tenant_id})"
-    try:
-        await _tenant(graph, stack, name, estate)
-    except GraphError as error:
-        raise TenantUnreadable(f"{where}: {error}") from None
-    except ClientAuthenticationError as error:
-        raise TenantUnreadable(f"{where}: sign-in failed ({error.message}); check its auth settings") from None
-    except httpx.HTTPError as error:
-        raise TenantUnreadable(
-            f"{where}: Graph could not be reached ({error.__class__.__name__}: {error}); check its graphEndpoint"
-        ) from None
+    await in_tenant(f"tenant {name} ({graph.tenant_id})", _tenant(graph, stack, name, estate))
 
 
 async def _tenant(graph: TenantGraph, stack: set[str], name: str, estate: Estate) -> None:
     partners = await all_pages(graph, graph.sdk.policies.cross_tenant_access_policy.partners)
-    progress(f"{name}: {len(partners)} partner entries")
+    PROGRESS.step(f"{name}: {len(partners)} partner entries")
     for partner in partners:
         estate.partners.append(await _partner(graph, partner, stack))
     organization = await _organization(graph)
     if organization is not None:
         estate.organizations.append(organization)
     instances = await template_instances(graph, TEMPLATE_ID)
-    progress(f"{name}: {len(instances)} cross-tenant synchronization apps")
+    PROGRESS.step(f"{name}: {len(instances)} cross-tenant synchronization apps")
     template: dict | None = None
     for index, instance in enumerate(instances, 1):
         if instance.company_id is None:
@@ -138,7 +119,7 @@ async def _tenant(graph: TenantGraph, stack: set[str], name: str, estate: Estate
         job, template = job
         estate.jobs.append(job)
         if index % 10 == 0:
-            progress(f"{name}: {index}/{len(instances)} apps read")
+            PROGRESS.step(f"{name}: {index}/{len(instances)} apps read")
 
 
 async def _partner(graph: TenantGraph, partner: CrossTenantAccessPolicyConfigurationPartner, stack: set[str]) -> PartnerEntry:

@@ -53,12 +53,22 @@ def load(root: Path, stack: str) -> CommentedMap:
 
 def tenants(root: Path, stack: str, document: CommentedMap) -> StackConfig:
     """The stack's tenants with their auth, validated as the program validates them."""
-    raw = document["config"].get(TENANTS_KEY)
-    if raw is None:
+    return _loaded(root, stack, document, [TENANTS_KEY])
+
+
+def stack_config(root: Path, stack: str, document: CommentedMap) -> StackConfig:
+    """The stack's whole ctsync configuration (tenants, directions, MTO), validated as the program does."""
+    return _loaded(root, stack, document, [key for key in document["config"] if str(key).startswith("ctsync:")])
+
+
+def _loaded(root: Path, stack: str, document: CommentedMap, keys: list[str]) -> StackConfig:
+    config = document["config"]
+    if config.get(TENANTS_KEY) is None:
         raise StackFileError(f"{stack_path(root, stack)}: declares no {TENANTS_KEY}")
-    secret = _has_secure(raw)
-    values = _decrypted_tenants(root, stack) if secret else json.loads(json.dumps(raw))
-    return load_stack_config({TENANTS_KEY: values}, secret_keys=[TENANTS_KEY] if secret else [])
+    secret = [key for key in keys if _has_secure(config[key])]
+    decrypted = _decrypted(root, stack) if secret else {}
+    values = {key: decrypted[key] if key in secret else json.loads(json.dumps(config[key])) for key in keys}
+    return load_stack_config(values, secret_keys=secret)
 
 
 def _has_secure(value: Any) -> bool:
@@ -69,7 +79,8 @@ def _has_secure(value: Any) -> bool:
     return False
 
 
-def _decrypted_tenants(root: Path, stack: str) -> Any:
+def _decrypted(root: Path, stack: str) -> dict[str, Any]:
+    """Every key of the stack's config in plain text, through the Pulumi CLI."""
     built = root / ".tools" / "pulumi" / "bin" / "pulumi"  # what scripts/install-pulumi.sh builds
     pulumi = str(built) if built.exists() else (shutil.which("pulumi") or "pulumi")
     run = subprocess.run(
@@ -78,12 +89,11 @@ def _decrypted_tenants(root: Path, stack: str) -> Any:
     )
     if run.returncode != 0:
         raise StackFileError(
-            f"{TENANTS_KEY} of stack {stack} holds secrets, and the Pulumi CLI could not decrypt them "
+            f"the ctsync config of stack {stack} holds secrets, and the Pulumi CLI could not decrypt them "
             f"({run.stderr.strip().splitlines()[-1] if run.stderr.strip() else 'no message'}); run `pulumi stack init "
             f"{stack}` first and set PULUMI_CONFIG_PASSPHRASE (or the stack's secrets provider)"
         )
-    entry = json.loads(run.stdout).get(TENANTS_KEY) or {}
-    return entry.get("objectValue", entry.get("value"))
+    return {key: entry.get("objectValue", entry.get("value")) for key, entry in json.loads(run.stdout).items()}
 
 
 def already_declared(document: CommentedMap) -> list[str]:

@@ -7,6 +7,7 @@
       - tenantId: 11111111-1111-4111-8111-111111111111
         displayName: Contoso
         domains: [contoso.onmicrosoft.com]   # optional; the first is the default domain
+        userQuota: 100                       # optional: at most this many users (directory quota)
         users:
           - id: <guid>                       # optional
             userPrincipalName: adele@contoso.onmicrosoft.com
@@ -70,6 +71,10 @@ def _load_tenant(state: EmulatorState, entry: Any, where: str) -> Tenant:
         tenant = add_tenant(state, entry.get("tenantId"), entry.get("displayName"), domains)
     except GraphError as err:
         raise FixtureError(f"{where}: {err.message}") from err
+    quota = entry.get("userQuota")
+    if quota is not None and (isinstance(quota, bool) or not isinstance(quota, int) or quota < 0):
+        raise FixtureError(f"{where}.userQuota: must be a non-negative integer.")
+    tenant.user_quota = quota
     for index, user in enumerate(entry.get("users") or []):
         _load_user(state, tenant, user, f"{where}.users[{index}]")
     for index, group in enumerate(entry.get("groups") or []):

@@ -93,6 +93,8 @@ class Tenant:
     b2b_index: dict[tuple[str, str], str] = field(default_factory=dict)  # (tenant, user) -> target user id
     mto_id: str | None = None
     join_request: dict = field(default_factory=unjoined_request)
+    # Directory object quota for users (None = the emulator's no limit): a sync create beyond it fails.
+    user_quota: int | None = None
 
     @property
     def default_domain(self) -> str:

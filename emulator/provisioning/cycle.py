@@ -21,7 +21,10 @@ from .policy import ERROR_CODE, policy_problems, problem_message
 from .schema import BOOLEAN_ATTRIBUTES, SOURCE_DIRECTORY, TARGET_DIRECTORY
 
 DEFAULT_DELETE_THRESHOLD = 500
-COUNTERS = ("created", "updated", "disabled", "deleted", "skipped", "staged")
+COUNTERS = ("created", "updated", "disabled", "deleted", "skipped", "staged", "escrowed")
+# The documented cross-tenant sync error for a target at its directory quota (provisioning logs,
+# "Error codes for cross-tenant synchronization"); the entry is escrowed and retried next cycle.
+QUOTA_EXCEEDED = "AzureActiveDirectoryQuotaLimitExceeded"
 # action kind -> (provisioningAction in the log, counter in the summary)
 _LOGGED_AS = {
     "create": ("create", "created"),
@@ -198,10 +201,24 @@ class Provisioner:
 
     # -- applying -------------------------------------------------------------------------
     def apply(self, action: Action) -> None:
+        if action.kind == "create" and self._at_quota():
+            self.escrow(action, QUOTA_EXCEEDED, f"The number of objects in tenant {self.target.id} exceeds the directory limit.")
+            return
         getattr(self, f"_apply_{action.kind}")(action)
         logged_as, counter = _LOGGED_AS[action.kind]
         self.counts[counter] += 1
         self.log(action, logged_as, "success")
+
+    def _at_quota(self) -> bool:
+        quota = self.target.user_quota
+        return quota is not None and len(self.target.users) >= quota
+
+    def escrow(self, action: Action, code: str, reason: str) -> None:
+        """A failed export: logged as a failure, not linked, so the next cycle tries the user again."""
+        self.counts["escrowed"] += 1
+        error = {"errorCode": code, "reason": reason, "errorCategory": "NonServiceFailure",
+                 "additionalDetails": None, "recommendedAction": None, "status": None}
+        self.log(action, action.kind, "failure", error)
 
     def stage(self, action: Action) -> None:
         """Held back by the accidental-deletion threshold: logged, not applied."""
@@ -304,8 +321,8 @@ class Provisioner:
             "activityIdentifier": self.cycle_id,
             "countEntitled": entitled,
             "countEntitledForProvisioning": entitled,
-            "countEscrowed": 0,
-            "countEscrowedRaw": 0,
+            "countEscrowed": self.counts["escrowed"],
+            "countEscrowedRaw": self.counts["escrowed"],
             "countExported": exported,
             "countExports": exported,
             "countImported": entitled,
@@ -358,7 +375,8 @@ def run_cycle(state: EmulatorState, source: Tenant, sp: dict, job: Job) -> dict:
         job.enter_quarantine(TOO_MANY_DELETES, TOO_MANY_DELETES, message, run.began)
         error = {"code": TOO_MANY_DELETES, "message": message, "tenantActionable": True}
     exported = any(run.counts[name] for name in ("created", "updated", "disabled", "deleted"))
-    job.record_execution(run.execution("Failed" if staged else "Succeeded", entitled, error), exported)
+    outcome = "Failed" if staged else "EntryLevelErrors" if run.counts["escrowed"] else "Succeeded"
+    job.record_execution(run.execution(outcome, entitled, error), exported)
     return run.summary("Quarantined" if staged else "Succeeded")
 
 
@@ -390,6 +408,9 @@ def provision_on_demand(state: EmulatorState, source: Tenant, sp: dict, job: Job
     if action is None:
         return _on_demand_result("Skipped", {"errorCode": "RedundantExport", "errorMessage": "The state of the user in both the source and target systems already match."})
     run.apply(action)
+    if run.counts["escrowed"]:
+        failed = run.source.provisioning_log[-1]["provisioningStatusInfo"]["errorInformation"]
+        return _on_demand_result("Failure", {"errorCode": failed["errorCode"], "errorMessage": failed["reason"]}, action)
     return _on_demand_result("Success", {}, action)
 
 

@@ -129,6 +129,8 @@ class Job:
         self.last_successful_execution = execution
         if exported:
             self.last_execution_with_exports = execution
+        if execution["state"] != "Succeeded":
+            return  # entries failed (escrowed): not a steady state
         if self.steady_first == NEVER:
             self.steady_first = execution["timeEnded"]
         self.steady_last = execution["timeEnded"]

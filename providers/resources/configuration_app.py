@@ -25,7 +25,7 @@ from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
-from providers.resources.sync_instances import TemplateInstance, template_instance, template_instances
+from providers.resources.sync_instances import TemplateInstance, shared_template_instances, template_instance
 
 TEMPLATE_ID = "518e5f48-1fc8-4c48-9387-9fdf28b0dfe7"
 SCOPE_ROLE = "msiam_access"
@@ -61,7 +61,7 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
     async def find(self, inputs: ConfigurationAppInputs) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
         # Every create in a tenant consults the same scan: one listing per tenant and run.
-        instances = await graph.once("template-instances", lambda: template_instances(graph, TEMPLATE_ID))
+        instances = await shared_template_instances(graph, TEMPLATE_ID)
         instance = _serving(instances, inputs)
         if instance is None:
             return None

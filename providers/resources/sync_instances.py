@@ -7,6 +7,7 @@ ConfigurationApp's find and ``python -m ctsync export`` both start from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Awaitable
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.models.service_principal import ServicePrincipal
@@ -44,6 +45,11 @@ async def template_instances(graph: TenantGraph, template_id: str) -> list[Templ
         graph, graph.sdk.service_principals, request_configuration=RequestConfiguration(query_parameters=query)
     )
     return [await template_instance(graph, service_principal) for service_principal in found]
+
+
+def shared_template_instances(graph: TenantGraph, template_id: str) -> Awaitable[list[TemplateInstance]]:
+    """``template_instances`` read once per tenant and process, shared by every caller."""
+    return graph.once(f"template-instances:{template_id}", lambda: template_instances(graph, template_id))
 
 
 async def template_instance(graph: TenantGraph, service_principal: ServicePrincipal) -> TemplateInstance:

@@ -73,11 +73,12 @@ def job_state(job: SynchronizationJobModel) -> SynchronizationJobState:
         schedule_state=schedule_state(job),
         quarantine_reason=enum_value(status.quarantine.reason) if status.quarantine else None,
         last_execution_state=enum_value(last.state),
-        last_execution_time=_time(last.time_ended),
+        last_execution_time=graph_time(last.time_ended),
     )
 
 
-def _time(value: datetime.datetime | None) -> str | None:
+def graph_time(value: datetime.datetime | None) -> str | None:
+    """ISO 8601, or None for Graph's "never"."""
     return None if value is None or value <= NEVER else value.isoformat()
 
 

@@ -1,0 +1,75 @@
+"""``python -m ctsync status``: every declared direction's job, read live from Graph (GETs only).
+
+A table for people or JSON for machines, and an exit code a CI gate can use (docs/operations.md).
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+
+from ctsync.errors import in_tenant
+from ctsync.health import HEALTHY, MISSING, Health, assess, missing, quarantine_error_code
+from ctsync.live import Direction, find_job
+from ctsync.progress import Progress
+from providers.graph.session import GraphSession
+from providers.resources.sync_readiness import TARGET_NOT_READY, unmet_settings
+
+# Exit codes beyond the shared ones (ctsync/cli.py): the worst direction decides.
+UNHEALTHY_EXIT, MISSING_EXIT = 3, 4
+PROGRESS = Progress("status")
+
+
+async def read_health(session: GraphSession, directions: list[Direction], stack: str) -> list[Health]:
+    PROGRESS.step(f"reading {len(directions)} direction(s)")
+    found = await asyncio.gather(*(_health(session, direction, stack) for direction in directions))
+    return list(found)
+
+
+async def _health(session: GraphSession, direction: Direction, stack: str) -> Health:
+    source = direction.source
+    live = await in_tenant(f"tenant {source.alias} ({source.tenant_id})", find_job(session.tenant(source.tenant_id), direction))
+    if live is None:
+        return missing(direction, stack)
+    unmet = None
+    if quarantine_error_code(live.job) == TARGET_NOT_READY:
+        unmet = await unmet_settings(session.tenant, source.tenant_id, direction.target.tenant_id)
+    PROGRESS.step(f"{direction.name}: read")
+    return assess(live, stack, unmet)
+
+
+def exit_code(health: list[Health]) -> int:
+    verdicts = {h.verdict for h in health}
+    if MISSING in verdicts:
+        return MISSING_EXIT
+    return 0 if verdicts <= {HEALTHY} else UNHEALTHY_EXIT
+
+
+def as_json(stack: str, health: list[Health]) -> str:
+    code = exit_code(health)
+    return json.dumps(
+        {"stack": stack, "healthy": code == 0, "exitCode": code, "directions": [dataclasses.asdict(h) for h in health]},
+        indent=2,
+    )
+
+
+COLUMNS = ("DIRECTION", "VERDICT", "STATUS", "SCHEDULE", "LAST CYCLE", "ENDED", "SYNCED", "ESCROWED")
+
+
+def as_table(health: list[Health]) -> str:
+    rows = [COLUMNS] + [_row(h) for h in health]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    for h in health:
+        lines += [f"  problem: {problem}" for problem in h.problems]
+        lines += [f"    what to do: {advice}" for advice in h.advice]
+    return "\n".join(lines) + "\n"
+
+
+def _row(h: Health) -> tuple[str, ...]:
+    last = h.last_execution or {}
+    synced = ", ".join(f"{count} {kind}" for kind, count in h.synchronized.items())
+    return (
+        h.direction, h.verdict, h.status or "-", h.schedule or "-", last.get("state") or "never",
+        last.get("ended") or "-", synced or "-", "-" if h.escrowed is None else str(h.escrowed),
+    )

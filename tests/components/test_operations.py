@@ -1,0 +1,248 @@
+"""The operations commands (`python -m ctsync status | verify | logs | release-deletes`) in process,
+against the emulator, through `cli.main` exactly as the command line calls it: job health as a CI gate
+(healthy, missing, quarantined by a missing setting, holding deletions), one user provisioned on
+demand, the provisioning logs of both tenants, a deletion hold released deliberately, and bad input."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import yaml
+from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
+    CrossTenantAccessPolicyConfigurationPartner,
+)
+from msgraph.generated.models.inbound_outbound_policy_configuration import InboundOutboundPolicyConfiguration
+
+from ctsync import cli, provisioning_log
+from tests.conftest import graph_client_for
+from tests.emulator.flows import (
+    ADELE, ALEX, CONTOSO, FABRIKAM, MEGAN, assign, partner_of, ready_pair, two_tenants,
+)
+
+STACK = "ops"
+SYNC = {"from": "contoso", "to": "fabrikam", "scope": {"groups": ["aaaaaaaa-0000-4000-8000-000000000001"]}}
+
+
+@pytest.fixture
+def root(emulator, tmp_path, monkeypatch):
+    """A project root whose stack declares contoso -> fabrikam, on an emulator with both tenants."""
+    emulator.admin.load_fixture(two_tenants())
+    (tmp_path / "Pulumi.yaml").write_text("name: ctsync\nruntime: python\nstackConfigDir: stacks\n")
+    (tmp_path / "stacks").mkdir()
+    tenants = {alias: {"tenantId": tid, "auth": {"method": "emulator"}, "graphEndpoint": emulator.base_url}
+               for alias, tid in (("contoso", CONTOSO), ("fabrikam", FABRIKAM))}
+    config = {"config": {"ctsync:tenants": tenants, "ctsync:sync": [SYNC]}}
+    (tmp_path / "stacks" / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def ctsync(*args: str) -> int:
+    return cli.main(list(args))
+
+
+def deployed(emulator, *users: str, threshold: int | None = None):
+    """The direction as `pulumi up` leaves it (policies, a configured and started job), ``users`` assigned."""
+    async def made():
+        source, target = graph_client_for(emulator, CONTOSO), graph_client_for(emulator, FABRIKAM)
+        config = await ready_pair(source, target, **({"threshold": threshold} if threshold is not None else {}))
+        return config, [await assign(source, config, user) for user in users]
+
+    return asyncio.run(made())
+
+
+def set_inbound_redemption(emulator, allowed: bool) -> None:
+    async def patch():
+        consent = InboundOutboundPolicyConfiguration(inbound_allowed=allowed)
+        await partner_of(graph_client_for(emulator, FABRIKAM), CONTOSO).patch(
+            CrossTenantAccessPolicyConfigurationPartner(automatic_user_consent_settings=consent))
+
+    asyncio.run(patch())
+
+
+def graph_writes(emulator) -> list[str]:
+    return [f"{e['method']} {e['path']}" for e in emulator.admin.requests() if e["method"] != "GET"]
+
+
+# -- status -------------------------------------------------------------------------------------
+def test_status_of_a_healthy_job_exits_0_and_writes_nothing(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    emulator.admin.run_sync()
+    emulator.admin.clear_requests()
+
+    assert ctsync("status", "--stack", STACK, "--json") == cli.OK
+    report = json.loads(capsys.readouterr().out)
+    [direction] = report["directions"]
+    assert (report["healthy"], direction["verdict"], direction["status"], direction["schedule"]) == (True, "healthy", "Active", "Active")
+    assert direction["last_execution"]["state"] == "Succeeded" and direction["synchronized"] == {"User": 1}
+    assert graph_writes(emulator) == [], "status only reads"
+
+    assert ctsync("status", "--stack", STACK) == cli.OK
+    table = capsys.readouterr().out
+    assert table.splitlines()[0].split()[:2] == ["DIRECTION", "VERDICT"]
+    assert "contoso -> fabrikam  healthy" in table
+
+
+def test_status_of_a_direction_without_a_job_exits_4_naming_it(root, capsys):
+    assert ctsync("status", "--stack", STACK) == cli.MISSING
+    out = capsys.readouterr().out
+    assert f"contoso -> fabrikam ({CONTOSO} -> {FABRIKAM}): no synchronization job" in out
+    assert f"`pulumi up -s {STACK}` creates it" in out
+
+
+def test_status_of_a_quarantined_job_names_the_missing_setting_and_tenant(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    set_inbound_redemption(emulator, False)
+    emulator.admin.run_sync()
+
+    assert ctsync("status", "--stack", STACK, "--json") == cli.PROBLEM
+    [direction] = json.loads(capsys.readouterr().out)["directions"]
+    assert direction["quarantine"]["reason"] == "EncounteredQuarantineException"
+    assert direction["quarantine"]["errorCode"] == "AzureDirectoryB2BManagementPolicyCheckFailure"
+    assert direction["advice"][0] == (
+        f"set in tenant {FABRIKAM}, the cross-tenant access partner entry for {CONTOSO} must allow inbound automatic "
+        "redemption (automaticUserConsentSettings.inboundAllowed; PartnerAccess inbound_auto_redeem=True)"
+    )
+    assert "pulumi up -s ops` restarts the job" in direction["advice"][-1]
+
+
+def test_status_of_a_job_holding_deletions_points_at_release_deletes(emulator, root, capsys):
+    held(emulator)
+    assert ctsync("status", "--stack", STACK) == cli.PROBLEM
+    out = capsys.readouterr().out
+    assert "reason TooManyDeletes" in out
+    assert f"python -m ctsync release-deletes --stack {STACK} --from contoso --to fabrikam" in out
+
+
+# -- verify -------------------------------------------------------------------------------------
+def test_verify_provisions_one_user_and_shows_the_target_attributes(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    assert ctsync("verify", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--user", "adele@contoso.onmicrosoft.com") == cli.OK
+    captured = capsys.readouterr()
+    assert "now, for real" in captured.err
+    assert "Success, action Create" in captured.out
+    assert "displayName       -> 'Adele Vance'" in captured.out
+    assert "userType          -> 'Member'" in captured.out
+    assert "provisioning log: create success" in captured.out
+    assert target_users(emulator) == ["Adele Vance"], "that one user, no one else"
+
+
+def test_verify_of_a_user_out_of_scope_exits_3_with_the_reason(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    assert ctsync("verify", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--user", MEGAN) == cli.PROBLEM
+    captured = capsys.readouterr()
+    assert "reason: NotEffectivelyEntitled: The user is not in scope for provisioning." in captured.out
+    assert "was not provisioned: Skipped" in captured.err
+
+
+def test_verify_of_a_user_already_in_sync_is_fine(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    emulator.admin.run_sync()
+    assert ctsync("verify", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--user", ADELE) == cli.OK
+    assert "RedundantExport" in capsys.readouterr().out
+
+
+# -- logs ---------------------------------------------------------------------------------------
+def test_logs_count_what_both_tenants_logged_across_pages(emulator, root, capsys, monkeypatch):
+    deployed(emulator, ADELE, ALEX)
+    emulator.admin.run_sync()
+    monkeypatch.setattr(provisioning_log, "PAGE_SIZE", 1)  # one entry a page: the command must follow nextLink
+    emulator.admin.clear_requests()
+
+    assert ctsync("logs", "--stack", STACK, "--since", "1h", "--json") == cli.OK
+    [direction] = json.loads(capsys.readouterr().out)["directions"]
+    counts = {t["role"]: (t["entries"], t["counts"]) for t in direction["tenants"]}
+    assert counts == {"source": (2, {"create success": 2}), "target": (2, {"create success": 2})}
+    pages = [e for e in emulator.admin.requests() if e["path"].endswith("/auditLogs/provisioning")]
+    assert len(pages) >= 4 and graph_writes(emulator) == []
+
+
+def test_logs_of_a_direction_that_did_nothing(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    assert ctsync("logs", "--stack", STACK, "--direction", "contoso:fabrikam") == cli.OK
+    assert "contoso (source): 0 entries: nothing" in capsys.readouterr().out
+
+
+# -- release-deletes ------------------------------------------------------------------------------
+def held(emulator) -> None:
+    """Two users synced, then both leave scope with a deletion threshold of 1: the job holds them back."""
+    config, assignments = deployed(emulator, ADELE, ALEX, threshold=1)
+    emulator.admin.run_sync()
+
+    async def unassign():
+        source = graph_client_for(emulator, CONTOSO)
+        for assignment in assignments:
+            await source.service_principals.by_service_principal_id(config.sp_id).app_role_assigned_to.by_app_role_assignment_id(assignment).delete()
+
+    asyncio.run(unassign())
+    emulator.admin.run_sync()
+
+
+def target_users(emulator) -> list[str]:
+    async def listed():
+        return (await graph_client_for(emulator, FABRIKAM).users.get()).value
+
+    return sorted(user.display_name for user in asyncio.run(listed()))
+
+
+def test_release_deletes_lists_them_and_needs_a_confirmation(emulator, root, capsys):
+    held(emulator)
+    emulator.admin.clear_requests()
+    assert ctsync("release-deletes", "--stack", STACK, "--from", "contoso", "--to", "fabrikam") == cli.DECLINED
+    captured = capsys.readouterr()
+    assert "holds back 2 deletion(s) in fabrikam" in captured.out
+    assert "Adele Vance" in captured.out and "Alex Wilber" in captured.out
+    assert "not confirmed: nothing was changed" in captured.err
+    assert graph_writes(emulator) == []
+
+    assert ctsync("release-deletes", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--yes") == cli.OK
+    assert [w.rsplit("/", 1)[-1] for w in graph_writes(emulator)] == ["restart"]
+    emulator.admin.run_sync()
+    assert target_users(emulator) == [], "the next cycle applied the held deletions"
+    assert ctsync("release-deletes", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--yes") == cli.OK
+    assert "holds no deletions back" in capsys.readouterr().err
+
+
+# -- bad input ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("args, message", [
+    (("status", "--stack", "nope"), "no stack file"),
+    (("verify", "--stack", STACK, "--from", "contoso", "--to", "northwind", "--user", ADELE), "no tenant alias 'northwind'"),
+    (("verify", "--stack", STACK, "--from", "fabrikam", "--to", "contoso", "--user", ADELE),
+     "declares no sync direction fabrikam -> contoso (declared: contoso -> fabrikam)"),
+    (("logs", "--stack", STACK, "--direction", "contoso"), "must be SOURCE:TARGET"),
+    (("logs", "--stack", STACK, "--since", "yesterday"), "--since 'yesterday' must be"),
+    (("release-deletes", "--stack", STACK, "--from", "contoso", "--to", "fabrikam-x", "--yes"), "no tenant alias"),
+], ids=["unknown-stack", "unknown-alias", "undeclared-direction", "bad-direction", "bad-since", "release-unknown-alias"])
+def test_bad_input_exits_2_naming_it_and_writes_nothing(emulator, root, capsys, args, message):
+    deployed(emulator, ADELE)
+    emulator.admin.clear_requests()
+    assert ctsync(*args) == cli.BAD_INPUT
+    assert message in capsys.readouterr().err
+    assert graph_writes(emulator) == []
+
+
+def test_verify_of_an_unknown_user_exits_2(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    assert ctsync("verify", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--user", "nobody@contoso.onmicrosoft.com") == cli.BAD_INPUT
+    assert f"no user 'nobody@contoso.onmicrosoft.com' in tenant contoso ({CONTOSO})" in capsys.readouterr().err
+
+
+def test_escrowed_failures_show_in_status_and_logs(emulator, root, capsys):
+    """Fabrikam is at its directory quota: the create fails with the documented code, is escrowed and logged."""
+    fixture = two_tenants()
+    fixture["tenants"][1]["userQuota"] = 0
+    emulator.admin.reset()
+    emulator.admin.load_fixture(fixture)
+    deployed(emulator, ADELE)
+    emulator.admin.run_sync()
+
+    assert ctsync("status", "--stack", STACK, "--json") == cli.PROBLEM
+    [direction] = json.loads(capsys.readouterr().out)["directions"]
+    assert (direction["last_execution"]["state"], direction["escrowed"]) == ("EntryLevelErrors", 1)
+    assert "python -m ctsync logs --stack ops --direction contoso:fabrikam" in direction["advice"][0]
+
+    assert ctsync("logs", "--stack", STACK) == cli.OK
+    out = capsys.readouterr().out
+    assert "contoso (source): 1 entries: create failure 1" in out
+    assert "failed create of Adele Vance" in out and "AzureActiveDirectoryQuotaLimitExceeded" in out
