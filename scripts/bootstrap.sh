@@ -17,6 +17,18 @@ if [[ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]]; then
   echo "$want" > "$STAMP"
 fi
 
+# The policy pack's own virtualenv: pulumi-policy pins protobuf and grpcio versions that the
+# project's .venv does not have (policy/PulumiPolicy.yaml names it).
+POLICY_VENV="$ROOT/policy/.venv"
+POLICY_STAMP="$POLICY_VENV/.requirements.sha256"
+policy_want="$(sha256sum "$ROOT/policy/requirements.txt" | cut -d' ' -f1)"
+if [[ "$(cat "$POLICY_STAMP" 2>/dev/null)" != "$policy_want" ]]; then
+  echo "bootstrap: installing the policy pack's requirements into policy/.venv" >&2
+  [[ -x "$POLICY_VENV/bin/python" ]] || python3 -m venv "$POLICY_VENV"
+  "$POLICY_VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/policy/requirements.txt"
+  echo "$policy_want" > "$POLICY_STAMP"
+fi
+
 # The Pulumi CLI and Python language host, built from Go modules when no matching `pulumi` is on PATH.
 # Without it (no Go toolchain, no module proxy) everything but the engine runs: the engine tests
 # skip, saying why, and run-local.sh stops with this message.
