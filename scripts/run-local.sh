@@ -29,3 +29,6 @@ echo "pulumi up took $(( ($(date +%s%N) - started) / 1000000 )) ms"
 
 pulumi stack output --json -s local > .pulumi-state/local-outputs.json
 python scripts/report_local.py --endpoint "http://127.0.0.1:$PORT" --outputs .pulumi-state/local-outputs.json
+
+# Job health as the CI gate reads it (docs/operations.md): exit 0 when every direction's job is healthy.
+python -m ctsync status --stack local
