@@ -10,10 +10,8 @@ from dataclasses import dataclass
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.audit_logs.provisioning.provisioning_request_builder import ProvisioningRequestBuilder
-from msgraph.generated.models.provisioning_object_summary import ProvisioningObjectSummary
 
-from providers.graph.session import TenantGraph
-from providers.resources.sync_job import enum_value
+from providers.graph.session import TenantGraph, raw_pages
 
 PAGE_SIZE = 500
 
@@ -47,39 +45,33 @@ async def read_entries(
     pages: Callable[[int, int], None] | None = None,
 ) -> list[LogEntry]:
     """Entries from ``since`` on (newest first), optionally of one job and one source object;
-    ``pages(page, entries so far)`` is told of each page read."""
+    ``pages(page, entries so far)`` is told of each page read. Read as JSON, not typed models: a
+    large log would spend most of its time in msgraph-sdk's deserialisation."""
     clauses = [f"activityDateTime ge {_text(since)}"]
     if job_id:
         clauses.append(f"jobId eq '{job_id}'")
     if source_id:
         clauses.append(f"sourceIdentity/id eq '{source_id}'")
     query = ProvisioningRequestBuilder.ProvisioningRequestBuilderGetQueryParameters(filter=" and ".join(clauses), top=PAGE_SIZE)
-    builder = graph.sdk.audit_logs.provisioning
-    page = await graph.call("GET", builder, request_configuration=RequestConfiguration(query_parameters=query))
-    found = [entry(item) for item in page.value or []]
-    count = 1
-    while page.odata_next_link:
-        if pages:
-            pages(count, len(found))
-        page = await graph.call("GET", builder.with_url(page.odata_next_link))
-        found += [entry(item) for item in page.value or []]
-        count += 1
-    return found
+    configuration = RequestConfiguration(query_parameters=query)
+    return [entry(item) for item in await raw_pages(graph, graph.sdk.audit_logs.provisioning, configuration, pages)]
 
 
-def entry(item: ProvisioningObjectSummary) -> LogEntry:
-    info = item.provisioning_status_info
-    error = info.error_information if info else None
-    source, target = item.source_identity, item.target_identity
+def entry(item: dict) -> LogEntry:
+    """One provisioningObjectSummary (JSON) as the commands show it."""
+    info = item.get("provisioningStatusInfo") or {}
+    error = info.get("errorInformation") or {}
+    source, target = item.get("sourceIdentity") or {}, item.get("targetIdentity") or {}
     return LogEntry(
-        time=_text(item.activity_date_time) if item.activity_date_time else None,
-        job_id=item.job_id,
-        action=enum_value(item.provisioning_action) or "other",
-        status=enum_value(info.status) if info and info.status else "unknown",
-        source_id=source.id if source else None,
-        source_name=source.display_name if source else None,
-        target_id=target.id if target else None,
-        error_code=error.error_code if error else None,
-        reason=(error.reason or error.additional_details) if error else None,
-        modified=tuple((p.display_name or "", p.old_value, p.new_value) for p in item.modified_properties or []),
+        time=item.get("activityDateTime"),
+        job_id=item.get("jobId"),
+        action=item.get("provisioningAction") or "other",
+        status=info.get("status") or "unknown",
+        source_id=source.get("id"),
+        source_name=source.get("displayName"),
+        target_id=target.get("id"),
+        error_code=error.get("errorCode"),
+        reason=error.get("reason") or error.get("additionalDetails"),
+        modified=tuple((p.get("displayName") or "", p.get("oldValue"), p.get("newValue"))
+                       for p in item.get("modifiedProperties") or []),
     )

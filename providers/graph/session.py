@@ -97,6 +97,27 @@ async def all_pages(graph: TenantGraph, builder: Any, **kwargs: Any) -> list[Any
     return items
 
 
+async def raw_pages(
+    graph: TenantGraph, builder: Any, request_configuration: Any = None, pages: Callable[[int, int], None] | None = None,
+) -> list[dict]:
+    """Every item of a collection as raw JSON, following ``@odata.nextLink``; ``pages(page, items
+    so far)`` is told of each page. For large collections of big objects: msgraph-sdk takes about
+    11 ms to build one typed provisioning-log entry (bench/operations_scale.py), far more than its
+    request costs."""
+    info = builder.to_get_request_information(request_configuration)
+    graph.sdk.request_adapter.set_base_url_for_request_information(info)
+    page = await graph.send("GET", builder.with_url(info.url)) or {}
+    items = list(page.get("value") or [])
+    count = 1
+    while page.get("@odata.nextLink"):
+        if pages:
+            pages(count, len(items))
+        page = await graph.send("GET", builder.with_url(page["@odata.nextLink"])) or {}
+        items += page.get("value") or []
+        count += 1
+    return items
+
+
 async def if_present(request: Awaitable[T]) -> T | None:
     """None when the object is not there (404): a read finds it gone, a delete finds it done."""
     try:
