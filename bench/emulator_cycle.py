@@ -54,7 +54,7 @@ class Graph:
 
 
 def configure(server: EmulatorServer) -> None:
-    """The reference §0 flow, with the group assigned."""
+    """The setup flow (docs/graph-notes.md#flow), with the group assigned."""
     source, target = Graph(server, SOURCE), Graph(server, TARGET)
     partners = "/policies/crossTenantAccessPolicy/partners"
     target("POST", partners, {"tenantId": SOURCE, "automaticUserConsentSettings": {"inboundAllowed": True}})

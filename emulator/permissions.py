@@ -1,4 +1,4 @@
-"""Application permissions per endpoint (reference §1.4, §2.4, §3.5, §4, §5).
+"""Application permissions per endpoint (docs/graph-notes.md#permissions).
 
 A requirement is a list of clauses that must all hold; a clause holds when the token carries any
 one of its permissions. The first permission of a clause is the least-privileged one and is the

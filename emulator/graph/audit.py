@@ -1,4 +1,4 @@
-"""`auditLogs/provisioning`: one provisioningObjectSummary per provisioning action (reference §4.9)."""
+"""`auditLogs/provisioning`: one provisioningObjectSummary per provisioning action (docs/graph-notes.md#provisioning-logs)."""
 from __future__ import annotations
 
 from .. import permissions as perm

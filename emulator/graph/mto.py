@@ -1,5 +1,5 @@
-"""Multitenant organizations (reference §3): creation, members, join requests, removal, and the
-partner configurations and identity-sync policies that joining generates (§3.6).
+"""Multitenant organizations (docs/graph-notes.md#mto): creation, members, join requests, removal, and the
+partner configurations and identity-sync policies that joining generates (docs/graph-notes.md#partners).
 
 One `Organization` is shared by its tenants; each tenant sees it through its own object id.
 Asynchronous steps are events on the emulator clock: activation after creation (default 2 s),

@@ -1,5 +1,5 @@
 """Cross-tenant access policy: default configuration, partner configurations, partner identity
-synchronization, and the MTO templates (reference §1, §2, §3.6)."""
+synchronization, and the MTO templates (docs/graph-notes.md#partners, #identity-sync, #mto)."""
 from __future__ import annotations
 
 import copy
@@ -142,8 +142,26 @@ def reset_default(req: GraphRequest) -> Reply:
 
 
 # -- partners -------------------------------------------------------------------------------
+EXPANDABLE = ("identitySynchronization",)
+
+
+def _expanded(req: GraphRequest, partner: dict) -> dict:
+    """``$expand=identitySynchronization`` inlines the partner's policy (null when it has none), as
+    https://learn.microsoft.com/en-us/graph/api/crosstenantaccesspolicy-list-partners documents."""
+    asked = [name.strip() for name in req.query.get("$expand", "").split(",") if name.strip()]
+    unknown = [name for name in asked if name not in EXPANDABLE]
+    if unknown:
+        raise bad_request(f"Could not find a property named '{unknown[0]}' on type "
+                          "'microsoft.graph.crossTenantAccessPolicyConfigurationPartner'.")
+    if not asked:
+        return partner
+    policy = req.tenant.identity_sync.get(partner["tenantId"].lower())
+    return {**partner, "identitySynchronization": copy.deepcopy(policy)}
+
+
 def list_partners(req: GraphRequest) -> Reply:
-    return collection(req, "policies/crossTenantAccessPolicy/partners", req.tenant.partners.values())
+    partners = [_expanded(req, partner) for partner in req.tenant.partners.values()]
+    return collection(req, "policies/crossTenantAccessPolicy/partners", partners)
 
 
 def create_partner(req: GraphRequest) -> Reply:
@@ -165,7 +183,8 @@ def create_partner(req: GraphRequest) -> Reply:
 
 
 def get_partner(req: GraphRequest) -> Reply:
-    return req.entity("policies/crossTenantAccessPolicy/partners", _partner(req.tenant, req.params["tenantId"]))
+    partner = _expanded(req, _partner(req.tenant, req.params["tenantId"]))
+    return req.entity("policies/crossTenantAccessPolicy/partners", partner)
 
 
 def patch_partner(req: GraphRequest) -> Reply:

@@ -1,4 +1,4 @@
-"""`servicePrincipals/{id}/synchronization` (reference §4.2-§4.7): templates, jobs and their
+"""`servicePrincipals/{id}/synchronization` (docs/graph-notes.md#jobs to #on-demand): templates, jobs and their
 controls, credential validation, secrets, and the job schema."""
 from __future__ import annotations
 
@@ -56,13 +56,29 @@ def _template(sp: dict) -> dict:
 
 
 def _templates(sp: dict) -> list[dict]:
-    # Only the cross-tenant synchronization gallery app offers the Azure2Azure template.
-    return [_template(sp)] if sp.get("applicationTemplateId") == CTS_TEMPLATE_ID else []
+    # Only the cross-tenant synchronization gallery app offers the Azure2Azure template. A template
+    # carries its default schema, as the documented GET shows
+    # (https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationtemplate-get).
+    if sp.get("applicationTemplateId") != CTS_TEMPLATE_ID:
+        return []
+    return [{**_template(sp), "schema": default_schema(TEMPLATE_ID)}]
+
+
+def _named_template(req: GraphRequest) -> dict:
+    sp, _ = _sync(req)
+    template = next((t for t in _templates(sp) if t["id"].lower() == req.params["templateId"].lower()), None)
+    if template is None:
+        raise resource_not_found(req.params["templateId"])
+    return template
 
 
 def list_templates(req: GraphRequest) -> Reply:
     sp, _ = _sync(req)
     return collection(req, f"servicePrincipals('{sp['id']}')/synchronization/templates", _templates(sp))
+
+
+def get_template(req: GraphRequest) -> Reply:
+    return req.entity(f"servicePrincipals('{req.params['sp']}')/synchronization/templates", _named_template(req))
 
 
 # -- jobs -----------------------------------------------------------------------------------
@@ -162,7 +178,7 @@ def put_secrets(req: GraphRequest) -> Reply:
     unknown = sorted({str(item.get("key")) for item in items} - SECRET_KEYS)
     if unknown:
         raise bad_request(f"Unknown synchronization secret key(s): {', '.join(unknown)}.")
-    # A PUT replaces the whole set (reference §4.3).
+    # A PUT replaces the whole set (docs/graph-notes.md#secrets).
     sync.secrets = [{"key": item["key"], "value": None if item.get("value") is None else str(item["value"])} for item in items]
     return no_content()
 
@@ -194,7 +210,7 @@ def put_schema(req: GraphRequest) -> Reply:
 
 
 def patch_schema(req: GraphRequest) -> Reply:
-    """The SDK generates PATCH for the schema; the service only routes PUT (reference §7.4)."""
+    """The SDK generates PATCH for the schema; the service only routes PUT (docs/graph-notes.md#sdk-gaps)."""
     uri = (
         f"https://syncfabric.windowsazure.com/api/servicePrincipals('{req.params['sp']}')"
         f"/synchronization/jobs('{req.params['job']}')/schema?api-version=2.0"
@@ -217,16 +233,14 @@ get_functions = _schema_listing("attributeMappingFunctionSchema", functions)
 
 
 def get_template_schema(req: GraphRequest) -> Reply:
-    sp, _ = _sync(req)
-    if req.params["templateId"] not in {template["id"] for template in _templates(sp)}:
-        raise resource_not_found(req.params["templateId"])
-    return req.singleton("microsoft.graph.synchronizationSchema", default_schema(TEMPLATE_ID))
+    return req.singleton("microsoft.graph.synchronizationSchema", _named_template(req)["schema"])
 
 
 _CALL = "{call:(?:\\(\\))?}"  # functions may be addressed with or without "()"
 
 ROUTES = [
     route("GET", f"{SYNC}/templates", list_templates, perm.SYNC_READ, synchronization=True),
+    route("GET", f"{SYNC}/templates/{{templateId}}", get_template, perm.SYNC_READ, synchronization=True),
     route("GET", f"{SYNC}/templates/{{templateId}}/schema", get_template_schema, perm.SYNC_READ, synchronization=True),
     route("GET", f"{SYNC}/jobs", list_jobs, perm.SYNC_READ, synchronization=True),
     route("POST", f"{SYNC}/jobs", create_job, perm.SYNC_WRITE, synchronization=True),

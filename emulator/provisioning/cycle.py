@@ -1,4 +1,4 @@
-"""The provisioning cycle (reference §4.4, §4.5, §4.8): the job's schema applied to the source
+"""The provisioning cycle (docs/graph-notes.md#schema, #scope, #target-users): the job's schema applied to the source
 users in scope, and its effect on B2B users in the target tenant.
 
 Per cycle: check the B2B policies; compute who is in scope (SyncAll, or assigned directly or as a

@@ -1,5 +1,5 @@
 """A synchronization job: its schedule, schema, status as Graph shows it, and the engine's memory
-of what it has provisioned (reference §4.2, §4.7)."""
+of what it has provisioned (docs/graph-notes.md#jobs)."""
 from __future__ import annotations
 
 import uuid
@@ -40,7 +40,7 @@ class Job:
         self.schedule_state = "Disabled"
         self.schema = default_schema(job_id)
         self.mapping: UserMapping = compile_user_mapping(self.schema)
-        # The engine's memory (reference §4.8): source user -> target user it provisioned, the
+        # The engine's memory (docs/graph-notes.md#target-users): source user -> target user it provisioned, the
         # source version last evaluated (the watermark), and users this job soft-deleted.
         self.provisioned: dict[str, str] = {}
         self.watermark: dict[str, int] = {}

@@ -1,5 +1,5 @@
-"""The B2B policy check behind validateCredentials and every provisioning cycle (reference §0,
-§4.3): the source must allow outbound automatic redemption to the target, and the target must allow
+"""The B2B policy check behind validateCredentials and every provisioning cycle (docs/graph-notes.md#flow,
+#secrets): the source must allow outbound automatic redemption to the target, and the target must allow
 inbound automatic redemption and inbound user sync from the source."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Azure2Azure synchronization schema (reference §4.4): the default a new job gets, its
+"""The Azure2Azure synchronization schema (docs/graph-notes.md#schema): the default a new job gets, its
 validation on PUT, and the compiled user mapping the provisioning cycle applies."""
 from __future__ import annotations
 

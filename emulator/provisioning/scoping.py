@@ -1,6 +1,6 @@
 """Scoping filters (`objectMapping.scope`): OR between groups, AND between a group's clauses.
 
-Operator names follow the portal's list (reference §4.4). The exact API spellings are not
+Operator names follow the portal's list (docs/graph-notes.md#schema). The exact API spellings are not
 documented, so names are matched ignoring case, spaces and underscores ("IS TRUE" = "IS_TRUE" =
 "IsTrue"). As documented, a clause on a null or empty value is false (except IS NULL).
 """

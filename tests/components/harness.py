@@ -1,7 +1,7 @@
 """Running the ctsync program under `pulumi.runtime.set_mocks` and recording what it registers.
 
-Pattern (a) of pulumi-notes §3: every registration is recorded as it happens, assertions run
-afterwards on the finished list. The record is taken in the monitor, one step before
+Every registration is recorded as it happens, and assertions run afterwards on the finished list
+(rather than inside the mock's callbacks, where a failure would surface as a registration error). The record is taken in the monitor, one step before
 `Mocks.new_resource`, because only the request carries the parent and the dependencies.
 """
 from __future__ import annotations

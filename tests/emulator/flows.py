@@ -1,5 +1,5 @@
-"""Graph calls the emulator tests share, made with the real msgraph-sdk: the reference §0 flow,
-and hand-built requests for the four SDK gaps (reference §7.4)."""
+"""Graph calls the emulator tests share, made with the real msgraph-sdk: the setup flow (docs/graph-notes.md#flow),
+and hand-built requests for the four SDK gaps (docs/graph-notes.md#sdk-gaps)."""
 from __future__ import annotations
 
 import json
@@ -88,7 +88,7 @@ def partner_of(client: GraphServiceClient, tenant_id: str):
     return client.policies.cross_tenant_access_policy.partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(tenant_id)
 
 
-# -- the four SDK gaps (reference §7.4) ---------------------------------------------------------
+# -- the four SDK gaps (docs/graph-notes.md#sdk-gaps) -----------------------------------------------------
 async def patch_identity_sync(client: GraphServiceClient, partner_id: str, allowed: bool) -> None:
     builder = partner_of(client, partner_id).identity_synchronization
     request = builder.to_put_request_information(
@@ -133,7 +133,7 @@ def user_mapping(schema: dict) -> dict:
     return schema["synchronizationRules"][0]["objectMappings"][0]
 
 
-# -- the §0 flow -------------------------------------------------------------------------------
+# -- the setup flow (docs/graph-notes.md#flow) -------------------------------------------------------------------------
 async def allow_inbound(target: GraphServiceClient, source_id: str, sync_allowed: bool = True, redeem: bool = True) -> None:
     partners = target.policies.cross_tenant_access_policy.partners
     await partners.post(CrossTenantAccessPolicyConfigurationPartner(tenant_id=source_id))

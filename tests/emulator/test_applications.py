@@ -1,4 +1,4 @@
-"""The configuration app (reference §4.1) and app role assignments (§4.5)."""
+"""The configuration app (docs/graph-notes.md#configuration-app) and app role assignments (#scope)."""
 from __future__ import annotations
 
 import asyncio

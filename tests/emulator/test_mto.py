@@ -1,4 +1,4 @@
-"""Multitenant organizations on the emulator clock (reference §3): creation, members, joins, roles,
+"""Multitenant organizations on the emulator clock (docs/graph-notes.md#mto): creation, members, joins, roles,
 removal, and the partner configurations and identity-sync policies that joining generates."""
 from __future__ import annotations
 

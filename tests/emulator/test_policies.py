@@ -1,4 +1,4 @@
-"""Cross-tenant access policy: default, partners, identity synchronization, MTO templates (reference §1-§2, §3.6)."""
+"""Cross-tenant access policy: default, partners, identity synchronization, MTO templates (docs/graph-notes.md#partners, #identity-sync, #mto)."""
 from __future__ import annotations
 
 import asyncio
@@ -126,3 +126,28 @@ def test_mto_templates_get_patch_reset(seeded, graph_client):
     assert sync_patched.user_sync_inbound.is_sync_allowed is True
     assert partner_reset.inbound_trust is None and sync_reset.user_sync_inbound is None
     assert partner_reset.id == partner_patched.id
+
+
+def test_partners_expand_their_identity_synchronization(seeded, graph_client):
+    """https://learn.microsoft.com/en-us/graph/api/crosstenantaccesspolicy-list-partners documents
+    `$expand=identitySynchronization`: each partner carries its policy, or null without one."""
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+    from msgraph.generated.policies.cross_tenant_access_policy.partners.partners_request_builder import PartnersRequestBuilder
+
+    async def scenario():
+        client = graph_client(FABRIKAM)
+        partners = client.policies.cross_tenant_access_policy.partners
+        for tenant in (CONTOSO, NORTHWIND):
+            await partners.post(CrossTenantAccessPolicyConfigurationPartner(tenant_id=tenant))
+        await partner_of(client, CONTOSO).identity_synchronization.put(CrossTenantIdentitySyncPolicyPartner(
+            display_name="Contoso", user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=True)))
+        expand = PartnersRequestBuilder.PartnersRequestBuilderGetQueryParameters(expand=["identitySynchronization"])
+        listed = await partners.get(RequestConfiguration(query_parameters=expand))
+        bad = PartnersRequestBuilder.PartnersRequestBuilderGetQueryParameters(expand=["policies"])
+        return listed, await odata_error(partners.get(RequestConfiguration(query_parameters=bad)))
+
+    listed, refused = asyncio.run(scenario())
+    found = {p.tenant_id: p.identity_synchronization for p in listed.value}
+    assert found[CONTOSO].user_sync_inbound.is_sync_allowed is True and found[CONTOSO].display_name == "Contoso"
+    assert found[NORTHWIND] is None
+    assert refused.response_status_code == 400

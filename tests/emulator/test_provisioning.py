@@ -1,4 +1,4 @@
-"""The provisioning cycle (reference §4.4, §4.5, §4.8): what the seed promises, driven through the
+"""The provisioning cycle (docs/graph-notes.md#schema, #scope, #target-users): what the seed promises, driven through the
 real SDK and `POST /_emulator/sync/run`."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`servicePrincipals/{id}/synchronization` endpoints (reference §4.2-§4.7) through the real SDK."""
+"""`servicePrincipals/{id}/synchronization` endpoints (docs/graph-notes.md#jobs to #on-demand) through the real SDK."""
 from __future__ import annotations
 
 import asyncio
@@ -61,6 +61,23 @@ def test_templates_and_job_lifecycle(seeded, graph_client):
     assert restarted.schedule.state.value == "Active"
     assert [j.id for j in listed.value] == [config.job_id]
     assert gone.response_status_code == 404 and after.value == []
+
+
+def test_a_template_is_read_by_id_with_its_schema(seeded, graph_client):
+    """As https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationtemplate-get shows:
+    200 with the template and its schema; the list carries the schema too; an unknown id is 404."""
+    async def scenario():
+        client = graph_client(CONTOSO)
+        config = await configure_job(client, FABRIKAM)
+        templates = client.service_principals.by_service_principal_id(config.sp_id).synchronization.templates
+        return (await templates.by_synchronization_template_id("Azure2Azure").get(), await templates.get(),
+                await odata_error(templates.by_synchronization_template_id("Slack").get()))
+
+    template, listed, unknown = asyncio.run(scenario())
+    assert (template.id, template.factory_tag) == ("Azure2Azure", "Azure2Azure")
+    assert [rule.name for rule in template.schema.synchronization_rules] == ["USER_INBOUND_USER"]
+    assert [t.schema.synchronization_rules[0].name for t in listed.value] == ["USER_INBOUND_USER"]
+    assert unknown.response_status_code == 404
 
 
 # (what the target and source have configured, text the failure must contain)

@@ -1,6 +1,6 @@
 """A cross-tenant synchronization job schema as Graph returns it, trimmed to what the tests need.
 
-Shapes follow reference graph-api.md §4.4 (rule USER_INBOUND_USER, the fixed matching attribute,
+Shapes follow docs/graph-notes.md#schema (rule USER_INBOUND_USER, the fixed matching attribute,
 userType from the constant "Member", flags enums written with spaces).
 """
 from __future__ import annotations
