@@ -1,8 +1,9 @@
 """Seeding the emulator from a fixture (a YAML file, or the same structure as a dict).
 
     settings:                        # optional
-      mtoActivationSeconds: 2        # MTO creation -> active
+      mtoActivationSeconds: 0        # MTO creation -> active (documented: at once)
       mtoTransitionSeconds: 7200     # joins, role changes, removals
+      mtoJoinWaitSeconds: 7200       # a join completes no earlier than this after the MTO's creation
     tenants:
       - tenantId: 11111111-1111-4111-8111-111111111111
         displayName: Contoso
@@ -31,7 +32,11 @@ from .state import EmulatorState, Tenant, is_guid
 from .tenants import add_tenant
 from .wire import GraphError
 
-_SETTINGS = {"mtoActivationSeconds": "mto_activation_seconds", "mtoTransitionSeconds": "mto_transition_seconds"}
+_SETTINGS = {
+    "mtoActivationSeconds": "mto_activation_seconds",
+    "mtoTransitionSeconds": "mto_transition_seconds",
+    "mtoJoinWaitSeconds": "mto_join_wait_seconds",
+}
 
 
 class FixtureError(ValueError):

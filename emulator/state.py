@@ -19,8 +19,14 @@ from .faults import Faults
 NIL_GUID = "00000000-0000-0000-0000-000000000000"
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
-MTO_ACTIVATION_SECONDS = 2
+# Documented: PUT answers `state: active`, and a tenant can be added right away
+# (https://learn.microsoft.com/en-us/graph/api/tenantrelationship-put-multitenantorganization); a
+# fixture may still delay activation to model the how-to's "can take a few minutes".
+MTO_ACTIVATION_SECONDS = 0
 MTO_TRANSITION_SECONDS = 2 * 3600
+# A tenant must wait at least 2 hours between the organization's creation and joining it (beta
+# https://learn.microsoft.com/en-us/graph/api/multitenantorganizationjoinrequestrecord-update?view=graph-rest-beta).
+MTO_JOIN_WAIT_SECONDS = 2 * 3600
 
 
 def new_id() -> str:
@@ -132,6 +138,7 @@ class EmulatorState:
         self.request_log: list[dict] = []
         self.mto_activation_seconds: float = MTO_ACTIVATION_SECONDS
         self.mto_transition_seconds: float = MTO_TRANSITION_SECONDS
+        self.mto_join_wait_seconds: float = MTO_JOIN_WAIT_SECONDS
         self._versions = itertools.count(1)
 
     def next_version(self) -> int:
@@ -147,6 +154,7 @@ class EmulatorState:
         self.request_log.clear()
         self.mto_activation_seconds = MTO_ACTIVATION_SECONDS
         self.mto_transition_seconds = MTO_TRANSITION_SECONDS
+        self.mto_join_wait_seconds = MTO_JOIN_WAIT_SECONDS
 
     def tenant(self, tenant_id: str) -> Tenant | None:
         return self.tenants.get(tenant_id.lower())

@@ -2,8 +2,9 @@
 partner configurations and identity-sync policies that joining generates (docs/graph-notes.md#partners).
 
 One `Organization` is shared by its tenants; each tenant sees it through its own object id.
-Asynchronous steps are events on the emulator clock: activation after creation (default 2 s),
-joins, role changes and removals (default 2 h).
+Asynchronous steps are events on the emulator clock: joins, role changes and removals (default
+2 h); a join completes no earlier than 2 h after the organization's creation. The organization is
+active as soon as it is created, as the documented PUT answers (a fixture may delay that).
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class Organization:
     display_name: str
     description: str | None
     created: str
+    created_at: float  # emulator clock, for the wait between creation and joins
     creator: str
     active: bool = False
     members: dict[str, dict] = field(default_factory=dict)  # tenant id -> multiTenantOrganizationMember
@@ -85,7 +87,7 @@ def put_organization(req: GraphRequest) -> Reply:
     if not isinstance(body.get("displayName"), str) or not body["displayName"].strip():
         raise bad_request("Property 'displayName' is required.")
     now = state.clock.now_iso()
-    org = Organization(new_id(), body["displayName"], body.get("description"), now, tenant.id)
+    org = Organization(new_id(), body["displayName"], body.get("description"), now, state.clock.now(), tenant.id)
     owner = _member(tenant.id, tenant.display_name, tenant.id, "owner", now)
     owner.update(state="active", joinedDateTime=now, transitionDetails=None)
     org.members[tenant.id] = owner
@@ -93,7 +95,10 @@ def put_organization(req: GraphRequest) -> Reply:
     state.mtos[org.id] = org
     tenant.mto_id = org.id
     tenant.join_request = {**unjoined_request(), "addedByTenantId": tenant.id, "memberState": "active", "role": "owner"}
-    state.clock.schedule(state.mto_activation_seconds, lambda: setattr(org, "active", True))
+    if state.mto_activation_seconds > 0:
+        state.clock.schedule(state.mto_activation_seconds, lambda: setattr(org, "active", True))
+    else:
+        org.active = True
     state.faults.note_created(tenant.id, BASE)
     return req.entity(CONTEXT, org.view(tenant.id), 201)
 
@@ -253,8 +258,17 @@ def patch_join_request(req: GraphRequest) -> Reply:
         "transitionDetails": {"desiredMemberState": "active", "status": "notStarted", "details": ""},
     }
     tenant.join_request = request
-    req.state.clock.schedule(req.state.mto_transition_seconds, lambda: _complete_join(req.state, tenant, request))
+    req.state.clock.schedule(_join_delay(req.state, owner_id.lower()), lambda: _complete_join(req.state, tenant, request))
     return no_content()
+
+
+def _join_delay(state: EmulatorState, owner_id: str) -> float:
+    """A join takes the transition time, and completes no earlier than the wait after creation."""
+    owner = state.tenant(owner_id)
+    org = state.mtos.get(owner.mto_id) if owner and owner.mto_id else None
+    if org is None:
+        return state.mto_transition_seconds
+    return max(state.mto_transition_seconds, org.created_at + state.mto_join_wait_seconds - state.clock.now())
 
 
 def _join_target(state: EmulatorState, tenant: Tenant, owner_id: str) -> tuple[Organization, dict] | None:

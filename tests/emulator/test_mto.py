@@ -15,7 +15,7 @@ from msgraph.generated.models.multi_tenant_organization_member import MultiTenan
 from msgraph.generated.models.multi_tenant_organization_member_role import MultiTenantOrganizationMemberRole
 from msgraph.generated.models.multi_tenant_organization_partner_configuration_template import MultiTenantOrganizationPartnerConfigurationTemplate
 
-from .flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, put_mto
+from .flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, put_mto, two_tenants
 
 TWO_HOURS = 2 * 3600
 NIL = "00000000-0000-0000-0000-000000000000"
@@ -26,9 +26,7 @@ def _mto(client):
 
 
 async def _create_active_mto(emulator, owner) -> MultiTenantOrganization:
-    created = await put_mto(owner, "Contoso group", "all subsidiaries")
-    emulator.admin.advance_clock(2)
-    return created
+    return await put_mto(owner, "Contoso group", "all subsidiaries")
 
 
 async def _add(owner, tenant_id: str, name: str):
@@ -42,26 +40,63 @@ async def _join(emulator, joiner, owner_id: str) -> None:
     emulator.admin.advance_clock(TWO_HOURS)
 
 
-def test_mto_is_inactive_until_created_then_activates(seeded, graph_client):
+def test_mto_is_active_once_created_and_takes_tenants_at_once(seeded, graph_client):
+    """As https://learn.microsoft.com/en-us/graph/api/tenantrelationship-put-multitenantorganization
+    shows: PUT answers 201 with `state: active`; POST tenants right after is 201
+    (https://learn.microsoft.com/en-us/graph/api/multitenantorganization-post-tenants)."""
     async def scenario():
         owner = graph_client(CONTOSO)
         before = await _mto(owner).get()
         created = await put_mto(owner, "Contoso group", "all subsidiaries")
-        pending = await _mto(owner).get()
+        added = await _add(owner, FABRIKAM, "Fabrikam")
         again = await odata_error(put_mto(owner, "Second"))
-        seeded.admin.advance_clock(2)
-        active = await _mto(owner).get()
         await _mto(owner).patch(MultiTenantOrganization(description="renamed"))
-        return before, created, pending, again, active, await _mto(owner).get(), await _mto(owner).tenants.get()
+        return before, created, added, again, await _mto(owner).get(), await _mto(owner).tenants.get()
 
-    before, created, pending, again, active, patched, tenants = asyncio.run(scenario())
+    before, created, added, again, patched, tenants = asyncio.run(scenario())
     assert before.state.value == "inactive" and before.display_name is None
-    assert created.display_name == "Contoso group"
-    assert pending.state.value == "inactive" and pending.display_name == "Contoso group"
+    assert (created.display_name, created.state.value) == ("Contoso group", "active")
+    assert (str(added.tenant_id), added.state.value) == (FABRIKAM, "pending")
     assert again.response_status_code == 400
-    assert active.state.value == "active" and active.id == created.id
-    assert patched.description == "renamed"
-    assert [(str(m.tenant_id), m.role.value, m.state.value) for m in tenants.value] == [(CONTOSO, "owner", "active")]
+    assert patched.description == "renamed" and patched.id == created.id
+    assert [(str(m.tenant_id), m.role.value, m.state.value) for m in tenants.value] == [
+        (CONTOSO, "owner", "active"), (FABRIKAM, "member", "pending")]
+
+
+def test_a_fixture_can_delay_activation(emulator, graph_client):
+    """The Entra how-to says creation "can take a few minutes": `mtoActivationSeconds` models it."""
+    emulator.admin.load_fixture({**two_tenants(), "settings": {"mtoActivationSeconds": 60}})
+
+    async def scenario():
+        owner = graph_client(CONTOSO)
+        created = await put_mto(owner, "Contoso group")
+        early = await odata_error(_add(owner, FABRIKAM, "Fabrikam"))
+        emulator.admin.advance_clock(60)
+        return created, early, await _mto(owner).get()
+
+    created, early, active = asyncio.run(scenario())
+    assert created.state.value == "inactive" and early.response_status_code == 400
+    assert active.state.value == "active"
+
+
+def test_a_join_completes_no_earlier_than_two_hours_after_creation(emulator, graph_client):
+    """The beta join page: a tenant must wait at least 2 hours between creation and joining. With a
+    short transition (10 s), a join sent at once still completes only when those 2 hours are over."""
+    emulator.admin.load_fixture({**two_tenants(), "settings": {"mtoTransitionSeconds": 10}})
+
+    async def scenario():
+        owner, joiner = graph_client(CONTOSO), graph_client(FABRIKAM)
+        await put_mto(owner, "Contoso group")
+        await _add(owner, FABRIKAM, "Fabrikam")
+        await _mto(joiner).join_request.patch(MultiTenantOrganizationJoinRequestRecord(added_by_tenant_id=CONTOSO))
+        emulator.admin.advance_clock(3600)
+        waiting = await _mto(joiner).join_request.get()
+        emulator.admin.advance_clock(3600)
+        return waiting, await _mto(joiner).join_request.get()
+
+    waiting, joined = asyncio.run(scenario())
+    assert waiting.member_state.value == "pending"
+    assert joined.member_state.value == "active"
 
 
 def test_adding_a_tenant_is_pending_and_re_adding_is_refused(seeded, graph_client):
