@@ -31,6 +31,12 @@ def _msiam_access_role() -> dict:
     }
 
 
+# Every property of the documented instantiate response, null or empty when unset: Graph returns
+# them all (https://learn.microsoft.com/en-us/graph/api/applicationtemplate-instantiate, example).
+def _info() -> dict:
+    return {"termsOfServiceUrl": None, "supportUrl": None, "privacyStatementUrl": None, "marketingUrl": None, "logoUrl": None}
+
+
 def _application(tenant: Tenant, display_name: str, now: str) -> dict:
     return {
         "id": new_id(),
@@ -40,12 +46,29 @@ def _application(tenant: Tenant, display_name: str, now: str) -> dict:
         "createdDateTime": now,
         "deletedDateTime": None,
         "description": None,
+        "isFallbackPublicClient": None,
+        "isDeviceOnlyAuthSupported": None,
+        "groupMembershipClaims": None,
+        "optionalClaims": None,
+        "notes": None,
+        "addIns": [],
         "signInAudience": "AzureADMyOrg",
         "publisherDomain": tenant.default_domain,
         "identifierUris": [],
         "tags": [],
+        "tokenEncryptionKeyId": None,
+        "api": {"requestedAccessTokenVersion": 2, "acceptMappedClaims": None, "knownClientApplications": [],
+                "oauth2PermissionScopes": [], "preAuthorizedApplications": []},
         "appRoles": [_msiam_access_role()],
-        "web": {"homePageUrl": CTS_HOMEPAGE, "redirectUris": [], "logoutUrl": None},
+        "info": _info(),
+        "keyCredentials": [],
+        "passwordCredentials": [],
+        "parentalControlSettings": {"countriesBlockedForMinors": [], "legalAgeGroupRule": "Allow"},
+        "publicClient": {"redirectUris": []},
+        "requiredResourceAccess": [],
+        "verifiedPublisher": {"displayName": None, "verifiedPublisherId": None, "addedDateTime": None},
+        "web": {"homePageUrl": CTS_HOMEPAGE, "redirectUris": [], "logoutUrl": None,
+                "implicitGrantSettings": {"enableIdTokenIssuance": False, "enableAccessTokenIssuance": False}},
     }
 
 
@@ -56,16 +79,32 @@ def _service_principal(tenant: Tenant, app: dict) -> dict:
         "applicationTemplateId": CTS_TEMPLATE_ID,
         "displayName": app["displayName"],
         "accountEnabled": True,
+        "addIns": [],
+        "alternativeNames": [],
         "appDisplayName": app["displayName"],
         "appOwnerOrganizationId": tenant.id,
         "appRoleAssignmentRequired": True,
         "appRoles": copy.deepcopy(app["appRoles"]),
         "deletedDateTime": None,
+        "description": None,
+        "endpoints": [],
         "homepage": CTS_HOMEPAGE,
+        "info": _info(),
+        "keyCredentials": [],
+        "loginUrl": None,
+        "logoutUrl": None,
+        "notes": None,
+        "oauth2PermissionScopes": [],
+        "passwordCredentials": [],
+        "preferredSingleSignOnMode": None,
+        "publisherName": tenant.display_name,
+        "replyUrls": [],
+        "samlSingleSignOnSettings": None,
         "servicePrincipalNames": [app["appId"]],
         "servicePrincipalType": "Application",
         "signInAudience": "AzureADMyOrg",
         "tags": ["WindowsAzureActiveDirectoryIntegratedApp"],
+        "tokenEncryptionKeyId": None,
     }
 
 

@@ -59,13 +59,23 @@ def system_default_policy() -> dict:
     }
 
 
+_B2B_KEYS = ("usersAndGroups", "applications")
+# Each nested setting's properties: Graph returns them all, null when unset
+# (https://learn.microsoft.com/en-us/graph/api/resources/crosstenantaccesspolicyb2bsetting).
+_NESTED_KEYS = {
+    "inboundTrust": _TRUST_KEYS,
+    **{name: _B2B_KEYS for name in _B2B_SETTINGS},
+    "tenantRestrictions": (*_B2B_KEYS, "devices"),
+}
+
+
 def _complete(name: str, value):
     """Nested settings are replaced whole; sub-properties not sent read back as null."""
     if name == "automaticUserConsentSettings":
         value = value or {}
         return {key: value.get(key) for key in _CONSENT_KEYS}
-    if name == "inboundTrust" and value is not None:
-        return {key: value.get(key) for key in _TRUST_KEYS}
+    if name in _NESTED_KEYS and isinstance(value, dict):
+        return {**{key: None for key in _NESTED_KEYS[name]}, **copy.deepcopy(value)}
     return copy.deepcopy(value)
 
 

@@ -389,6 +389,13 @@ def _on_demand_result(result: str, details: dict, action: Action | None = None) 
     return {"key": json.dumps({"result": result, "details": details}), "value": json.dumps(value)}
 
 
+def _skipped(run: Provisioner, uid: str, user: dict | None, code: str, message: str) -> dict:
+    """On-demand provisioning is logged like a cycle's, skips included."""
+    target_id = run.job.provisioned.get(uid) or run.target.b2b_index.get((run.source.id, uid))
+    run.log(Action("skip", uid, user, target_id, {}), "other", "skipped", {"errorCode": code, "reason": message})
+    return _on_demand_result("Skipped", {"errorCode": code, "errorMessage": message})
+
+
 def provision_on_demand(state: EmulatorState, source: Tenant, sp: dict, job: Job, user_id: str) -> dict | None:
     """Provision one user now, whatever the job's schedule; None when the user is unknown."""
     run = Provisioner(state, source, sp, job)
@@ -404,9 +411,9 @@ def provision_on_demand(state: EmulatorState, source: Tenant, sp: dict, job: Job
     elif user is None:
         return None
     else:
-        return _on_demand_result("Skipped", {"errorCode": "NotEffectivelyEntitled", "errorMessage": "The user is not in scope for provisioning."})
+        return _skipped(run, uid, user, "NotEffectivelyEntitled", "The user is not in scope for provisioning.")
     if action is None:
-        return _on_demand_result("Skipped", {"errorCode": "RedundantExport", "errorMessage": "The state of the user in both the source and target systems already match."})
+        return _skipped(run, uid, user, "RedundantExport", "The state of the user in both the source and target systems already match.")
     run.apply(action)
     if run.counts["escrowed"]:
         failed = run.source.provisioning_log[-1]["provisioningStatusInfo"]["errorInformation"]

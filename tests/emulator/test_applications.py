@@ -11,7 +11,7 @@ from msgraph.generated.models.app_role_assignment import AppRoleAssignment
 from msgraph.generated.models.application import Application
 from msgraph.generated.service_principals.service_principals_request_builder import ServicePrincipalsRequestBuilder
 
-from .flows import ADELE, CONTOSO, CTS_TEMPLATE, SALES, odata_error
+from .flows import ADELE, CONTOSO, CTS_TEMPLATE, SALES, odata_error, raw
 
 
 def _filter(query_parameters, expression: str):
@@ -98,3 +98,31 @@ def test_app_role_assignments_post_get_delete_and_errors(seeded, graph_client):
     assert {a.id for a in listed.value} == {group.id, user.id} and fetched.id == user.id
     assert gone.response_status_code == 404
     assert [a.id for a in after.value] == [group.id]
+
+
+# The properties of the documented instantiate response
+# (https://learn.microsoft.com/en-us/graph/api/applicationtemplate-instantiate, example).
+DOCUMENTED_APPLICATION = {
+    "id", "isFallbackPublicClient", "appId", "applicationTemplateId", "identifierUris", "createdDateTime", "displayName",
+    "isDeviceOnlyAuthSupported", "groupMembershipClaims", "optionalClaims", "addIns", "publisherDomain", "signInAudience",
+    "tags", "tokenEncryptionKeyId", "api", "appRoles", "publicClient", "info", "keyCredentials", "parentalControlSettings",
+    "passwordCredentials", "requiredResourceAccess", "web",
+}
+DOCUMENTED_SERVICE_PRINCIPAL = {
+    "accountEnabled", "addIns", "alternativeNames", "appDisplayName", "appId", "appOwnerOrganizationId",
+    "appRoleAssignmentRequired", "appRoles", "displayName", "endpoints", "homepage", "id", "info", "keyCredentials",
+    "logoutUrl", "oauth2PermissionScopes", "passwordCredentials", "publisherName", "replyUrls", "servicePrincipalNames",
+    "servicePrincipalType", "tags", "tokenEncryptionKeyId",
+}
+
+
+def test_instantiate_answers_every_documented_property(seeded):
+    token = seeded.admin.token(CONTOSO)
+    status, _, body = raw(seeded, "POST", f"/applicationTemplates/{CTS_TEMPLATE}/instantiate", token, {"displayName": "Fabrikam"})
+    assert status == 201
+    assert DOCUMENTED_APPLICATION - set(body["application"]) == set()
+    assert DOCUMENTED_SERVICE_PRINCIPAL - set(body["servicePrincipal"]) == set()
+    assert body["application"]["groupMembershipClaims"] is None and body["application"]["api"]["oauth2PermissionScopes"] == []
+    _, _, listed = raw(seeded, "GET", f"/servicePrincipals/{body['servicePrincipal']['id']}", token)
+    assert listed["samlSingleSignOnSettings"] is None and listed["loginUrl"] is None
+

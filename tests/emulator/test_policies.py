@@ -12,7 +12,7 @@ from msgraph.generated.models.inbound_outbound_policy_configuration import Inbou
 from msgraph.generated.models.multi_tenant_organization_identity_sync_policy_template import MultiTenantOrganizationIdentitySyncPolicyTemplate
 from msgraph.generated.models.multi_tenant_organization_partner_configuration_template import MultiTenantOrganizationPartnerConfigurationTemplate
 
-from .flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, patch_identity_sync
+from .flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, patch_identity_sync, raw
 
 TRUST = CrossTenantAccessPolicyInboundTrust(is_mfa_accepted=True, is_compliant_device_accepted=False)
 
@@ -151,3 +151,16 @@ def test_partners_expand_their_identity_synchronization(seeded, graph_client):
     assert found[CONTOSO].user_sync_inbound.is_sync_allowed is True and found[CONTOSO].display_name == "Contoso"
     assert found[NORTHWIND] is None
     assert refused.response_status_code == 400
+
+
+def test_nested_settings_read_back_every_property_null_when_unset(seeded, graph_client):
+    """A B2B setting sent with applications only reads back `usersAndGroups: null`: Graph returns
+    every property of the type (https://learn.microsoft.com/en-us/graph/api/resources/crosstenantaccesspolicyb2bsetting)."""
+    token = seeded.admin.token(FABRIKAM)
+    raw(seeded, "POST", "/policies/crossTenantAccessPolicy/partners", token, {"tenantId": CONTOSO})
+    setting = {"applications": {"accessType": "allowed", "targets": [{"target": "AllApplications", "targetType": "application"}]}}
+    raw(seeded, "PATCH", f"/policies/crossTenantAccessPolicy/partners/{CONTOSO}", token, {"b2bDirectConnectInbound": setting})
+    _, _, partner = raw(seeded, "GET", f"/policies/crossTenantAccessPolicy/partners/{CONTOSO}", token)
+    assert partner["b2bDirectConnectInbound"] == {"usersAndGroups": None, **setting}
+    assert partner["b2bCollaborationInbound"] is None and partner["tenantRestrictions"] is None
+

@@ -280,6 +280,26 @@ def test_provision_on_demand_works_on_a_paused_job(seeded, graph_client):
     assert summaries == []  # paused: no cycle runs
 
 
+def test_provision_on_demand_is_logged_in_both_tenants_skips_included(seeded, graph_client):
+    """Graph logs on-demand provisioning in the provisioning logs like a cycle's actions
+    (https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand,
+    https://learn.microsoft.com/en-us/graph/api/provisioningobjectsummary-list)."""
+    async def scenario():
+        source, target, config = await sales_synced(seeded, graph_client, first_cycle=False)
+        job = job_builder(source, config.sp_id, config.job_id)
+        for user in (ADELE, ADELE, MEGAN):  # a create, a redundant one, one out of scope
+            await job.provision_on_demand.post(ProvisionOnDemandPostRequestBody(parameters=[SynchronizationJobApplicationParameters(
+                rule_id="USER_INBOUND_USER", subjects=[SynchronizationJobSubject(object_id=user, object_type_name="User")])]))
+        return [await source.audit_logs.provisioning.get(), await target.audit_logs.provisioning.get()]
+
+    for log in asyncio.run(scenario()):
+        entries = [(e.source_identity.id, e.provisioning_action.value, e.provisioning_status_info.status.value,
+                    e.provisioning_status_info.error_information.error_code if e.provisioning_status_info.error_information else None)
+                   for e in reversed(log.value)]
+        assert entries == [(ADELE, "create", "success", None), (ADELE, "other", "skipped", "RedundantExport"),
+                           (MEGAN, "other", "skipped", "NotEffectivelyEntitled")]
+
+
 def test_deleting_the_job_leaves_synced_users_as_they_are(seeded, graph_client):
     async def scenario():
         source, target, config = await sales_synced(seeded, graph_client)
