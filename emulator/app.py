@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import admin, graph
-from .graph.synchronization import NON_SENSITIVE_SECRETS
-from .routing import Router
+from .routing import Route, Router
 from .state import EmulatorState, new_id
-from .tokens import authenticate, unknown_tenant
-from .wire import GraphError, GraphRequest, Reply, error_body
+from .tokens import Caller, authenticate, unknown_tenant
+from .wire import ErrorReply, GraphRequest, Reply, error_body
 
 GRAPH_ROOT = "/v1.0"
 ADMIN_ROOT = "/_emulator"
@@ -24,28 +24,29 @@ def _parse_body(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except ValueError as exc:
-        raise GraphError(400, "BadRequest", "The request body is not valid JSON.") from exc
+        raise ErrorReply(400, "BadRequest", "The request body is not valid JSON.") from exc
 
 
-def _masked(items: Any) -> Any:
-    if not isinstance(items, list):
-        return items
-    return [
-        {**item, "value": "*"} if isinstance(item, dict) and item.get("key") not in NON_SENSITIVE_SECRETS else item
-        for item in items
-    ]
+@dataclass(frozen=True)
+class Incoming:
+    """One HTTP request as the transport received it, with the ids its answer and log entry carry."""
 
+    method: str
+    path: str
+    raw_query: str
+    query: dict[str, str]
+    headers: Mapping[str, str]
+    raw_body: bytes
+    base_url: str
+    request_id: str
+    client_request_id: str
 
-def loggable_body(path: str, body: Any) -> Any:
-    """Request bodies as logged: secret values never appear (they read back as `*`)."""
-    if not isinstance(body, dict):
-        return body
-    lowered = path.lower()
-    if lowered.endswith("/synchronization/secrets"):
-        return {**body, "value": _masked(body.get("value"))}
-    if lowered.endswith("/validatecredentials"):
-        return {**body, "credentials": _masked(body.get("credentials"))}
-    return body
+    @classmethod
+    def parse(cls, method: str, target: str, headers: Mapping[str, str], raw_body: bytes, base_url: str) -> "Incoming":
+        split = urlsplit(target)
+        request_id = new_id()
+        return cls(method, unquote(split.path), split.query, dict(parse_qsl(split.query, keep_blank_values=True)),
+                   headers, raw_body, base_url, request_id, headers.get("client-request-id") or request_id)
 
 
 class Emulator:
@@ -55,36 +56,34 @@ class Emulator:
         self.admin = Router(admin.ROUTES)
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes, base_url: str) -> Reply:
-        split = urlsplit(target)
-        path = unquote(split.path)
-        query = dict(parse_qsl(split.query, keep_blank_values=True))
-        request_id = new_id()
-        client_request_id = headers.get("client-request-id") or request_id
-        if path == GRAPH_ROOT or path.startswith(GRAPH_ROOT + "/"):
-            reply = self._graph(method, path, split.query, query, headers, raw_body, base_url, request_id, client_request_id)
+        incoming = Incoming.parse(method, target, headers, raw_body, base_url)
+        if incoming.path == GRAPH_ROOT or incoming.path.startswith(GRAPH_ROOT + "/"):
+            reply = self._graph(incoming)
         else:
-            reply = self._admin(method, path, query, raw_body, base_url, request_id, client_request_id)
-        reply.headers.update({"request-id": request_id, "client-request-id": client_request_id})
+            reply = self._admin(incoming)
+        reply.headers.update({"request-id": incoming.request_id, "client-request-id": incoming.client_request_id})
         return reply
 
-    def _error(self, err: GraphError, request_id: str, client_request_id: str) -> Reply:
-        return Reply(err.status, error_body(err, request_id, client_request_id, self.state.clock.now_iso()), dict(err.headers))
+    def _error(self, err: ErrorReply, incoming: Incoming) -> Reply:
+        body = error_body(err, incoming.request_id, incoming.client_request_id, self.state.clock.now_iso())
+        return Reply(err.status, body, dict(err.headers))
 
-    def _admin(self, method, path, query, raw_body, base_url, request_id, client_request_id) -> Reply:
+    def _admin(self, incoming: Incoming) -> Reply:
         with self.state.lock:
             self.state.clock.run_due()
             try:
-                if not path.startswith(ADMIN_ROOT + "/"):
-                    raise GraphError(404, "NotFound", "The emulator serves Graph under /v1.0 and its admin API under /_emulator.")
-                relative = path[len(ADMIN_ROOT):]
-                handler_route, params = self.admin.match(method, relative)
-                request = GraphRequest(self.state, None, method, relative, params, query, _parse_body(raw_body), base_url)
+                if not incoming.path.startswith(ADMIN_ROOT + "/"):
+                    raise ErrorReply(404, "NotFound", "The emulator serves Graph under /v1.0 and its admin API under /_emulator.")
+                relative = incoming.path[len(ADMIN_ROOT):]
+                handler_route, params = self.admin.match(incoming.method, relative)
+                request = GraphRequest(self.state, None, incoming.method, relative, params, incoming.query,
+                                       _parse_body(incoming.raw_body), incoming.base_url)
                 return handler_route.handler(request)
-            except GraphError as err:
-                return self._error(err, request_id, client_request_id)
+            except ErrorReply as err:
+                return self._error(err, incoming)
 
-    def _graph(self, method, path, raw_query, query, headers, raw_body, base_url, request_id, client_request_id) -> Reply:
-        relative = path[len(GRAPH_ROOT):] or "/"
+    def _graph(self, incoming: Incoming) -> Reply:
+        relative = incoming.path[len(GRAPH_ROOT):] or "/"
         delay = self.state.faults.latency_seconds(relative)
         if delay:
             time.sleep(delay)  # outside the lock: slow answers must not stall other requests
@@ -92,39 +91,51 @@ class Emulator:
             self.state.clock.run_due()
             tenant_id, body = None, None
             try:
-                caller = authenticate(headers.get("authorization"))
+                matched: tuple[Route, dict[str, str]] | ErrorReply = self.graph.match(incoming.method, relative)
+            except ErrorReply as unrouted:
+                matched = unrouted  # answered after authentication, as Graph orders its checks
+            try:
+                caller = authenticate(incoming.headers.get("authorization"))
                 tenant_id = caller.tenant_id
-                body = _parse_body(raw_body)
-                reply = self._dispatch(method, relative, query, body, caller, base_url + GRAPH_ROOT)
-            except GraphError as err:
-                reply = self._error(err, request_id, client_request_id)
-            self.state.request_log.append(
-                {
-                    "method": method,
-                    "path": path,
-                    "query": raw_query,
-                    "tenantId": tenant_id,
-                    "status": reply.status,
-                    "time": self.state.clock.now_iso(),
-                    "retryAttempt": int(headers.get("retry-attempt") or 0),
-                    "body": loggable_body(path, body),
-                }
-            )
+                body = _parse_body(incoming.raw_body)
+                if isinstance(matched, ErrorReply):
+                    raise matched
+                reply = self._dispatch(incoming, relative, body, caller, *matched)
+            except ErrorReply as err:
+                reply = self._error(err, incoming)
+            # The route says how its body is logged; without one, nothing says what it may hold.
+            logged = None if isinstance(matched, ErrorReply) else matched[0].logged(body)
+            self.state.request_log.append(self._log_entry(incoming, tenant_id, reply, logged))
             return reply
 
-    def _dispatch(self, method, relative, query, body, caller, graph_url) -> Reply:
+    def _log_entry(self, incoming: Incoming, tenant_id: str | None, reply: Reply, logged: Any) -> dict:
+        return {
+            "method": incoming.method,
+            "path": incoming.path,
+            "query": incoming.raw_query,
+            "tenantId": tenant_id,
+            "status": reply.status,
+            "time": self.state.clock.now_iso(),
+            "retryAttempt": int(incoming.headers.get("retry-attempt") or 0),
+            "body": logged,
+        }
+
+    def _dispatch(
+        self, incoming: Incoming, relative: str, body: Any, caller: Caller, handler_route: Route, params: dict[str, str]
+    ) -> Reply:
         state = self.state
         tenant = state.tenant(caller.tenant_id)
         if tenant is None:
             raise unknown_tenant(caller.tenant_id)
-        handler_route, params = self.graph.match(method, relative)
         handler_route.requirement.check(caller.roles)
         faults = state.faults
         failure = faults.transient(relative)
         if failure is None and handler_route.synchronization:
             failure = faults.sync_lag(tenant.id, params["sp"].lower(), relative)
         if failure is None:
-            failure = faults.replication_lag(tenant.id, method, relative, relative.rstrip("/").rsplit("/", 1)[-1])
+            failure = faults.replication_lag(tenant.id, incoming.method, relative, relative.rstrip("/").rsplit("/", 1)[-1])
         if failure is not None:
             raise failure
-        return handler_route.handler(GraphRequest(state, tenant, method, relative, params, query, body, graph_url))
+        request = GraphRequest(state, tenant, incoming.method, relative, params, incoming.query, body,
+                               incoming.base_url + GRAPH_ROOT)
+        return handler_route.handler(request)

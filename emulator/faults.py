@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .wire import GraphError
+from .wire import ErrorReply
 
 _FIELDS = {
     "seed": ("seed", int),
@@ -33,8 +33,8 @@ _FIELDS = {
 }
 
 
-def admin_error(message: str) -> GraphError:
-    return GraphError(400, "BadRequest", message)
+def admin_error(message: str) -> ErrorReply:
+    return ErrorReply(400, "BadRequest", message)
 
 
 @dataclass
@@ -110,7 +110,7 @@ class Faults:
     def latency_seconds(self, path: str) -> float:
         return self.config.latency_ms / 1000 if self.config.latency_ms and self.applies(path) else 0.0
 
-    def transient(self, path: str) -> GraphError | None:
+    def transient(self, path: str) -> ErrorReply | None:
         """429 or 503/504 for a seeded fraction of requests."""
         config = self.config
         if not (config.throttle_rate or config.server_error_rate) or not self.applies(path):
@@ -118,11 +118,11 @@ class Faults:
         draw = self._rng.random()
         retry_after = {"Retry-After": str(config.retry_after_seconds)}
         if draw < config.throttle_rate:
-            return GraphError(429, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.", retry_after)
+            return ErrorReply(429, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.", retry_after)
         if draw < config.throttle_rate + config.server_error_rate:
             if self._rng.random() < 0.5:
-                return GraphError(503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry.", retry_after)
-            return GraphError(504, "UnknownError", "Gateway timeout: the backend did not answer in time.", retry_after)
+                return ErrorReply(503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry.", retry_after)
+            return ErrorReply(504, "UnknownError", "Gateway timeout: the backend did not answer in time.", retry_after)
         return None
 
     # -- replication lag: a new object is invisible to its first N reads ---------------------
@@ -130,14 +130,14 @@ class Faults:
         if self.config.replication_lag_reads:
             self._lagging_reads[(tenant_id, object_path.lower())] = self.config.replication_lag_reads
 
-    def replication_lag(self, tenant_id: str, method: str, path: str, resource_id: str) -> GraphError | None:
+    def replication_lag(self, tenant_id: str, method: str, path: str, resource_id: str) -> ErrorReply | None:
         key = (tenant_id, path.lower())
         if method != "GET" or key not in self._lagging_reads or not self.applies(path):
             return None
         self._lagging_reads[key] -= 1
         if self._lagging_reads[key] <= 0:
             del self._lagging_reads[key]
-        return GraphError(
+        return ErrorReply(
             404,
             "Request_ResourceNotFound",
             f"Resource '{resource_id}' does not exist or one of its queried reference-property objects are not present.",
@@ -148,7 +148,7 @@ class Faults:
         if self.config.sync_lag_requests:
             self._lagging_sync[(tenant_id, sp_id)] = self.config.sync_lag_requests
 
-    def sync_lag(self, tenant_id: str, sp_id: str, path: str) -> GraphError | None:
+    def sync_lag(self, tenant_id: str, sp_id: str, path: str) -> ErrorReply | None:
         key = (tenant_id, sp_id.lower())
         if key not in self._lagging_sync or not self.applies(path):
             return None
@@ -159,5 +159,5 @@ class Faults:
         # The synchronization service first doesn't see the principal yet (403), then reports a
         # conflicting in-flight provisioning of it (409), alternately; clients must retry both.
         if served % 2:
-            return GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation: the service principal is not yet available to the synchronization service.")
-        return GraphError(409, "Conflict", "The service principal is still being provisioned in the synchronization service. Please retry.")
+            return ErrorReply(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation: the service principal is not yet available to the synchronization service.")
+        return ErrorReply(409, "Conflict", "The service principal is still being provisioned in the synchronization service. Please retry.")

@@ -30,7 +30,7 @@ import yaml
 from .graph.directory import add_member, create_group, create_user
 from .state import EmulatorState, Tenant, is_guid
 from .tenants import add_tenant
-from .wire import GraphError
+from .wire import ErrorReply
 
 _SETTINGS = {
     "mtoActivationSeconds": "mto_activation_seconds",
@@ -74,7 +74,7 @@ def _load_tenant(state: EmulatorState, entry: Any, where: str) -> Tenant:
     domains = entry.get("domains") or ([entry["domain"]] if entry.get("domain") else None)
     try:
         tenant = add_tenant(state, entry.get("tenantId"), entry.get("displayName"), domains)
-    except GraphError as err:
+    except ErrorReply as err:
         raise FixtureError(f"{where}: {err.message}") from err
     quota = entry.get("userQuota")
     if quota is not None and (isinstance(quota, bool) or not isinstance(quota, int) or quota < 0):
@@ -98,7 +98,7 @@ def _load_user(state: EmulatorState, tenant: Tenant, entry: Any, where: str) -> 
     properties.setdefault("displayName", local)
     try:
         create_user(state, tenant, properties, _optional_id(entry, where))
-    except GraphError as err:
+    except ErrorReply as err:
         raise FixtureError(f"{where}: {err.message}") from err
 
 
@@ -114,7 +114,7 @@ def _load_group(state: EmulatorState, tenant: Tenant, entry: Any, where: str) ->
         for member in entry.get("members") or []:
             user = tenant.find_user(str(member))
             add_member(tenant, group["id"], user["id"] if user else str(member).lower())
-    except GraphError as err:
+    except ErrorReply as err:
         raise FixtureError(f"{where}: {err.message}") from err
 
 

@@ -16,7 +16,7 @@ import re
 from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
-from .wire import GraphError, GraphRequest, Reply
+from .wire import ErrorReply, GraphRequest, Reply
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 999
@@ -39,8 +39,8 @@ _FUNCTIONS = {
 }
 
 
-def unsupported(message: str = "Unsupported Query.") -> GraphError:
-    return GraphError(400, "Request_UnsupportedQuery", message)
+def unsupported(message: str = "Unsupported Query.") -> ErrorReply:
+    return ErrorReply(400, "Request_UnsupportedQuery", message)
 
 
 def _tokenize(text: str) -> list[str]:
@@ -168,7 +168,7 @@ def _page_bounds(query: dict[str, str]) -> tuple[int, int]:
         size = int(query.get("$top", DEFAULT_PAGE_SIZE))
         offset = int(base64.urlsafe_b64decode(query["$skiptoken"]).decode()) if "$skiptoken" in query else 0
     except (ValueError, UnicodeDecodeError) as exc:
-        raise GraphError(400, "Request_BadRequest", "Invalid $top or $skiptoken value.") from exc
+        raise ErrorReply(400, "Request_BadRequest", "Invalid $top or $skiptoken value.") from exc
     return max(1, min(size, MAX_PAGE_SIZE)), max(0, offset)
 
 

@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from .permissions import Requirement
-from .wire import GraphError, GraphRequest, Reply
+from .wire import ErrorReply, GraphRequest, Reply
 
 Handler = Callable[[GraphRequest], Reply]
+Redaction = Callable[[Any], Any]
+
+
+def as_sent(body: Any) -> Any:
+    return body
 
 # `{name}` matches one path segment; `{name:regex}` matches what the regex says.
 _PARAM = re.compile(r"\{(\w+)(?::([^}]+))?\}")
@@ -23,6 +28,8 @@ class Route:
     pattern: re.Pattern
     # Synchronization endpoints of a service principal (param `sp`) are subject to sync lag.
     synchronization: bool
+    # The request body as the request log keeps it: routes that carry secrets mask them here.
+    logged: Redaction = as_sent
 
 
 def _part_regex(part: str) -> str:
@@ -32,9 +39,12 @@ def _part_regex(part: str) -> str:
     return f"(?P<{param.group(1)}>{param.group(2) or '[^/]+'})"
 
 
-def route(method: str, template: str, handler: Handler, requirement: Requirement | None, synchronization: bool = False) -> Route:
+def route(
+    method: str, template: str, handler: Handler, requirement: Requirement | None, synchronization: bool = False,
+    logged: Redaction = as_sent,
+) -> Route:
     regex = "".join(_part_regex(part) for part in re.split(r"(\{\w+(?::[^}]+)?\})", template))
-    return Route(method, template, handler, requirement, re.compile(f"^{regex}/?$", re.IGNORECASE), synchronization)
+    return Route(method, template, handler, requirement, re.compile(f"^{regex}/?$", re.IGNORECASE), synchronization, logged)
 
 
 class Router:
@@ -51,6 +61,6 @@ class Router:
                 return candidate, found.groupdict()
             path_known = True
         if path_known:
-            raise GraphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
+            raise ErrorReply(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
         segment = path.rstrip("/").rsplit("/", 1)[-1]
-        raise GraphError(400, "BadRequest", f"Resource not found for the segment '{segment}'.")
+        raise ErrorReply(400, "BadRequest", f"Resource not found for the segment '{segment}'.")

@@ -5,7 +5,7 @@ import re
 
 from .graph.policies import system_default_policy
 from .state import EmulatorState, Tenant, is_guid
-from .wire import GraphError
+from .wire import ErrorReply
 
 
 def default_domain(display_name: str, tenant_id: str) -> str:
@@ -15,14 +15,14 @@ def default_domain(display_name: str, tenant_id: str) -> str:
 
 def add_tenant(state: EmulatorState, tenant_id: object, display_name: object, domains: object = None) -> Tenant:
     if not is_guid(tenant_id):
-        raise GraphError(400, "BadRequest", "tenantId must be a GUID.")
+        raise ErrorReply(400, "BadRequest", "tenantId must be a GUID.")
     if not isinstance(display_name, str) or not display_name.strip():
-        raise GraphError(400, "BadRequest", "displayName is required.")
+        raise ErrorReply(400, "BadRequest", "displayName is required.")
     if domains is not None and (not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains)):
-        raise GraphError(400, "BadRequest", "domains must be a list of domain names.")
+        raise ErrorReply(400, "BadRequest", "domains must be a list of domain names.")
     tenant_id = tenant_id.lower()
     if tenant_id in state.tenants:
-        raise GraphError(409, "Conflict", f"Tenant {tenant_id} already exists.")
+        raise ErrorReply(409, "Conflict", f"Tenant {tenant_id} already exists.")
     tenant = Tenant(tenant_id, display_name, list(domains or [default_domain(display_name, tenant_id)]))
     tenant.default_policy = system_default_policy()
     state.tenants[tenant_id] = tenant

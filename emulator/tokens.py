@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from .permissions import ALL_PERMISSIONS
-from .wire import GraphError
+from .wire import ErrorReply
 
 TOKEN_LIFETIME_SECONDS = 3600
 GRAPH_AUDIENCE = "https://graph.microsoft.com"
@@ -52,8 +52,8 @@ class Caller:
     roles: frozenset[str]
 
 
-def _unauthenticated(message: str) -> GraphError:
-    return GraphError(401, "InvalidAuthenticationToken", message, {"WWW-Authenticate": WWW_AUTHENTICATE})
+def _unauthenticated(message: str) -> ErrorReply:
+    return ErrorReply(401, "InvalidAuthenticationToken", message, {"WWW-Authenticate": WWW_AUTHENTICATE})
 
 
 def authenticate(authorization: str | None) -> Caller:
@@ -86,5 +86,5 @@ def _decode(token: str) -> dict:
     return claims
 
 
-def unknown_tenant(tenant_id: str) -> GraphError:
+def unknown_tenant(tenant_id: str) -> ErrorReply:
     return _unauthenticated(f"Access token validation failure: tenant '{tenant_id}' is not hosted by this service.")

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class GraphError(Exception):
-    """An error answered in Graph's `{"error": {...}}` shape."""
+class ErrorReply(Exception):
+    """Raised by a handler: answered as Graph's `{"error": {...}}` with this status and code. (The
+    providers' own ``providers.graph.GraphError`` is what a client makes of such an answer.)"""
 
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         super().__init__(f"{status} {code}: {message}")
@@ -17,29 +18,29 @@ class GraphError(Exception):
         self.headers = headers or {}
 
 
-def resource_not_found(resource_id: str) -> GraphError:
-    return GraphError(
+def resource_not_found(resource_id: str) -> ErrorReply:
+    return ErrorReply(
         404,
         "Request_ResourceNotFound",
         f"Resource '{resource_id}' does not exist or one of its queried reference-property objects are not present.",
     )
 
 
-def object_not_found() -> GraphError:
+def object_not_found() -> ErrorReply:
     # The directory's answer for PATCH/GET on a policy object or MTO member that is absent.
-    return GraphError(404, "Directory_ObjectNotFound", "Unable to read the company information from the directory.")
+    return ErrorReply(404, "Directory_ObjectNotFound", "Unable to read the company information from the directory.")
 
 
-def bad_request(message: str, code: str = "Request_BadRequest") -> GraphError:
-    return GraphError(400, code, message)
+def bad_request(message: str, code: str = "Request_BadRequest") -> ErrorReply:
+    return ErrorReply(400, code, message)
 
 
-def same_key_conflict(message: str) -> GraphError:
-    return GraphError(409, "Request_MultipleObjectsWithSameKeyValue", message)
+def same_key_conflict(message: str) -> ErrorReply:
+    return ErrorReply(409, "Request_MultipleObjectsWithSameKeyValue", message)
 
 
-def access_denied(message: str) -> GraphError:
-    return GraphError(403, "Authorization_RequestDenied", message)
+def access_denied(message: str) -> ErrorReply:
+    return ErrorReply(403, "Authorization_RequestDenied", message)
 
 
 @dataclass
@@ -58,7 +59,7 @@ def no_content() -> Reply:
     return Reply(204)
 
 
-def error_body(err: GraphError, request_id: str, client_request_id: str, date: str) -> dict:
+def error_body(err: ErrorReply, request_id: str, client_request_id: str, date: str) -> dict:
     return {
         "error": {
             "code": err.code,

@@ -8,7 +8,7 @@ from .. import permissions as perm
 from ..routing import route
 from ..state import Tenant, default_identity_sync_template, default_partner_template, is_guid
 from ..wire import (
-    GraphError,
+    ErrorReply,
     GraphRequest,
     Reply,
     bad_request,
@@ -99,7 +99,7 @@ def new_partner(tenant_id: str) -> dict:
     return partner
 
 
-def _partner(tenant: Tenant, partner_id: str, absent: GraphError | None = None) -> dict:
+def _partner(tenant: Tenant, partner_id: str, absent: ErrorReply | None = None) -> dict:
     partner = tenant.partners.get(partner_id.lower())
     if partner is None:
         raise absent or resource_not_found(partner_id)
@@ -217,7 +217,7 @@ def delete_partner(req: GraphRequest) -> Reply:
 
 
 # -- partner identity synchronization -------------------------------------------------------
-def _sync_policy(req: GraphRequest, absent: GraphError | None = None) -> dict:
+def _sync_policy(req: GraphRequest, absent: ErrorReply | None = None) -> dict:
     policy = req.tenant.identity_sync.get(req.params["tenantId"].lower())
     if policy is None:
         raise absent or resource_not_found(req.params["tenantId"])

@@ -13,7 +13,7 @@ from ..provisioning.schema import TEMPLATE_ID, SchemaInvalid, compile_user_mappi
 from ..provisioning.scoping import filter_operators
 from ..routing import route
 from ..state import SyncConfig
-from ..wire import GraphError, GraphRequest, Reply, bad_request, no_content, resource_not_found
+from ..wire import ErrorReply, GraphRequest, Reply, bad_request, no_content, resource_not_found
 from .applications import CTS_TEMPLATE_ID, service_principal
 
 SYNC = "/servicePrincipals/{sp}/synchronization"
@@ -31,6 +31,17 @@ SECRET_KEYS = {
     "HardDeletesEnabled", "SyncAgentCompatibilityKey", "SyncAgentADContainer", "ValidateDomain", "TestReferences",
     "ConnectionString",
 }
+
+
+def masked(key: str) -> Callable[[object], object]:
+    """How a body whose ``key`` lists secrets is logged: every sensitive value as ``*``."""
+    def redact(body: object) -> object:
+        if not isinstance(body, dict) or not isinstance(body.get(key), list):
+            return body
+        return {**body, key: [{**item, "value": "*"} if isinstance(item, dict) and item.get("key") not in NON_SENSITIVE_SECRETS
+                              else item for item in body[key]]}
+
+    return redact
 
 
 def _sync(req: GraphRequest) -> tuple[dict, SyncConfig]:
@@ -94,7 +105,7 @@ def create_job(req: GraphRequest) -> Reply:
         raise bad_request(f"The synchronization template '{template_id}' is not available for this service principal.")
     if sync.jobs:
         # One cross-tenant sync instance per configuration (and per source->target pair).
-        raise GraphError(409, "Conflict", "A synchronization job for this template already exists on the service principal.")
+        raise ErrorReply(409, "Conflict", "A synchronization job for this template already exists on the service principal.")
     job = Job(new_job_id(req.tenant.id))
     sync.jobs[job.id.lower()] = job  # ids are case-insensitive, like every Graph key
     req.state.faults.note_created(req.tenant.id, f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job.id}")
@@ -166,7 +177,7 @@ def validate_credentials(req: GraphRequest) -> Reply:
     credentials = _credentials(req, sync)
     problems = policy_problems(req.state, req.tenant, credentials.get("CompanyId"), credentials.get("AuthenticationType"))
     if problems:
-        raise GraphError(400, ERROR_CODE, problem_message(problems))
+        raise ErrorReply(400, ERROR_CODE, problem_message(problems))
     return no_content()
 
 
@@ -215,7 +226,7 @@ def patch_schema(req: GraphRequest) -> Reply:
         f"https://syncfabric.windowsazure.com/api/servicePrincipals('{req.params['sp']}')"
         f"/synchronization/jobs('{req.params['job']}')/schema?api-version=2.0"
     )
-    raise GraphError(404, "UnknownError", '{"Message":"No HTTP resource was found that matches the request URI \'' + uri + '\'."}')
+    raise ErrorReply(404, "UnknownError", '{"Message":"No HTTP resource was found that matches the request URI \'' + uri + '\'."}')
 
 
 def _schema_listing(type_name: str, rows: Callable[[], list[dict]]) -> Callable[[GraphRequest], Reply]:
@@ -244,19 +255,21 @@ ROUTES = [
     route("GET", f"{SYNC}/templates/{{templateId}}/schema", get_template_schema, perm.SYNC_READ, synchronization=True),
     route("GET", f"{SYNC}/jobs", list_jobs, perm.SYNC_READ, synchronization=True),
     route("POST", f"{SYNC}/jobs", create_job, perm.SYNC_WRITE, synchronization=True),
-    route("POST", f"{SYNC}/jobs/validateCredentials", validate_credentials, perm.SYNC_WRITE, synchronization=True),
+    route("POST", f"{SYNC}/jobs/validateCredentials", validate_credentials, perm.SYNC_WRITE, synchronization=True,
+          logged=masked("credentials")),
     route("GET", JOB, get_job, perm.SYNC_READ, synchronization=True),
     route("DELETE", JOB, delete_job, perm.SYNC_WRITE, synchronization=True),
     route("POST", f"{JOB}/start", start_job, perm.SYNC_WRITE, synchronization=True),
     route("POST", f"{JOB}/pause", pause_job, perm.SYNC_WRITE, synchronization=True),
     route("POST", f"{JOB}/restart", restart_job, perm.SYNC_WRITE, synchronization=True),
     route("POST", f"{JOB}/provisionOnDemand", on_demand, perm.SYNC_WRITE, synchronization=True),
-    route("POST", f"{JOB}/validateCredentials", validate_credentials, perm.SYNC_WRITE, synchronization=True),
+    route("POST", f"{JOB}/validateCredentials", validate_credentials, perm.SYNC_WRITE, synchronization=True,
+          logged=masked("credentials")),
     route("GET", f"{JOB}/schema", get_schema, perm.SYNC_READ, synchronization=True),
     route("PUT", f"{JOB}/schema", put_schema, perm.SYNC_WRITE, synchronization=True),
     route("PATCH", f"{JOB}/schema", patch_schema, perm.SYNC_WRITE, synchronization=True),
     route("GET", f"{JOB}/schema/filterOperators{_CALL}", get_filter_operators, perm.SYNC_READ, synchronization=True),
     route("GET", f"{JOB}/schema/functions{_CALL}", get_functions, perm.SYNC_READ, synchronization=True),
-    route("PUT", f"{SYNC}/secrets", put_secrets, perm.SYNC_WRITE, synchronization=True),
+    route("PUT", f"{SYNC}/secrets", put_secrets, perm.SYNC_WRITE, synchronization=True, logged=masked("value")),
     route("GET", f"{SYNC}/secrets", get_secrets, perm.SYNC_READ, synchronization=True),
 ]

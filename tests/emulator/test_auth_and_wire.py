@@ -131,6 +131,21 @@ def test_requests_are_logged_with_tenant_status_and_masked_secrets(seeded):
         ("PUT", f"/v1.0/servicePrincipals/{CONTOSO}/synchronization/secrets", CONTOSO, 404),
     ]
     assert "s3cret" not in json.dumps(log)
+    assert log[2]["body"]["value"] == [{"key": "SecretToken", "value": "*"}, {"key": "CompanyId", "value": FABRIKAM}]
     assert all(entry["time"].endswith("Z") for entry in log)
     seeded.admin.clear_requests()
     assert seeded.admin.requests() == []
+
+
+def test_the_body_of_a_request_no_route_serves_is_not_logged(seeded):
+    """The route table says how each body is logged (secrets masked); an unknown path gets a 400
+    and its body, whatever it holds, stays out of the log."""
+    token = seeded.admin.token(CONTOSO)
+    status, _, _ = raw(seeded, "PUT", f"/servicePrincipals/{CONTOSO}/synchronization/secretz", token,
+                       {"value": [{"key": "SecretToken", "value": "s3cret"}]})
+    credentials = {"credentials": [{"key": "ClientSecret", "value": "s3cret"}, {"key": "CompanyId", "value": FABRIKAM}]}
+    raw(seeded, "POST", f"/servicePrincipals/{CONTOSO}/synchronization/jobs/validateCredentials", token, credentials)
+    unrouted, validated = seeded.admin.requests()
+    assert status == 400 and unrouted["body"] is None
+    assert validated["body"]["credentials"] == [{"key": "ClientSecret", "value": "*"}, {"key": "CompanyId", "value": FABRIKAM}]
+    assert "s3cret" not in json.dumps(seeded.admin.requests())
