@@ -107,7 +107,7 @@ def _quarantine_advice(direction: Direction, quarantine: dict, stack: str, unmet
     if quarantine["reason"] == TOO_MANY_DELETES:
         return [f"deletions are held back by the accidental-deletion threshold: review them, then "
                 f"`python -m ctsync release-deletes --stack {stack} {pair}` (pulumi up never releases them)"]
-    then = f"then `pulumi up -s {stack}` restarts the job (it checks validateCredentials first)"
+    then = f"then `pulumi up --refresh -s {stack}` restarts the job (it checks validateCredentials first)"
     if quarantine["errorCode"] == TARGET_NOT_READY:
         if unmet:
             return [f"set {setting}" for setting in unmet] + [then]

@@ -67,7 +67,7 @@ class GraphProvider(rpc.Provider):
         found = schema.diff(definition.Inputs, olds, news, definition.delete_before_replace)
         detailed = {name: rpc.PropertyDiff(_KIND[name in found.replaces], input_diff=True) for name in found.changed}
         if not found.changed:
-            repair = await self.resource(definition).repair_needed(*self._load(definition, olds))
+            repair = self.resource(definition).repair_needed(*self._load(definition, olds))
             if repair is not None:
                 notice(f"{definition.type_name}: {repair.reason}")
                 detailed[repair.property] = rpc.PropertyDiff(rpc.PropertyDiffKind.UPDATE, input_diff=False)
@@ -179,7 +179,7 @@ class GraphProvider(rpc.Provider):
     ) -> bool:
         if schema.changed_fields(definition.Inputs, olds.values, news.values):
             return True
-        return await resource.repair_needed(old_inputs, state) is not None
+        return resource.repair_needed(old_inputs, state) is not None
 
     def definition_of(self, urn: str) -> type[GraphResource]:
         # urn:pulumi:<stack>::<project>::<parent type>$...$<type>::<name>

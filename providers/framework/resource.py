@@ -115,10 +115,12 @@ class GraphResource(Generic[I, S]):
         """None when the object does not exist."""
         raise NotImplementedError
 
-    async def repair_needed(self, inputs: I, state: S) -> Repair | None:
-        """Graph reads only: a live condition that the declaration rules out although no input changed
-        (e.g. a started job that Graph has quarantined). Diff then reports an update and ``update``
-        is called with unchanged inputs to repair it. Most resources have none."""
+    def repair_needed(self, inputs: I, state: S) -> Repair | None:
+        """A condition of the object, as the last refresh recorded it in ``state``, that the declaration
+        rules out although no input changed (e.g. a started job that Graph has quarantined). Diff then
+        reports an update, and ``update`` is called with unchanged inputs to repair it. No Graph
+        request: a plain ``up`` stays free of reads, ``up --refresh`` sees what is live. Most
+        resources have none."""
         return None
 
     async def update(self, olds: I, news: I, state: S) -> S:

@@ -6,9 +6,10 @@ or pause is sent only when the state differs, so an unchanged ``up`` writes noth
 shows a job paused (or started) out of band as drift. Deleting this resource pauses the job: it is
 the last thing created for a sync, and the first thing destroyed.
 
-A started job is also meant to be out of quarantine. When Graph has quarantined it (for instance a
-partner setting was missing), ``pulumi up`` restarts it (resetScope ``Escrows, QuarantineState``) once
-validateCredentials passes with its saved secrets, that is once the cause is repaired, and only then.
+A started job is also meant to be out of quarantine. When a refresh finds that Graph has
+quarantined it (for instance a partner setting was missing), the diff shows an update, and
+``pulumi up --refresh`` restarts it (resetScope ``Escrows, QuarantineState``) once validateCredentials
+passes with its saved secrets, that is once the cause is repaired, and only then.
 A quarantine for too many deletions (accidental-deletion prevention) is never released here: that is
 a person's decision (``python -m ctsync release-deletes``). Microsoft's page on quarantine:
 https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status
@@ -53,14 +54,19 @@ class SynchronizationJobScheduleInputs:
 
 @dataclass(frozen=True)
 class SynchronizationJobScheduleState:
-    status_code: str = computed(description="Quarantine while Graph holds the job; up restarts it once repaired")
+    status_code: str = computed(description="Quarantine while Graph holds the job")
     schedule_state: str = computed()
+    quarantine_reason: str | None = computed(
+        description="why Graph holds the job, as the last refresh read it; up restarts it once the cause is "
+        "repaired, except for TooManyDeletes (python -m ctsync release-deletes)"
+    )
 
 
 def _state(job: SynchronizationJob) -> SynchronizationJobScheduleState:
     return SynchronizationJobScheduleState(
         status_code=enum_value(job.status.code) if job.status else None,
         schedule_state=schedule_state(job),
+        quarantine_reason=quarantine_reason(job),
     )
 
 
@@ -97,23 +103,19 @@ class SynchronizationJobScheduleResource(
         observed = dataclasses.replace(inputs, enabled=schedule_state(job) == ACTIVE)
         return Observed(observed, _state(job))
 
-    async def repair_needed(
+    def repair_needed(
         self, inputs: SynchronizationJobScheduleInputs, state: SynchronizationJobScheduleState
     ) -> Repair | None:
-        if not inputs.enabled:
-            return None
-        graph = self.tenant(inputs.tenant_id)
-        job = await if_present(read_job(graph, inputs.service_principal_id, inputs.job_id))
-        reason = None if job is None else quarantine_reason(job)
-        if reason is None:
+        reason = state.quarantine_reason
+        if not inputs.enabled or reason is None:
             return None
         if reason == TOO_MANY_DELETES:
             notice(f"{self.type_name}: job {inputs.job_id} in tenant {inputs.tenant_id} holds deletions back (quarantine "
                    f"{TOO_MANY_DELETES}); pulumi up does not release them: review them and run "
                    f"`python -m ctsync release-deletes --stack <stack> --from <source> --to <target>`")
             return None
-        return Repair("status_code", f"job {inputs.job_id} in tenant {inputs.tenant_id} is quarantined ({reason}); "
-                                     f"up restarts it if validateCredentials now passes")
+        return Repair("quarantine_reason", f"job {inputs.job_id} in tenant {inputs.tenant_id} is quarantined ({reason}); "
+                                           f"up restarts it if validateCredentials now passes")
 
     async def update(
         self, olds: SynchronizationJobScheduleInputs, news: SynchronizationJobScheduleInputs,

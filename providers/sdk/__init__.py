@@ -322,11 +322,12 @@ class SynchronizationJobSchedule(pulumi.CustomResource):
     enabled: pulumi.Output[bool]
     status_code: pulumi.Output[str]
     schedule_state: pulumi.Output[str]
+    quarantine_reason: pulumi.Output[str]
     taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: SynchronizationJobScheduleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:synchronization:SynchronizationJobSchedule", resource_name, args, opts,
-                 outputs=('status_code', 'schedule_state', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationJobSchedule',))
+                 outputs=('status_code', 'schedule_state', 'quarantine_reason', 'taken_over'), secrets=(), legacy_types=('pulumi-python:dynamic/synchronization:SynchronizationJobSchedule',))
 
 
 __all__ = [

@@ -104,7 +104,7 @@ def test_status_of_a_quarantined_job_names_the_missing_setting_and_tenant(emulat
         f"set in tenant {FABRIKAM}, the cross-tenant access partner entry for {CONTOSO} must allow inbound automatic "
         "redemption (automaticUserConsentSettings.inboundAllowed; PartnerAccess inbound_auto_redeem=True)"
     )
-    assert "pulumi up -s ops` restarts the job" in direction["advice"][-1]
+    assert "pulumi up --refresh -s ops` restarts the job" in direction["advice"][-1]
 
 
 def test_status_of_a_job_holding_deletions_points_at_release_deletes(emulator, root, capsys):

@@ -1,9 +1,9 @@
 """Operating a deployed stack with the real CLI and the real commands, on the emulator:
 
 `python -m ctsync status` gates on job health after `pulumi up`; a job Graph quarantines because a
-setting was changed out of band is restarted by `pulumi up` only once the cause is repaired (a plain
-`up` cannot repair it and leaves it; `up --refresh` puts the setting back and then restarts it); the
-policy pack stops a preview that breaks one of its rules.
+setting was changed out of band is seen by a refreshing preview and restarted by `pulumi up --refresh`
+once the setting is put back (a plain preview, which reads nothing, sees no change); the policy pack
+stops a preview that breaks one of its rules.
 """
 from __future__ import annotations
 
@@ -68,13 +68,15 @@ def test_status_gates_and_up_restarts_a_quarantined_job_once_repaired(tmp_path):
         assert quarantined["quarantine"]["reason"] == "EncounteredQuarantineException"
         assert f"set in tenant {FABRIKAM}, the cross-tenant access partner entry for {CONTOSO}" in quarantined["advice"][0]
 
-        # A plain up cannot see the setting changed (no refresh): it tries the job, which still fails.
-        preview = project.pulumi("preview", "--diff", "-s", STACK)
-        assert "is quarantined (EncounteredQuarantineException); up restarts it if validateCredentials now passes" in preview.stdout + preview.stderr
-        up = project.up()
-        assert "its cause is not repaired yet" in up.stdout + up.stderr
-        assert health(project)[1]["contoso -> fabrikam"]["status"] == "Quarantine"
-
+        # Without a refresh the state knows nothing of it: no change, no Graph request.
+        emulator.admin.clear_requests()
+        project.pulumi("preview", "--expect-no-changes", "-s", STACK)
+        assert emulator.admin.requests() == []
+        # A refreshing preview shows the partner entry's drift and the quarantined job.
+        preview = project.pulumi("preview", "--refresh", "--diff", "-s", STACK)
+        shown = preview.stdout + preview.stderr
+        assert "is quarantined (EncounteredQuarantineException); up restarts it if validateCredentials now passes" in shown
+        assert "~ inbound_auto_redeem" in shown or "inbound_auto_redeem" in shown
         # up --refresh puts the partner entry back as declared first, then restarts the job.
         up = project.up("--refresh")
         assert "validateCredentials passes again" in up.stdout + up.stderr

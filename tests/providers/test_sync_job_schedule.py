@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("short_replication_deadline")
 # delete: one pause (the job's own DELETE that the destroy then sends is not counted here).
 COST = {
     "create": {"requests": 3, "writes": 1},
-    "preview": {"requests": 1, "writes": 0},  # the diff reads the job: is it quarantined?
+    "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
     "import": {"requests": 1, "writes": 0},
     "update": {"requests": 3, "writes": 1},
@@ -146,10 +146,13 @@ def test_up_restarts_a_quarantined_job_once_its_cause_is_repaired(emulator, grap
     _quarantined_by_policy(emulator, graph_client, sync_pair)
     assert _job_status(graph_client, sync_pair) == ("Quarantine", "EncounteredQuarantineException")
 
+    assert not driver.diff(id, outs, inputs).changes, "the state before the refresh knows no quarantine"
+    _, outs, _ = driver.read(id, outs)  # what `up --refresh` does first
+    assert outs["quarantine_reason"] == "EncounteredQuarantineException"
     graph_requests.clear()
     diff = driver.diff(id, outs, inputs)
-    assert diff.changes and diff.detailed == {"status_code": provider_pb2.PropertyDiff.UPDATE}
-    assert graph_requests.count() == {"requests": 1, "writes": 0}, "the diff reads the job, and writes nothing"
+    assert diff.changes and diff.detailed == {"quarantine_reason": provider_pb2.PropertyDiff.UPDATE}
+    assert graph_requests.count() == {"requests": 0, "writes": 0}, "the diff judges the refreshed state, with no request"
 
     # Not repaired: validateCredentials still fails, so the job stays quarantined (no restart).
     graph_requests.clear()
@@ -177,6 +180,8 @@ def test_up_never_releases_a_deletion_hold(emulator, graph_client, tenants_confi
     inputs = {name: outs[name] for name in ("tenant_id", "service_principal_id", "job_id", "enabled")}
     assert _job_status(graph_client, held) == ("Quarantine", "TooManyDeletes")
 
+    _, outs, _ = driver.read(id, outs)
+    assert outs["quarantine_reason"] == "TooManyDeletes"
     graph_requests.clear()
     assert not driver.diff(id, outs, inputs).changes
     driver.update(id, outs, inputs)
