@@ -14,7 +14,8 @@ from .state import EmulatorState, new_id
 from .tokens import Caller, authenticate, unknown_tenant
 from .wire import ErrorReply, GraphRequest, Reply, error_body
 
-GRAPH_ROOT = "/v1.0"
+# The API versions served: v1.0 whole; beta for the routes that declare it (docs/emulator.md).
+GRAPH_ROOTS = {"/v1.0": "v1.0", "/beta": "beta"}
 ADMIN_ROOT = "/_emulator"
 
 
@@ -57,8 +58,9 @@ class Emulator:
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes, base_url: str) -> Reply:
         incoming = Incoming.parse(method, target, headers, raw_body, base_url)
-        if incoming.path == GRAPH_ROOT or incoming.path.startswith(GRAPH_ROOT + "/"):
-            reply = self._graph(incoming)
+        root = next((r for r in GRAPH_ROOTS if incoming.path == r or incoming.path.startswith(r + "/")), None)
+        if root is not None:
+            reply = self._graph(incoming, root)
         else:
             reply = self._admin(incoming)
         reply.headers.update({"request-id": incoming.request_id, "client-request-id": incoming.client_request_id})
@@ -82,8 +84,8 @@ class Emulator:
             except ErrorReply as err:
                 return self._error(err, incoming)
 
-    def _graph(self, incoming: Incoming) -> Reply:
-        relative = incoming.path[len(GRAPH_ROOT):] or "/"
+    def _graph(self, incoming: Incoming, root: str) -> Reply:
+        relative = incoming.path[len(root):] or "/"
         delay = self.state.faults.latency_seconds(relative)
         if delay:
             time.sleep(delay)  # outside the lock: slow answers must not stall other requests
@@ -100,7 +102,7 @@ class Emulator:
                 body = _parse_body(incoming.raw_body)
                 if isinstance(matched, ErrorReply):
                     raise matched
-                reply = self._dispatch(incoming, relative, body, caller, *matched)
+                reply = self._dispatch(incoming, root, relative, body, caller, *matched)
             except ErrorReply as err:
                 reply = self._error(err, incoming)
             # The route says how its body is logged; without one, nothing says what it may hold.
@@ -121,9 +123,13 @@ class Emulator:
         }
 
     def _dispatch(
-        self, incoming: Incoming, relative: str, body: Any, caller: Caller, handler_route: Route, params: dict[str, str]
+        self, incoming: Incoming, root: str, relative: str, body: Any, caller: Caller, handler_route: Route,
+        params: dict[str, str],
     ) -> Reply:
         state = self.state
+        version = GRAPH_ROOTS[root]
+        if version == "beta" and not handler_route.beta:
+            raise ErrorReply(400, "BadRequest", f"The emulator serves {incoming.method} {relative} on v1.0 only (docs/emulator.md).")
         tenant = state.tenant(caller.tenant_id)
         if tenant is None:
             raise unknown_tenant(caller.tenant_id)
@@ -137,5 +143,5 @@ class Emulator:
         if failure is not None:
             raise failure
         request = GraphRequest(state, tenant, incoming.method, relative, params, incoming.query, body,
-                               incoming.base_url + GRAPH_ROOT)
+                               incoming.base_url + root, version)
         return handler_route.handler(request)

@@ -30,6 +30,8 @@ class Route:
     synchronization: bool
     # The request body as the request log keeps it: routes that carry secrets mask them here.
     logged: Redaction = as_sent
+    # Also served under /beta (only where ctsync needs a beta-only property).
+    beta: bool = False
 
 
 def _part_regex(part: str) -> str:
@@ -41,10 +43,10 @@ def _part_regex(part: str) -> str:
 
 def route(
     method: str, template: str, handler: Handler, requirement: Requirement | None, synchronization: bool = False,
-    logged: Redaction = as_sent,
+    logged: Redaction = as_sent, beta: bool = False,
 ) -> Route:
     regex = "".join(_part_regex(part) for part in re.split(r"(\{\w+(?::[^}]+)?\})", template))
-    return Route(method, template, handler, requirement, re.compile(f"^{regex}/?$", re.IGNORECASE), synchronization, logged)
+    return Route(method, template, handler, requirement, re.compile(f"^{regex}/?$", re.IGNORECASE), synchronization, logged, beta)
 
 
 class Router:

@@ -81,6 +81,11 @@ class GraphRequest:
     query: dict[str, str]
     body: Any
     base_url: str  # e.g. http://127.0.0.1:18080/v1.0
+    version: str = "v1.0"  # or "beta", for the routes that serve it
+
+    @property
+    def beta(self) -> bool:
+        return self.version == "beta"
 
     def json_object(self) -> dict:
         if not isinstance(self.body, dict):

@@ -197,8 +197,12 @@ def patch_group(req: GraphRequest) -> Reply:
 
 
 def remove_group(req: GraphRequest) -> Reply:
-    group = _group(req)
-    tenant = req.tenant
+    delete_group(req.state, req.tenant, _group(req)["id"])
+    return no_content()
+
+
+def delete_group(state: EmulatorState, tenant: Tenant, group_id: str) -> None:
+    group = tenant.groups[group_id]
     del tenant.groups[group["id"]]
     del tenant.members[group["id"]]
     for members in tenant.members.values():
@@ -208,8 +212,7 @@ def remove_group(req: GraphRequest) -> Reply:
             del assignments[assignment_id]
     # Microsoft 365 groups are soft-deleted; security groups are deleted permanently.
     if "Unified" in (group.get("groupTypes") or []):
-        soft_delete(req.state, tenant, "group", group)
-    return no_content()
+        soft_delete(state, tenant, "group", group)
 
 
 def list_members(req: GraphRequest) -> Reply:

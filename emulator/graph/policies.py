@@ -166,7 +166,7 @@ def _expanded(req: GraphRequest, partner: dict) -> dict:
     if not asked:
         return partner
     policy = req.tenant.identity_sync.get(partner["tenantId"].lower())
-    return {**partner, "identitySynchronization": copy.deepcopy(policy)}
+    return {**partner, "identitySynchronization": None if policy is None else _sync_view(policy, req.version)}
 
 
 def list_partners(req: GraphRequest) -> Reply:
@@ -224,20 +224,31 @@ def _sync_policy(req: GraphRequest, absent: ErrorReply | None = None) -> dict:
     return policy
 
 
-def _sync_fields(body: dict) -> dict:
+# `groupSyncInbound` exists on beta only
+# (https://learn.microsoft.com/en-us/graph/api/resources/crosstenantidentitysyncpolicypartner?view=graph-rest-beta).
+_SYNC_INBOUND = {"v1.0": ("userSyncInbound",), "beta": ("userSyncInbound", "groupSyncInbound")}
+
+
+def _sync_fields(body: dict, version: str) -> dict:
     fields = {}
     for name, value in body.items():
         if name.startswith("@odata.") or name == "tenantId":
             continue
         if name == "displayName":
             fields[name] = value
-        elif name == "userSyncInbound":
+        elif name in _SYNC_INBOUND[version]:
             if value is not None and not isinstance(value, dict):
-                raise bad_request("Invalid value specified for property 'userSyncInbound'.")
+                raise bad_request(f"Invalid value specified for property '{name}'.")
             fields[name] = None if value is None else {"isSyncAllowed": value.get("isSyncAllowed")}
         else:
             raise bad_request(f"Property '{name}' does not exist on type 'microsoft.graph.crossTenantIdentitySyncPolicyPartner'.")
     return fields
+
+
+def _sync_view(policy: dict, version: str) -> dict:
+    """The policy as the addressed version shows it: beta adds groupSyncInbound (null when unset)."""
+    view = {key: value for key, value in policy.items() if key != "groupSyncInbound"}
+    return {**view, "groupSyncInbound": policy.get("groupSyncInbound")} if version == "beta" else view
 
 
 def put_identity_sync(req: GraphRequest) -> Reply:
@@ -246,7 +257,7 @@ def put_identity_sync(req: GraphRequest) -> Reply:
     if partner_id in req.tenant.identity_sync:
         raise same_key_conflict("A conflicting object with one or more of the specified property values is present in the directory.")
     policy = {"tenantId": partner_id, "displayName": None, "userSyncInbound": None}
-    policy.update(_sync_fields(req.json_object()))
+    policy.update(_sync_fields(req.json_object(), req.version))
     req.tenant.identity_sync[partner_id] = policy
     req.state.faults.note_created(req.tenant.id, f"{PARTNERS}/{partner_id}/identitySynchronization")
     return no_content()
@@ -254,11 +265,11 @@ def put_identity_sync(req: GraphRequest) -> Reply:
 
 def get_identity_sync(req: GraphRequest) -> Reply:
     context = f"policies/crossTenantAccessPolicy/partners('{req.params['tenantId']}')/identitySynchronization"
-    return req.entity(context, _sync_policy(req))
+    return req.entity(context, _sync_view(_sync_policy(req), req.version))
 
 
 def patch_identity_sync(req: GraphRequest) -> Reply:
-    _sync_policy(req, absent=object_not_found()).update(_sync_fields(req.json_object()))
+    _sync_policy(req, absent=object_not_found()).update(_sync_fields(req.json_object(), req.version))
     return no_content()
 
 
@@ -319,9 +330,9 @@ ROUTES = [
     route("GET", f"{PARTNERS}/{{tenantId}}", get_partner, perm.POLICY_READ),
     route("PATCH", f"{PARTNERS}/{{tenantId}}", patch_partner, perm.POLICY_WRITE),
     route("DELETE", f"{PARTNERS}/{{tenantId}}", delete_partner, perm.POLICY_WRITE),
-    route("GET", f"{PARTNERS}/{{tenantId}}/identitySynchronization", get_identity_sync, perm.POLICY_READ),
-    route("PUT", f"{PARTNERS}/{{tenantId}}/identitySynchronization", put_identity_sync, perm.POLICY_WRITE),
-    route("PATCH", f"{PARTNERS}/{{tenantId}}/identitySynchronization", patch_identity_sync, perm.POLICY_WRITE),
+    route("GET", f"{PARTNERS}/{{tenantId}}/identitySynchronization", get_identity_sync, perm.POLICY_READ, beta=True),
+    route("PUT", f"{PARTNERS}/{{tenantId}}/identitySynchronization", put_identity_sync, perm.POLICY_WRITE, beta=True),
+    route("PATCH", f"{PARTNERS}/{{tenantId}}/identitySynchronization", patch_identity_sync, perm.POLICY_WRITE, beta=True),
     route("DELETE", f"{PARTNERS}/{{tenantId}}/identitySynchronization", delete_identity_sync, perm.POLICY_WRITE),
     route("GET", f"{BASE}/templates/{{template}}", get_template, perm.POLICY_READ),
     route("PATCH", f"{BASE}/templates/{{template}}", patch_template, perm.POLICY_WRITE),

@@ -6,7 +6,7 @@ from typing import Callable
 
 from .. import permissions as perm
 from ..odata import collection
-from ..provisioning.cycle import provision_on_demand
+from ..provisioning.cycle import provision_group_on_demand, provision_on_demand
 from ..provisioning.jobs import Job, new_job_id, parse_reset_scope
 from ..provisioning.policy import ERROR_CODE, policy_problems, problem_message
 from ..provisioning.schema import TEMPLATE_ID, SchemaInvalid, compile_user_mapping, default_schema, functions, stored_schema
@@ -144,21 +144,29 @@ def restart_job(req: GraphRequest) -> Reply:
     return no_content()
 
 
-def _on_demand_subject(body: dict) -> str:
+def _on_demand_subject(body: dict) -> dict:
+    """One subject: a User, or a Group with the members to provision with it (`links.members`), as in
+    https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand."""
     parameters = body.get("parameters") or []
     subjects = [subject for parameter in parameters for subject in (parameter or {}).get("subjects") or []]
-    if len(subjects) != 1 or str(subjects[0].get("objectTypeName", "")).lower() != "user":
-        raise bad_request("provisionOnDemand takes exactly one subject of objectTypeName 'User'.")
-    return str(subjects[0].get("objectId", ""))
+    kinds = [str((subject or {}).get("objectTypeName", "")).lower() for subject in subjects]
+    if len(subjects) != 1 or kinds[0] not in ("user", "group"):
+        raise bad_request("provisionOnDemand takes exactly one subject of objectTypeName 'User' or 'Group'.")
+    return subjects[0]
 
 
 def on_demand(req: GraphRequest) -> Reply:
     job = _job(req)
     sp, _ = _sync(req)
-    user_id = _on_demand_subject(req.json_object())
-    result = provision_on_demand(req.state, req.tenant, sp, job, user_id)
+    subject = _on_demand_subject(req.json_object())
+    object_id = str(subject.get("objectId", ""))
+    if str(subject.get("objectTypeName")).lower() == "group":
+        members = [str(m.get("objectId", "")) for m in ((subject.get("links") or {}).get("members") or []) if isinstance(m, dict)]
+        result = provision_group_on_demand(req.state, req.tenant, sp, job, object_id, members)
+    else:
+        result = provision_on_demand(req.state, req.tenant, sp, job, object_id)
     if result is None:
-        raise resource_not_found(user_id)
+        raise resource_not_found(object_id)
     return req.singleton("microsoft.graph.stringKeyStringValuePair", result)
 
 

@@ -10,12 +10,13 @@ deletion threshold; apply; log each action in both tenants; update the job's sta
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..clock import iso
 from ..graph.directory import add_user, blank_user, delete_user
 from ..state import EmulatorState, SyncConfig, Tenant, new_id
+from .action import Action
+from .groups import group_sync_allowed, groups_in_scope, provision_group, provision_groups
 from .jobs import TOO_MANY_DELETES, Job
 from .policy import ERROR_CODE, policy_problems, problem_message
 from .schema import BOOLEAN_ATTRIBUTES, SOURCE_DIRECTORY, TARGET_DIRECTORY
@@ -36,14 +37,6 @@ _LOGGED_AS = {
 _REMOVALS = ("delete", "disable")
 
 
-@dataclass
-class Action:
-    kind: str
-    source_id: str
-    source_user: dict | None
-    target_id: str | None
-    changes: dict
-    before: dict = field(default_factory=dict)  # the target's values the changes replace
 
 
 def external_upn(source_upn: str, target_domain: str) -> str:
@@ -205,6 +198,10 @@ class Provisioner:
             self.escrow(action, QUOTA_EXCEEDED, f"The number of objects in tenant {self.target.id} exceeds the directory limit.")
             return
         getattr(self, f"_apply_{action.kind}")(action)
+        self.record(action)
+
+    def record(self, action: Action) -> None:
+        """An applied action counted and logged in both tenants."""
         logged_as, counter = _LOGGED_AS[action.kind]
         self.counts[counter] += 1
         self.log(action, logged_as, "success")
@@ -283,9 +280,11 @@ class Provisioner:
         ]
 
     def log(self, action: Action, provisioning_action: str, status: str, error: dict | None = None) -> None:
+        kind = action.object_type
         source_user = action.source_user or {}
-        target_user = self.target.users.get(action.target_id or "") or {}
-        name = source_user.get("userPrincipalName") or action.source_id
+        targets = self.target.groups if kind == "Group" else self.target.users
+        target_user = targets.get(action.target_id or "") or {}
+        name = source_user.get("userPrincipalName") or source_user.get("displayName") or action.source_id
         entry = {
             "id": new_id(),
             "activityDateTime": self.now_iso,
@@ -299,16 +298,16 @@ class Provisioner:
             "provisioningStatusInfo": {"status": status, "errorInformation": error},
             "provisioningSteps": [
                 {"name": "EntryImport", "provisioningStepType": "import", "status": "success",
-                 "description": f"Retrieved User '{name}' from {SOURCE_DIRECTORY}", "details": {}},
+                 "description": f"Retrieved {kind} '{name}' from {SOURCE_DIRECTORY}", "details": {}},
                 {"name": "EntrySynchronizationScoping", "provisioningStepType": "scoping", "status": "success",
-                 "description": "Determine if User in scope by evaluating against each scoping filter", "details": {}},
+                 "description": f"Determine if {kind} in scope by evaluating against each scoping filter", "details": {}},
                 {"name": f"EntryExport{provisioning_action[:1].upper()}{provisioning_action[1:]}", "provisioningStepType": "export",
-                 "status": status, "description": f"{provisioning_action} User '{name}' in {TARGET_DIRECTORY}", "details": {}},
+                 "status": status, "description": f"{provisioning_action} {kind} '{name}' in {TARGET_DIRECTORY}", "details": {}},
             ],
             "servicePrincipal": {"id": self.sp["id"], "displayName": self.sp["displayName"]},
-            "sourceIdentity": {"id": action.source_id, "displayName": source_user.get("displayName"), "identityType": "User", "details": {}},
+            "sourceIdentity": {"id": action.source_id, "displayName": source_user.get("displayName"), "identityType": kind, "details": {}},
             "sourceSystem": {"id": self.source.id, "displayName": SOURCE_DIRECTORY, "details": {}},
-            "targetIdentity": {"id": action.target_id, "displayName": target_user.get("displayName"), "identityType": "User", "details": {}},
+            "targetIdentity": {"id": action.target_id, "displayName": target_user.get("displayName"), "identityType": kind, "details": {}},
             "targetSystem": {"id": self.target.id, "displayName": TARGET_DIRECTORY, "details": {}},
             "tenantId": self.source.id,
         }
@@ -368,6 +367,7 @@ def run_cycle(state: EmulatorState, source: Tenant, sp: dict, job: Job) -> dict:
     staged = threshold is not None and removals > threshold and not job.force_deletes
     for action in actions:
         run.stage(action) if staged and action.kind in _REMOVALS else run.apply(action)
+    provision_groups(run)
     job.force_deletes = False
     error = None
     if staged:
@@ -419,6 +419,34 @@ def provision_on_demand(state: EmulatorState, source: Tenant, sp: dict, job: Job
         failed = run.source.provisioning_log[-1]["provisioningStatusInfo"]["errorInformation"]
         return _on_demand_result("Failure", {"errorCode": failed["errorCode"], "errorMessage": failed["reason"]}, action)
     return _on_demand_result("Success", {}, action)
+
+
+def provision_group_on_demand(
+    state: EmulatorState, source: Tenant, sp: dict, job: Job, group_id: str, member_ids: list[str]
+) -> dict | None:
+    """A group and the listed members now; None when the group is unknown. Graph answers the
+    documented group example with `value: "{}"`."""
+    run = Provisioner(state, source, sp, job)
+    problems = run.check_policy()
+    if problems:
+        return _on_demand_result("Failure", {"errorCode": ERROR_CODE, "errorMessage": problem_message(problems)})
+    gid = group_id.lower()
+    group = source.groups.get(gid)
+    if group is None:
+        return None
+    if not (job.group_mapping.enabled and group_sync_allowed(run)) or gid not in groups_in_scope(run):
+        run.log(Action("skip", gid, group, job.provisioned_groups.get(gid), {}, object_type="Group"), "other", "skipped",
+                {"errorCode": "NotEffectivelyEntitled", "reason": "The group is not in scope for provisioning."})
+        return _on_demand_result("Skipped", {"errorCode": "NotEffectivelyEntitled",
+                                             "errorMessage": "The group is not in scope for provisioning."})
+    for uid in (m.lower() for m in member_ids):
+        user = source.users.get(uid)
+        if user is not None and uid in source.members.get(gid, {}) and run.is_entitled(user):
+            action = run.plan_entitled(uid, user, force=True)
+            if action is not None:
+                run.apply(action)
+    provision_group(run, gid, group)
+    return {"key": json.dumps({"result": "Success", "details": {}}), "value": "{}"}
 
 
 def run_started_jobs(state: EmulatorState) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from ..clock import NEVER, iso
-from .schema import TEMPLATE_ID, UserMapping, compile_user_mapping, default_schema
+from .schema import TEMPLATE_ID, GroupMapping, UserMapping, compile_group_mapping, compile_user_mapping, default_schema
 
 JOB_SETTINGS = [
     {"name": "AzureIngestionAttributeOptimization", "value": "False"},
@@ -43,6 +43,7 @@ class Job:
         # The engine's memory (docs/graph-notes.md#target-users): source user -> target user it provisioned, the
         # source version last evaluated (the watermark), and users this job soft-deleted.
         self.provisioned: dict[str, str] = {}
+        self.provisioned_groups: dict[str, str] = {}  # source group -> target group
         self.watermark: dict[str, int] = {}
         self.deprovisioned: dict[str, str] = {}
         self.force_deletes = False
@@ -62,7 +63,12 @@ class Job:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self.__dict__.setdefault("provisioned_groups", {})  # worlds saved before group provisioning
         self.mapping = compile_user_mapping(self.schema)
+
+    @property
+    def group_mapping(self) -> GroupMapping:
+        return compile_group_mapping(self.schema)
 
     # -- schedule -------------------------------------------------------------------------
     @property
@@ -81,6 +87,7 @@ class Job:
             self.watermark.clear()
         if flags & {"ConnectorDataStore", "Full"}:
             self.provisioned.clear()
+            self.provisioned_groups.clear()
             self.deprovisioned.clear()
             self.watermark.clear()
         if flags & {"QuarantineState", "Full"}:
@@ -142,6 +149,10 @@ class Job:
             return "Paused"
         return "Active" if self.has_run else "NotRun"
 
+    def _synchronized_counts(self) -> list[dict]:
+        counts = [{"key": "User", "value": len(self.provisioned)}]
+        return counts + ([{"key": "Group", "value": len(self.provisioned_groups)}] if self.provisioned_groups else [])
+
     def to_json(self) -> dict:
         return {
             "id": self.id,
@@ -158,7 +169,7 @@ class Job:
                 "quarantine": self.quarantine,
                 "steadyStateFirstAchievedTime": self.steady_first,
                 "steadyStateLastAchievedTime": self.steady_last,
-                "synchronizedEntryCountByType": [{"key": "User", "value": len(self.provisioned)}] if self.has_run else [],
+                "synchronizedEntryCountByType": self._synchronized_counts() if self.has_run else [],
                 "troubleshootingUrl": None,
             },
             "synchronizationJobSettings": [dict(setting) for setting in JOB_SETTINGS],

@@ -14,6 +14,10 @@ RULE_ID = "USER_INBOUND_USER"
 SOURCE_DIRECTORY = "Azure Active Directory"
 TARGET_DIRECTORY = "Azure Active Directory (target tenant)"
 USER_MAPPING_NAME = "Provision Azure Active Directory Users"
+# Group provisioning (preview): the template's second object mapping, off until enabled
+# (https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure).
+GROUP_MAPPING_NAME = "Provision Azure Active Directory Groups"
+GROUP_ATTRIBUTES = ("displayName", "description", "mailNickname")
 DEFAULT_FLOW_TYPES = "Add, Update, Delete"
 MATCHING_TARGET = "alternativeSecurityIds"
 # Target attributes the engine handles itself rather than writing as user properties.
@@ -84,6 +88,11 @@ def _directory(name: str) -> dict:
         *(attribute(name, "Boolean") for name in sorted(BOOLEAN_ATTRIBUTES)),
         *(attribute(name, "String") for name in _STRING_ATTRIBUTES),
     ]
+    group_attributes = [
+        attribute("objectId", "String", anchor=True),
+        *(attribute(name, "String") for name in GROUP_ATTRIBUTES),
+        {**attribute("members", "Reference", multivalued=True), "referencedObjects": [{"referencedObjectName": "User"}]},
+    ]
     return {
         "id": name.replace(" ", "").replace("(", "").replace(")", ""),
         "name": name,
@@ -91,7 +100,21 @@ def _directory(name: str) -> dict:
         "discoveryDateTime": None,
         "readOnly": False,
         "version": None,
-        "objects": [{"name": "User", "attributes": attributes, "metadata": [], "supportedApis": []}],
+        "objects": [{"name": "User", "attributes": attributes, "metadata": [], "supportedApis": []},
+                    {"name": "Group", "attributes": group_attributes, "metadata": [], "supportedApis": []}],
+    }
+
+
+def default_group_mapping() -> dict:
+    return {
+        "attributeMappings": [_mapping(name, _attribute(name)) for name in (*GROUP_ATTRIBUTES, "members")],
+        "enabled": False,
+        "flowTypes": DEFAULT_FLOW_TYPES,
+        "metadata": [],
+        "name": GROUP_MAPPING_NAME,
+        "scope": None,
+        "sourceObjectName": "Group",
+        "targetObjectName": "Group",
     }
 
 
@@ -116,7 +139,7 @@ def default_schema(job_id: str) -> dict:
         "metadata": [],
         "containerFilter": {"includedContainers": []},
         "groupFilter": {"includedGroups": []},
-        "objectMappings": [user_mapping],
+        "objectMappings": [user_mapping, default_group_mapping()],
     }
     return {
         "id": job_id,
@@ -164,14 +187,29 @@ def _flow_types(value: Any) -> frozenset[str]:
     return frozenset(flows - {"None"})
 
 
-def _user_object_mapping(schema: Any) -> dict | None:
+def _object_mapping(schema: Any, object_name: str) -> dict | None:
     if not isinstance(schema, dict) or not isinstance(schema.get("synchronizationRules"), list):
         raise SchemaInvalid("The schema needs a synchronizationRules collection.")
     for rule in schema["synchronizationRules"]:
         for mapping in (rule or {}).get("objectMappings") or []:
-            if (mapping or {}).get("sourceObjectName") == "User" and mapping.get("targetObjectName") == "User":
+            if (mapping or {}).get("sourceObjectName") == object_name and mapping.get("targetObjectName") == object_name:
                 return mapping
     return None
+
+
+@dataclass(frozen=True)
+class GroupMapping:
+    """The rule's Group -> Group object mapping: whether it runs, and what it may do."""
+
+    enabled: bool
+    flow_types: frozenset[str]
+
+
+def compile_group_mapping(schema: Any) -> GroupMapping:
+    mapping = _object_mapping(schema, "Group")
+    if mapping is None:
+        return GroupMapping(False, frozenset())
+    return GroupMapping(mapping.get("enabled") is True, _flow_types(mapping.get("flowTypes")))
 
 
 def _check_matching(mappings: list[dict]) -> None:
@@ -185,7 +223,7 @@ def _check_matching(mappings: list[dict]) -> None:
 
 def compile_user_mapping(schema: Any) -> UserMapping:
     """Validate a schema and compile its user mapping; raises SchemaInvalid with the reason."""
-    mapping = _user_object_mapping(schema)
+    mapping = _object_mapping(schema, "User")
     if mapping is None:
         return UserMapping(False, frozenset(), lambda user: False, ())
     mappings = mapping.get("attributeMappings") or []
