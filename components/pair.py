@@ -77,6 +77,7 @@ class TenantPair(pulumi.ComponentResource):
                 source_tenant_id=source.tenant_id,
                 display_name=policy_display_name(source),
                 user_sync_allowed=True,
+                group_sync_allowed=sync.provision_groups,
             ),
             # The policy hangs off the partner entry: Graph refuses it for a partner with no entry.
             pulumi.ResourceOptions(parent=self, depends_on=[self.partner_access[sync.target]]),

@@ -103,6 +103,7 @@ class ProvisioningJob(pulumi.ComponentResource):
             remove_disabled_users=sync.remove_disabled_users,
             scope_filters=[filter_input(f) for f in sync.scope.filters],
             attribute_mappings=[mapping_input(m) for m in sync.attribute_mappings],
+            provision_groups=sync.provision_groups,
         )
         self.assignments = [
             self._on_app(

@@ -74,6 +74,8 @@ def _sync_entry(job: Job, partners: Mapping[tuple[str, str], PartnerEntry], alia
         entry["notificationEmail"] = job.notification_email
     if job.schema.attribute_mappings:
         entry["attributeMappings"] = [dict(m) for m in job.schema.attribute_mappings]
+    if job.schema.provision_groups:
+        entry["provisionGroups"] = True
     if not job.started:
         entry["start"] = False
     result.gaps += [f"{where}: {gap}" for gap in job.schema.unsupported]

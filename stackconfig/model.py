@@ -195,6 +195,8 @@ class DirectionalSync:
     notification_email: str | None = None
     attribute_mappings: tuple[AttributeMapping, ...] = ()
     start: bool = True
+    # The assigned security groups are provisioned too, with their synced members (preview).
+    provision_groups: bool = False
 
 
 @dataclass(frozen=True)

@@ -163,12 +163,26 @@ SETTINGS: dict[str, tuple[str, Callable[[Node], Any]]] = {
     "notificationEmail": ("notification_email", _read_email),
     "attributeMappings": ("attribute_mappings", lambda node: node.distinct(_read_mapping, key=lambda m: m.target)),
     "start": ("start", lambda node: node.flag(True)),
+    "provisionGroups": ("provision_groups", lambda node: node.flag(False)),
 }
 
 
 def read_settings(node: Node) -> dict[str, Any]:
     """The DirectionalSync fields other than source and target, read from an object node."""
-    return {field: read(node.at(key)) for key, (field, read) in SETTINGS.items()}
+    settings = {field: read(node.at(key)) for key, (field, read) in SETTINGS.items()}
+    _check_group_scope(node.at("provisionGroups"), settings)
+    return settings
+
+
+def _check_group_scope(node: Node, settings: dict[str, Any]) -> None:
+    """Groups come into scope by assignment only, and group sync needs SyncAll off (Microsoft's
+    cross-tenant synchronization overview, "Group synchronization")."""
+    scope = settings["scope"]
+    if settings["provision_groups"] and scope is not None and (scope.sync_all or not (scope.groups or scope.managed_group)):
+        node.report(
+            "provisions the groups in scope, but this scope assigns no group",
+            "scope by groups or managedGroup (not allUsers or filters alone), or set provisionGroups: false",
+        )
 
 
 def check_single_source(node: Node, scope: Scope | None, sources: Collection[str]) -> None:

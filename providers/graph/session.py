@@ -67,6 +67,13 @@ class TenantGraph:
         raw = await _translated(f"{method} {self._path(info)}", request)
         return json.loads(raw) if raw else None
 
+    def on_beta(self, builder: Any) -> Any:
+        """``builder``'s request addressed to Graph's beta endpoint, for a property only beta has
+        (msgraph-sdk is the v1.0 SDK; only the version segment of the URL changes)."""
+        url = self._request_information("GET", builder).url
+        root = self.sdk.request_adapter.base_url.rstrip("/")
+        return builder.with_url(root.rsplit("/", 1)[0] + "/beta" + url[len(root):])
+
     def _request_information(self, method: str, builder: Any) -> RequestInformation:
         info = RequestInformation(Method[method], builder.url_template, builder.path_parameters)
         self.sdk.request_adapter.set_base_url_for_request_information(info)

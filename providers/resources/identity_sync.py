@@ -4,6 +4,13 @@
 It is what lets the source's provisioning job create users here. Graph's PUT creates only (409 when
 the policy exists, e.g. auto-created by an MTO join), so create adopts on 409 by PATCHing to the
 desired values. The SDK generates no PATCH for this object: updates go out as raw JSON.
+
+Group provisioning (preview) also needs ``groupSyncInbound.isSyncAllowed``, a property that only
+Graph's beta endpoint has
+(https://learn.microsoft.com/en-us/graph/api/resources/crosstenantidentitysyncpolicypartner?view=graph-rest-beta).
+Exactly that property goes to beta: a PATCH when it is declared or changes, and a GET on refresh only
+while it is declared on, so a policy that never syncs groups never touches beta. (A group sync turned
+on in the portal while the stack declares it off is therefore not seen as drift.)
 """
 from __future__ import annotations
 
@@ -30,6 +37,9 @@ class IdentitySyncPolicyInputs:
     display_name: str = attribute(set_on_create=True, description="the name of a new policy")
     user_sync_allowed: bool = attribute(
         default=True, description="False stops inbound sync; users already synced stay as they are"
+    )
+    group_sync_allowed: bool = attribute(
+        default=False, description="groups may be provisioned in too (groupSyncInbound, a beta-only property)"
     )
 
 
@@ -75,6 +85,8 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
             adoption_notice(self.type_name, f"identity-sync policy for {inputs.source_tenant_id} in {inputs.tenant_id}")
         # Wait until the policy is readable, so the refresh that follows does not report it gone.
         await until_healed(lambda: self._get(graph, inputs), not_found)
+        if inputs.group_sync_allowed:
+            await self._patch_group_sync(graph, inputs)
         return IdentitySyncPolicyState()
 
     async def read(self, inputs: IdentitySyncPolicyInputs, state: IdentitySyncPolicyState) -> Observed | None:
@@ -87,13 +99,18 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
             source_tenant_id=inputs.source_tenant_id,
             display_name=policy.display_name or "",
             user_sync_allowed=bool(inbound.is_sync_allowed),
+            group_sync_allowed=inputs.group_sync_allowed and await self._group_sync(self.tenant(inputs.tenant_id), inputs),
         )
         return Observed(observed, IdentitySyncPolicyState())
 
     async def update(
         self, olds: IdentitySyncPolicyInputs, news: IdentitySyncPolicyInputs, state: IdentitySyncPolicyState
     ) -> IdentitySyncPolicyState:
-        await self._patch(self.tenant(news.tenant_id), news)
+        graph = self.tenant(news.tenant_id)
+        if olds.user_sync_allowed != news.user_sync_allowed:
+            await self._patch(graph, news)
+        if olds.group_sync_allowed != news.group_sync_allowed:
+            await self._patch_group_sync(graph, news)
         return state
 
     async def delete(self, inputs: IdentitySyncPolicyInputs, state: IdentitySyncPolicyState) -> None:
@@ -102,6 +119,14 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
 
     async def _get(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs):
         return await graph.call("GET", policy_builder(graph, inputs.source_tenant_id))
+
+    async def _group_sync(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs) -> bool:
+        policy = await graph.send("GET", graph.on_beta(policy_builder(graph, inputs.source_tenant_id))) or {}
+        return bool((policy.get("groupSyncInbound") or {}).get("isSyncAllowed"))
+
+    async def _patch_group_sync(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs) -> None:
+        body = {"groupSyncInbound": {"isSyncAllowed": inputs.group_sync_allowed}}
+        await graph.send("PATCH", graph.on_beta(policy_builder(graph, inputs.source_tenant_id)), body)
 
     async def _patch(self, graph: TenantGraph, inputs: IdentitySyncPolicyInputs) -> None:
         # Not the display name: it is set on create only, a policy taken over keeps its own.

@@ -5,7 +5,9 @@ Why raw JSON: msgraph-sdk's typed models drop flags enums such as ``objectMappin
 silently change what the job does (observed with msgraph-sdk 1.65). Everything here works on the
 document as Graph returned it and leaves what it does not manage byte for byte as it was.
 
-What ctsync manages, all in the user object mapping (rule ``USER_INBOUND_USER``, objects User -> User):
+What ctsync manages, in the user object mapping (rule ``USER_INBOUND_USER``, objects User -> User),
+and whether the rule's group object mapping (Group -> Group, group provisioning, a preview the
+template has switched off) is enabled:
 
 - ``userType``: the constant ``Member`` or ``Guest`` with flowType ``Always`` (only ``Always`` converts
   B2B users that already exist: https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure).
@@ -35,6 +37,7 @@ from typing import Any, Iterable
 
 USER_RULE = "USER_INBOUND_USER"
 USER_OBJECT = "User"
+GROUP_OBJECT = "Group"
 USER_TYPE = "userType"
 # Changing the matching attribute makes the schema invalid (Microsoft's configuration page, as above).
 MATCHING_ATTRIBUTE = "alternativeSecurityIds"
@@ -65,6 +68,8 @@ class ManagedSchema:
     scope_filters: tuple[dict, ...] = ()
     # [{"target": "companyName", "constant": "Contoso"}, {"target": "jobTitle", "source": "department"}]
     attribute_mappings: tuple[dict, ...] = ()
+    # The group object mapping enabled: assigned security groups are provisioned too.
+    provision_groups: bool = False
 
     def sources(self) -> dict[str, tuple[dict, str | None]]:
         """Target attribute -> (source JSON, flowType to force or None to keep the existing one)."""
@@ -109,16 +114,19 @@ class Baseline:
     mappings: dict[str, dict | None] = field(default_factory=dict)
     # the scope clauses ctsync wrote last (into every group)
     clauses: list[dict] = field(default_factory=list)
+    # whether the group object mapping was enabled before ctsync set it (None: ctsync never did)
+    group_enabled: bool | None = None
 
     def to_json(self) -> str:
-        return json.dumps({"mappings": self.mappings, "clauses": self.clauses}, sort_keys=True)
+        return json.dumps({"mappings": self.mappings, "clauses": self.clauses, "groupEnabled": self.group_enabled},
+                          sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str | None) -> "Baseline":
         if not text:
             return cls()
         data = json.loads(text)
-        return cls(data.get("mappings") or {}, data.get("clauses") or [])
+        return cls(data.get("mappings") or {}, data.get("clauses") or [], data.get("groupEnabled"))
 
 
 # ---- the edit ------------------------------------------------------------------------------------
@@ -149,7 +157,28 @@ def desired_schema(current: dict, managed: ManagedSchema | None, baseline: Basel
         _set_source(mapping, target, source, flow_type)
     clauses = managed.clauses() if managed else []
     _set_scope(mapping, stale=baseline.clauses, wanted=clauses)
-    return Desired(document, Baseline(kept, clauses), changed=normalized(document) != normalized(current))
+    group_enabled = _set_group_provisioning(document, managed, baseline)
+    return Desired(document, Baseline(kept, clauses, group_enabled), changed=normalized(document) != normalized(current))
+
+
+def _set_group_provisioning(document: dict, managed: ManagedSchema | None, baseline: Baseline) -> bool | None:
+    """Enable or disable the group object mapping as declared (or put back what it was); returns the
+    value to give back later."""
+    groups = group_mapping(document)
+    if groups is None:
+        if managed is not None and managed.provision_groups:
+            raise SchemaError(
+                f"the job's schema has no {USER_RULE} rule mapping {GROUP_OBJECT} objects, so it cannot provision "
+                "groups: is group provisioning (preview) available to this tenant?"
+            )
+        return baseline.group_enabled
+    original = groups.get("enabled") is True if baseline.group_enabled is None else baseline.group_enabled
+    if managed is None:
+        if baseline.group_enabled is not None:
+            groups["enabled"] = baseline.group_enabled
+        return baseline.group_enabled
+    groups["enabled"] = managed.provision_groups
+    return original
 
 
 def given_back(document: dict, managed: ManagedSchema, baseline: Baseline) -> bool:
@@ -171,13 +200,29 @@ def without_annotations(document: dict) -> dict:
     return {k: v for k, v in document.items() if not k.startswith("@odata.")}
 
 
-def user_mapping(document: dict) -> dict:
+def _object_mapping(document: dict, object_name: str) -> dict | None:
     for rule in document.get("synchronizationRules") or []:
         if rule.get("name") != USER_RULE:
             continue
         for mapping in rule.get("objectMappings") or []:
-            if (mapping.get("sourceObjectName") or "").lower() == USER_OBJECT.lower():
+            if (mapping.get("sourceObjectName") or "").lower() == object_name.lower():
                 return mapping
+    return None
+
+
+def group_mapping(document: dict) -> dict | None:
+    """The rule's Group -> Group object mapping; None in a schema without group provisioning."""
+    return _object_mapping(document, GROUP_OBJECT)
+
+
+def provisions_groups(document: dict) -> bool:
+    return (group_mapping(document) or {}).get("enabled") is True
+
+
+def user_mapping(document: dict) -> dict:
+    mapping = _object_mapping(document, USER_OBJECT)
+    if mapping is not None:
+        return mapping
     raise SchemaError(
         f"the job's schema has no {USER_RULE} rule mapping {USER_OBJECT} objects: "
         "is it a cross-tenant synchronization (Azure2Azure) job?"
@@ -294,6 +339,7 @@ def managed_view(document: dict, managed: ManagedSchema) -> dict[str, Any]:
         "remove_disabled_users": everywhere(ACCOUNT_ENABLED_CLAUSE),
         "scope_filters": [f for f in managed.scope_filters if everywhere(filter_clause(f))],
         "attribute_mappings": [m for m in mappings if m is not None],
+        "provision_groups": provisions_groups(document),
     }
 
 
@@ -315,6 +361,7 @@ def imported_view(document: dict) -> dict[str, Any]:
         "remove_disabled_users": any(_clause_key(c) == _clause_key(ACCOUNT_ENABLED_CLAUSE) for c in common),
         "scope_filters": canonical_filters(filters),
         "attribute_mappings": [],
+        "provision_groups": provisions_groups(document),
     }
 
 
@@ -328,6 +375,7 @@ class ExportedSchema:
     # Where the job differs from its template: [{target, source} | {target, constant}].
     attribute_mappings: list[dict]
     unsupported: list[str]
+    provision_groups: bool = False
 
 
 def exported_view(document: dict, template: dict) -> ExportedSchema:
@@ -365,7 +413,8 @@ def exported_view(document: dict, template: dict) -> ExportedSchema:
         if find_attribute_mapping(mapping, default.get("targetAttributeName") or "") is None:
             unsupported.append(f"the template's mapping of {default.get('targetAttributeName')} was removed")
     return ExportedSchema(
-        imported["user_type"], imported["remove_disabled_users"], imported["scope_filters"], mappings, unsupported
+        imported["user_type"], imported["remove_disabled_users"], imported["scope_filters"], mappings, unsupported,
+        imported["provision_groups"],
     )
 
 

@@ -49,6 +49,9 @@ class SynchronizationSchemaInputs:
                                     description="[{attribute, operator, values}], AND-ed into every scope group")
     attribute_mappings: list = attribute(default=[], normalize=canonical_mappings, validate=invalid_mappings,
                                          description="[{target, source} | {target, constant}]")
+    provision_groups: bool = attribute(
+        default=False, description="enable the group object mapping: assigned security groups are provisioned (preview)"
+    )
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ def managed(inputs: SynchronizationSchemaInputs) -> ManagedSchema:
         remove_disabled_users=inputs.remove_disabled_users,
         scope_filters=tuple(inputs.scope_filters),
         attribute_mappings=tuple(inputs.attribute_mappings),
+        provision_groups=inputs.provision_groups,
     )
 
 
@@ -72,7 +76,8 @@ def schema_builder(graph: TenantGraph, inputs: SynchronizationSchemaInputs):
 
 
 class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, SynchronizationSchemaState]):
-    """The user mapping of a cross-tenant synchronization job: userType, attribute mappings, scoping.
+    """The user mapping of a cross-tenant synchronization job (userType, attribute mappings, scoping),
+    and whether its group object mapping is enabled.
 
     An import reads back the userType and the scope clauses, not the attribute mappings (see
     ``schema_document.imported_view``); an imported schema has an empty baseline, so delete leaves

@@ -53,6 +53,7 @@ class IdentitySyncPolicyArgs:
     source_tenant_id: pulumi.Input[str]
     display_name: pulumi.Input[str]
     user_sync_allowed: pulumi.Input[bool] | None = None
+    group_sync_allowed: pulumi.Input[bool] | None = None
 
 
 class IdentitySyncPolicy(pulumi.CustomResource):
@@ -64,6 +65,7 @@ class IdentitySyncPolicy(pulumi.CustomResource):
     source_tenant_id: pulumi.Output[str]
     display_name: pulumi.Output[str]
     user_sync_allowed: pulumi.Output[bool]
+    group_sync_allowed: pulumi.Output[bool]
     taken_over: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: IdentitySyncPolicyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -249,10 +251,12 @@ class SynchronizationSchemaArgs:
     remove_disabled_users: pulumi.Input[bool] | None = None
     scope_filters: pulumi.Input[list] | None = None
     attribute_mappings: pulumi.Input[list] | None = None
+    provision_groups: pulumi.Input[bool] | None = None
 
 
 class SynchronizationSchema(pulumi.CustomResource):
-    """The user mapping of a cross-tenant synchronization job: userType, attribute mappings, scoping.
+    """The user mapping of a cross-tenant synchronization job (userType, attribute mappings, scoping),
+    and whether its group object mapping is enabled.
 
     Import id: see docs/resources.md."""
 
@@ -263,6 +267,7 @@ class SynchronizationSchema(pulumi.CustomResource):
     remove_disabled_users: pulumi.Output[bool]
     scope_filters: pulumi.Output[list]
     attribute_mappings: pulumi.Output[list]
+    provision_groups: pulumi.Output[bool]
     schema_version: pulumi.Output[str]
     baseline: pulumi.Output[str]
     taken_over: pulumi.Output[bool]

@@ -85,6 +85,16 @@ def test_inputs(monitor, name, expected):
     assert {key: inputs.get(key) for key in expected} == expected
 
 
+def test_provision_groups_reaches_the_schema_and_the_targets_policy_of_that_direction_only(monitor):
+    stack = stacks.pair_stack()
+    stack["ctsync:sync"][0]["provisionGroups"] = True
+    run_program(stack)
+    assert monitor.named(f"{CF}-schema").inputs["provision_groups"] is True
+    assert monitor.named(f"{F}-sync-from-{C}").inputs["group_sync_allowed"] is True
+    assert monitor.named(f"{FC}-schema").inputs["provision_groups"] is False
+    assert monitor.named(f"{C}-sync-from-{F}").inputs["group_sync_allowed"] is False
+
+
 def test_unset_optional_inputs_are_left_out(monitor):
     run_program(stacks.pair_stack())
     assert "notification_email" not in monitor.named(f"{FC}-secrets").inputs

@@ -64,9 +64,10 @@ def two_tenants() -> dict:
     }
 
 
-def raw(emulator, method: str, path: str, token: str | None = None, body: dict | None = None):
+def raw(emulator, method: str, path: str, token: str | None = None, body: dict | None = None, version: str = "v1.0"):
     """(status, headers, json body) of one request, without the SDK in between."""
-    request = urllib.request.Request(emulator.graph_url + path, method=method, data=None if body is None else json.dumps(body).encode())
+    url = f"{emulator.base_url}/{version}{path}"
+    request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode())
     if token is not None:
         request.add_header("Authorization", f"Bearer {token}")
     request.add_header("client-request-id", "test-client-request")
@@ -198,3 +199,12 @@ async def ready_pair(source: GraphServiceClient, target: GraphServiceClient, **j
     config = await configure_job(source, FABRIKAM, **job_options)
     await job_builder(source, config.sp_id, config.job_id).start.post()
     return config
+
+
+# -- beta (groupSyncInbound only) ------------------------------------------------------------------
+SYNC_POLICY = f"/policies/crossTenantAccessPolicy/partners/{CONTOSO}/identitySynchronization"
+
+
+def beta(emulator, method: str, path: str, tenant: str, body: dict | None = None) -> tuple[int, dict | None]:
+    status, _, answer = raw(emulator, method, path, emulator.admin.token(tenant), body, version="beta")
+    return status, answer

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import urllib.request
 
 from msgraph.generated.models.group import Group
 from msgraph.generated.models.synchronization_job_application_parameters import SynchronizationJobApplicationParameters
@@ -17,23 +16,7 @@ from msgraph.generated.service_principals.item.synchronization.jobs.item.provisi
     ProvisionOnDemandPostRequestBody,
 )
 
-from .flows import ADELE, ALEX, CONTOSO, FABRIKAM, SALES, assign, get_schema, job_builder, put_schema, raw, ready_pair
-
-SYNC_POLICY = f"/policies/crossTenantAccessPolicy/partners/{CONTOSO}/identitySynchronization"
-
-
-def beta(emulator, method: str, path: str, tenant: str, body: dict | None = None) -> tuple[int, dict | None]:
-    request = urllib.request.Request(f"{emulator.base_url}/beta{path}", method=method,
-                                     data=None if body is None else json.dumps(body).encode())
-    request.add_header("Authorization", f"Bearer {emulator.admin.token(tenant)}")
-    request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request) as response:
-            payload = response.read()
-            return response.status, json.loads(payload) if payload else None
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
-
+from .flows import ADELE, ALEX, CONTOSO, FABRIKAM, SALES, SYNC_POLICY, assign, beta, get_schema, job_builder, put_schema, raw, ready_pair
 
 def allow_group_sync(emulator) -> None:
     status, _ = beta(emulator, "PATCH", SYNC_POLICY, FABRIKAM, {"groupSyncInbound": {"isSyncAllowed": True}})

@@ -72,3 +72,19 @@ def template() -> dict:
 
 def user_object_mapping(document: dict) -> dict:
     return document["synchronizationRules"][0]["objectMappings"][0]
+
+
+def with_group_mapping(enabled: bool = False) -> dict:
+    """The template as jobs with group provisioning (preview) have it: a Group -> Group mapping, off."""
+    document = template()
+    document["synchronizationRules"][0]["objectMappings"].append({
+        "name": "Provision Azure Active Directory Groups", "enabled": enabled, "flowTypes": "Add, Update, Delete",
+        "sourceObjectName": "Group", "targetObjectName": "Group", "scope": None, "metadata": [],
+        "attributeMappings": [_mapping("displayName", _attribute("displayName")), _mapping("members", _attribute("members"))],
+    })
+    return document
+
+
+def group_object_mapping(document: dict) -> dict:
+    return document["synchronizationRules"][0]["objectMappings"][1]
+

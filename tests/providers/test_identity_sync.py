@@ -11,7 +11,9 @@ from msgraph.generated.models.cross_tenant_access_policy_configuration_partner i
 from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import CrossTenantIdentitySyncPolicyPartner
 from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
 
-from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, patch_identity_sync, two_tenants
+from tests.emulator.flows import (
+    CONTOSO, FABRIKAM, NORTHWIND, SYNC_POLICY, beta, odata_error, partner_of, patch_identity_sync, two_tenants,
+)
 from tests.providers.conftest import in_tenant
 from tests.providers.drivers import PluginDriver, GrpcDriver
 from tests.providers.lifecycle import Lifecycle
@@ -112,3 +114,26 @@ def test_create_converges_under_faults_and_rerun_adopts(config, emulator, graph_
     again_id, again = driver.create(inputs)
     assert (again_id, again["taken_over"]) == (id, False)
     assert policies_in_target(emulator) == [SOURCE]
+
+
+def test_group_sync_goes_to_beta_only_while_declared(config, emulator, graph_requests):
+    """groupSyncInbound is beta-only: a policy without group sync never touches beta; one with it
+    is PATCHed and refreshed there, and turning it off out of band is drift."""
+    driver = GrpcDriver(TYPE, config)
+    inputs, _ = driver.check({}, {**CREATE, "group_sync_allowed": True})
+    graph_requests.clear()
+    id, outs = driver.create(inputs)
+    assert [(e["method"], e["path"].split("/")[1]) for e in graph_requests.log() if e["path"].startswith("/beta")] == [("PATCH", "beta")]
+    assert beta(emulator, "GET", SYNC_POLICY, TARGET)[1]["groupSyncInbound"] == {"isSyncAllowed": True}
+
+    beta(emulator, "PATCH", SYNC_POLICY, TARGET, {"groupSyncInbound": {"isSyncAllowed": False}})
+    _, refreshed, _ = driver.read(id, outs)
+    assert refreshed["group_sync_allowed"] is False, "refresh sees the change on beta"
+    driver.update(id, refreshed, inputs)
+    assert beta(emulator, "GET", SYNC_POLICY, TARGET)[1]["groupSyncInbound"] == {"isSyncAllowed": True}
+
+    plain, _ = driver.check({}, {**CREATE, "source_tenant_id": OTHER_SOURCE})
+    graph_requests.clear()
+    other_id, other = driver.create(plain)
+    driver.read(other_id, other)
+    assert not [e for e in graph_requests.log() if e["path"].startswith("/beta")], "no group sync, no beta"

@@ -19,7 +19,7 @@ from providers.resources.schema_document import (
     managed_view,
     normalized,
 )
-from tests.providers.schema_samples import template, user_object_mapping
+from tests.providers.schema_samples import group_object_mapping, template, user_object_mapping, with_group_mapping
 
 SALES = {"attribute": "department", "operator": "EQUALS", "values": ["Sales"]}
 MARKETING = {"attribute": "department", "operator": "EQUALS", "values": ["Marketing"]}
@@ -60,6 +60,7 @@ def declared(managed: ManagedSchema) -> dict:
         "remove_disabled_users": managed.remove_disabled_users,
         "scope_filters": list(managed.scope_filters),
         "attribute_mappings": list(managed.attribute_mappings),
+        "provision_groups": managed.provision_groups,
     }
 
 
@@ -69,6 +70,16 @@ COUNTRY_CLAUSE = {"operatorName": "EQUALS", "sourceOperandName": "country", "tar
 # name: (document before, declaration, PUT expected, what the written document must show)
 APPLY_CASES = {
     "defaults on the template: nothing to do": (template(), ManagedSchema(), False, lambda d: d == template()),
+    "group provisioning enables the group object mapping, and only that": (
+        with_group_mapping(), ManagedSchema(provision_groups=True), True,
+        lambda d: group_object_mapping(d)["enabled"] is True and user_object_mapping(d) == user_object_mapping(template()),
+    ),
+    "group provisioning off disables a mapping enabled by hand": (
+        with_group_mapping(enabled=True), ManagedSchema(), True, lambda d: group_object_mapping(d)["enabled"] is False,
+    ),
+    "a schema without a group mapping and no group provisioning is left alone": (
+        template(), ManagedSchema(provision_groups=False), False, lambda d: d == template(),
+    ),
     "flowTypes without spaces is the same flags value": (
         with_flow_types("Add,Update,Delete"), ManagedSchema(), False, lambda d: True,
     ),
@@ -299,3 +310,17 @@ def test_validation(value, validator, mentions):
         assert reason is None
     else:
         assert mentions in reason
+
+
+def test_group_provisioning_is_given_back_as_it_was():
+    enabled = desired_schema(with_group_mapping(), ManagedSchema(provision_groups=True))
+    restored = desired_schema(enabled.document, None, enabled.baseline)
+    assert enabled.baseline.group_enabled is False and restored.changed
+    assert group_object_mapping(restored.document)["enabled"] is False
+    assert Baseline.from_json(enabled.baseline.to_json()) == enabled.baseline
+
+
+def test_group_provisioning_needs_the_group_mapping():
+    with pytest.raises(SchemaError, match="has no USER_INBOUND_USER rule mapping Group objects"):
+        desired_schema(template(), ManagedSchema(provision_groups=True))
+

@@ -150,6 +150,13 @@ BAD_INPUTS = [
         "ctsync:tenants.northwind.diagnostics.workspaceId", "is not the ARM resource id"),
     row("diagnostics category", [("ctsync:tenants.northwind.diagnostics.categories", ["AuditLogs", "SigninLogs"])],
         "ctsync:tenants.northwind.diagnostics.categories[1]", "did you mean 'SignInLogs'?"),
+    # group provisioning: groups come into scope by assignment only
+    row("groups with filters alone", [("ctsync:sync[1].provisionGroups", True)], "ctsync:sync[1].provisionGroups",
+        "this scope assigns no group"),
+    row("groups with allUsers", [("ctsync:topology.defaults.provisionGroups", True)], "ctsync:topology.defaults.provisionGroups",
+        "scope by groups or managedGroup"),
+    row("provisionGroups not a boolean", [("ctsync:sync[0].provisionGroups", "yes please")], "ctsync:sync[0].provisionGroups",
+        "must be true or false"),
     # MTO
     row("mto owner as member", [("ctsync:mto.members[0]", "contoso")], "ctsync:mto.members[0]", "is the owner"),
     row("mto member twice", [("ctsync:mto.members[2]", "fabrikam")], "ctsync:mto.members[2]", "listed twice"),

@@ -192,3 +192,11 @@ def test_delete_taken_over_must_be_a_boolean(stack_values):
     with pytest.raises(ConfigError) as error:
         load_stack_config({**stack_values, "ctsync:deleteTakenOver": "yes"}, secret_keys=["ctsync:tenants"])
     assert [p.path for p in error.value.problems] == ["ctsync:deleteTakenOver"]
+
+
+def test_provision_groups_is_off_unless_asked(load, stack_values):
+    assert {sync.provision_groups for sync in load(stack_values).syncs} == {False}
+    stack_values["ctsync:sync"][0]["provisionGroups"] = True
+    [sync] = [s for s in load(stack_values).syncs if (s.source, s.target) == ("contoso", "fabrikam")]
+    assert sync.provision_groups is True
+
