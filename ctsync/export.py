@@ -149,13 +149,13 @@ def _mto(organizations: list[Organization], aliases: Mapping[str, str], result: 
     members = [tenant for tenant, role in organization.members if tenant != organization.tenant_id]
     outside = [tenant for tenant in members if tenant not in aliases]
     result.notes += [f"MTO {organization.display_name!r}: member {t} is outside the stack: not written" for t in outside]
-    owners = [aliases.get(t, t) for t, role in organization.members if role == "owner" and t != organization.tenant_id]
-    if owners:
-        result.gaps.append(f"MTO {organization.display_name!r}: further owners ({', '.join(owners)}); the config has one owner")
-    if organization.description:
-        result.gaps.append(f"MTO {organization.display_name!r}: its description cannot be expressed in the config yet")
+    roles = dict(organization.members)
     value: dict[str, Any] = {"displayName": organization.display_name, "owner": owner}
-    inside = [aliases[t] for t in members if t in aliases]
+    if organization.description:
+        value["description"] = organization.description
+    inside = sorted(t for t in members if t in aliases)
     if inside:
-        value["members"] = sorted(inside)
+        # A further owner is written as {tenant, role: owner}; a member as its alias.
+        value["members"] = [{"tenant": aliases[t], "role": "owner"} if roles.get(t) == "owner" else aliases[t]
+                            for t in sorted(inside, key=lambda t: aliases[t])]
     return Entry(value, f"from the multitenant organization owned by {owner} ({organization.tenant_id})")

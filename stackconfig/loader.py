@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import Problems
 from .model import NAMESPACE, DirectionalSync, StackConfig
-from .mto import read_mto
+from .mto import check_template_agreement, read_mto
 from .reader import ABSENT, Node, suggest
 from .syncs import Declaration, read_sync_entries
 from .tenants import read_tenants
@@ -47,6 +47,8 @@ def load_stack_config(
     explicit = read_sync_entries(sections["sync"], aliases) if sections["sync"] else []
     declared = _each_direction_once(topology + explicit, problems)
     mto = read_mto(sections["mto"], aliases) if sections["mto"] else None
+    if sections["mto"]:
+        check_template_agreement(mto, sections["mto"], declared)
     # Read by the provider too (its configuration): what destroy may delete.
     delete_taken_over = sections["deleteTakenOver"].flag(False) if sections["deleteTakenOver"] else False
     problems.raise_if_any()

@@ -248,11 +248,46 @@ class TenantPair:
         )
 
 
+# Which partner configurations an MTO template is applied to when a tenant joins (templateApplicationLevel).
+TEMPLATE_TARGETS = ("newPartners", "existingPartners")
+
+
+@dataclass(frozen=True)
+class PartnerTemplate:
+    """ctsync:mto.templates.partnerConfiguration: what a join writes into the partner entries it makes."""
+
+    # None: the template leaves that setting of the partner entries as it is (Graph: a null value).
+    trust: Trust | None = None
+    inbound_redemption: bool | None = None
+    outbound_redemption: bool | None = None
+    apply_to: tuple[str, ...] = TEMPLATE_TARGETS
+
+
+@dataclass(frozen=True)
+class IdentitySyncTemplate:
+    """ctsync:mto.templates.identitySync: the identity-sync policies a join makes."""
+
+    user_sync_inbound: bool = False
+    apply_to: tuple[str, ...] = TEMPLATE_TARGETS
+
+
 @dataclass(frozen=True)
 class Mto:
     display_name: str
     owner: str
     members: tuple[str, ...] = ()
+    description: str = ""
+    # Members that are owners too (a member entry {tenant: <alias>, role: owner}).
+    co_owners: tuple[str, ...] = ()
+    partner_template: PartnerTemplate | None = None
+    identity_sync_template: IdentitySyncTemplate | None = None
+
+    @property
+    def tenants(self) -> tuple[str, ...]:
+        return (self.owner, *self.members)
+
+    def role_of(self, alias: str) -> str:
+        return "owner" if alias == self.owner or alias in self.co_owners else "member"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ composition roots (the provider plugin, the code generator) hand to the framewor
 from providers.resources.configuration_app import ConfigurationAppResource
 from providers.resources.identity_sync import IdentitySyncPolicyResource
 from providers.resources.mto import MtoJoinRequestResource, MtoTenantResource, MultiTenantOrganizationResource
+from providers.resources.mto_templates import MtoIdentitySyncTemplateResource, MtoPartnerTemplateResource
 from providers.resources.partner_access import PartnerAccessResource
 from providers.resources.scope_assignment import ScopeAssignmentResource
 from providers.resources.sync_job import SynchronizationJobResource
@@ -16,6 +17,8 @@ CATALOGUE = (
     MultiTenantOrganizationResource,
     MtoTenantResource,
     MtoJoinRequestResource,
+    MtoPartnerTemplateResource,
+    MtoIdentitySyncTemplateResource,
     ConfigurationAppResource,
     SynchronizationSecretsResource,
     SynchronizationJobResource,

@@ -152,6 +152,66 @@ class MtoJoinRequest(pulumi.CustomResource):
 
 
 @dataclass(frozen=True)
+class MtoPartnerTemplateArgs:
+    """Inputs of ctsync:multiTenantOrganization:MtoPartnerTemplate."""
+
+    tenant_id: pulumi.Input[str]
+    trust_mfa: pulumi.Input[bool] | None = None
+    trust_compliant_device: pulumi.Input[bool] | None = None
+    trust_hybrid_joined_device: pulumi.Input[bool] | None = None
+    inbound_auto_redeem: pulumi.Input[bool] | None = None
+    outbound_auto_redeem: pulumi.Input[bool] | None = None
+    apply_to_new_partners: pulumi.Input[bool] | None = None
+    apply_to_existing_partners: pulumi.Input[bool] | None = None
+
+
+class MtoPartnerTemplate(pulumi.CustomResource):
+    """Tenant ``tenant_id``'s partner configuration template.
+
+    Import id: see docs/resources.md."""
+
+    tenant_id: pulumi.Output[str]
+    trust_mfa: pulumi.Output[bool]
+    trust_compliant_device: pulumi.Output[bool]
+    trust_hybrid_joined_device: pulumi.Output[bool]
+    inbound_auto_redeem: pulumi.Output[bool]
+    outbound_auto_redeem: pulumi.Output[bool]
+    apply_to_new_partners: pulumi.Output[bool]
+    apply_to_existing_partners: pulumi.Output[bool]
+    taken_over: pulumi.Output[bool]
+
+    def __init__(self, resource_name: str, args: MtoPartnerTemplateArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        register(self, "ctsync:multiTenantOrganization:MtoPartnerTemplate", resource_name, args, opts,
+                 outputs=('taken_over',), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MtoPartnerTemplate',))
+
+
+@dataclass(frozen=True)
+class MtoIdentitySyncTemplateArgs:
+    """Inputs of ctsync:multiTenantOrganization:MtoIdentitySyncTemplate."""
+
+    tenant_id: pulumi.Input[str]
+    user_sync_inbound: pulumi.Input[bool] | None = None
+    apply_to_new_partners: pulumi.Input[bool] | None = None
+    apply_to_existing_partners: pulumi.Input[bool] | None = None
+
+
+class MtoIdentitySyncTemplate(pulumi.CustomResource):
+    """Tenant ``tenant_id``'s identity synchronization template.
+
+    Import id: see docs/resources.md."""
+
+    tenant_id: pulumi.Output[str]
+    user_sync_inbound: pulumi.Output[bool]
+    apply_to_new_partners: pulumi.Output[bool]
+    apply_to_existing_partners: pulumi.Output[bool]
+    taken_over: pulumi.Output[bool]
+
+    def __init__(self, resource_name: str, args: MtoIdentitySyncTemplateArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        register(self, "ctsync:multiTenantOrganization:MtoIdentitySyncTemplate", resource_name, args, opts,
+                 outputs=('taken_over',), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MtoIdentitySyncTemplate',))
+
+
+@dataclass(frozen=True)
 class ConfigurationAppArgs:
     """Inputs of ctsync:synchronization:ConfigurationApp."""
 
@@ -340,8 +400,12 @@ __all__ = [
     "ConfigurationAppArgs",
     "IdentitySyncPolicy",
     "IdentitySyncPolicyArgs",
+    "MtoIdentitySyncTemplate",
+    "MtoIdentitySyncTemplateArgs",
     "MtoJoinRequest",
     "MtoJoinRequestArgs",
+    "MtoPartnerTemplate",
+    "MtoPartnerTemplateArgs",
     "MtoTenant",
     "MtoTenantArgs",
     "MultiTenantOrganization",

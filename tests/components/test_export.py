@@ -114,9 +114,10 @@ def test_a_missing_permission_names_the_tenant_and_the_permission(world, tmp_pat
     assert (tmp_path / "stacks" / f"Pulumi.{STACK}.yaml").read_text() == original
 
 
-def test_the_mto_is_written_from_its_owner_and_a_description_is_a_gap(emulator, tmp_path, capsys):
+def test_the_mto_is_written_from_its_owner_with_its_description_and_further_owners(emulator, tmp_path, capsys):
     from msgraph.generated.models.multi_tenant_organization import MultiTenantOrganization
     from msgraph.generated.models.multi_tenant_organization_member import MultiTenantOrganizationMember
+    from msgraph.generated.models.multi_tenant_organization_member_role import MultiTenantOrganizationMemberRole
 
     emulator.admin.load_fixture({**two_tenants(), "settings": {"mtoActivationSeconds": 0}})
     write_stack(tmp_path, emulator.base_url, tenants=(("contoso", CONTOSO), ("fabrikam", FABRIKAM), ("northwind", NORTHWIND)))
@@ -133,7 +134,14 @@ def test_the_mto_is_written_from_its_owner_and_a_description_is_a_gap(emulator, 
     printed = yaml.safe_load(capsys.readouterr().out)["config"]
     assert printed["ctsync:mto"] == {"displayName": "Contoso group", "owner": "contoso", "members": ["fabrikam"]}
 
-    asyncio.run(graph_client_for(emulator, CONTOSO).tenant_relationships.multi_tenant_organization.patch(
-        MultiTenantOrganization(description="made in the wizard")))
-    assert run(tmp_path, "--dry-run") == cli.PARTIAL
-    assert "MTO 'Contoso group': its description cannot be expressed" in capsys.readouterr().err
+    async def described_and_promoted():
+        mto = graph_client_for(emulator, CONTOSO).tenant_relationships.multi_tenant_organization
+        await mto.patch(MultiTenantOrganization(description="made in the wizard"))
+        await mto.tenants.by_multi_tenant_organization_member_id(FABRIKAM).patch(
+            MultiTenantOrganizationMember(role=MultiTenantOrganizationMemberRole.Owner))
+
+    asyncio.run(described_and_promoted())
+    assert run(tmp_path, "--dry-run") == cli.OK, capsys.readouterr().err
+    printed = yaml.safe_load(capsys.readouterr().out)["config"]
+    assert printed["ctsync:mto"] == {"displayName": "Contoso group", "owner": "contoso", "description": "made in the wizard",
+                                     "members": [{"tenant": "fabrikam", "role": "owner"}]}

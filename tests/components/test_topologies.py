@@ -96,3 +96,27 @@ def test_mto_output_reports_each_members_join(monitor):
         "transition_status": f"{MESH[2]}-mto-join-{OWNER}:transition_status",
     }
     assert len(outputs["pairs"]) == 6
+
+
+def test_mto_templates_are_set_in_every_tenant_before_any_join(monitor):
+    stack = stacks.mesh_with_mto_stack(4)
+    stack["ctsync:topology"]["defaults"]["trust"] = {"mfa": True}  # as the template writes it (else refused)
+    stack["ctsync:mto"].update(
+        description="all four",
+        members=["m1", {"tenant": "m2", "role": "owner"}, "m3"],
+        templates={"partnerConfiguration": {"trust": {"mfa": True}, "automaticRedemption": {"inbound": True, "outbound": True}},
+                   "identitySync": {"userSyncInbound": True, "applyTo": ["newPartners"]}},
+    )
+    run_program(stack)
+    partner = {r.inputs["tenant_id"]: r for r in monitor.of_kind("MtoPartnerTemplate")}
+    identity = {r.inputs["tenant_id"]: r for r in monitor.of_kind("MtoIdentitySyncTemplate")}
+    assert set(partner) == set(identity) == set(MESH), "owner and members alike"
+    assert {k: partner[OWNER].inputs[k] for k in ("trust_mfa", "inbound_auto_redeem", "apply_to_existing_partners")} == {
+        "trust_mfa": True, "inbound_auto_redeem": True, "apply_to_existing_partners": True}
+    assert (identity[OWNER].inputs["apply_to_new_partners"], identity[OWNER].inputs["apply_to_existing_partners"]) == (True, False)
+    templates = {r.urn for r in [*partner.values(), *identity.values()]}
+    for member in MEMBERS:
+        assert templates <= set(monitor.named(f"{member}-mto-join-{OWNER}").dependencies), "templates first: a join applies them"
+    assert monitor.named(f"{OWNER}-mto-member-{MESH[2]}").inputs["role"] == "owner"
+    assert monitor.named(f"{OWNER}-mto-member-{MESH[1]}").inputs["role"] == "member"
+    assert monitor.named(f"{OWNER}-mto").inputs["description"] == "all four"

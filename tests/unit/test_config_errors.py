@@ -85,7 +85,7 @@ BAD_INPUTS = [
         "unknown key; did you mean 'tenantId'?"),
     row("unknown sync key", [("ctsync:sync[0].trsut", {})], "ctsync:sync[0].trsut", "did you mean 'trust'?"),
     row("unknown scope key", [("ctsync:sync[0].scope.group", [])], "ctsync:sync[0].scope.group", "did you mean 'groups'?"),
-    row("unknown key, no suggestion", [("ctsync:mto.zzz", 1)], "ctsync:mto.zzz", "allowed keys: displayName, owner, members"),
+    row("unknown key, no suggestion", [("ctsync:mto.zzz", 1)], "ctsync:mto.zzz", "allowed keys: displayName, description, owner, members, templates"),
     # auth and endpoints
     row("client secret not a pulumi secret", [], "ctsync:tenants.northwind.auth.clientSecret",
         "pulumi config set --path --secret 'tenants.northwind.auth.clientSecret' <value>", secret=False),
@@ -161,6 +161,17 @@ BAD_INPUTS = [
     row("mto owner as member", [("ctsync:mto.members[0]", "contoso")], "ctsync:mto.members[0]", "is the owner"),
     row("mto member twice", [("ctsync:mto.members[2]", "fabrikam")], "ctsync:mto.members[2]", "listed twice"),
     row("mto over 100 tenants", many_tenants(100), "ctsync:mto.members", "makes 101 tenants with the owner"),
+    row("mto member role", [("ctsync:mto.members[0]", {"tenant": "fabrikam", "role": "admin"})], "ctsync:mto.members[0].role",
+        "is not a valid choice"),
+    row("mto member entry key", [("ctsync:mto.members[0]", {"tenant": "fabrikam", "rol": "owner"})], "ctsync:mto.members[0].rol",
+        "did you mean 'role'?"),
+    row("template apply level", [("ctsync:mto.templates", {"identitySync": {"applyTo": ["allPartners"]}})],
+        "ctsync:mto.templates.identitySync.applyTo[0]", "is not a valid choice"),
+    row("template key", [("ctsync:mto.templates", {"identitySync": {"userSyncInbnd": True}})],
+        "ctsync:mto.templates.identitySync.userSyncInbnd", "did you mean 'userSyncInbound'?"),
+    # contoso -> fabrikam trusts MFA (BASE); a template that does not, for both MTO tenants, contradicts it
+    row("template against a sync", [("ctsync:mto.templates", {"partnerConfiguration": {"trust": {"mfa": False}}})],
+        "ctsync:sync[0].trust.mfa", "ctsync:mto.templates.partnerConfiguration.trust.mfa is false"),
     # shapes and JSON
     row("sync not a list", [("ctsync:sync", {"from": "contoso"})], "ctsync:sync", "must be a list, got an object"),
     row("section not JSON", [("ctsync:topology", "{kind: mesh")], "ctsync:topology", "is not valid JSON"),

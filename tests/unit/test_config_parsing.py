@@ -200,3 +200,37 @@ def test_provision_groups_is_off_unless_asked(load, stack_values):
     [sync] = [s for s in load(stack_values).syncs if (s.source, s.target) == ("contoso", "fabrikam")]
     assert sync.provision_groups is True
 
+
+def test_mto_templates_roles_and_description(load, stack_values):
+    from stackconfig import IdentitySyncTemplate, PartnerTemplate
+
+    stack_values["ctsync:mto"] = {
+        "displayName": "Contoso Group", "description": "all of us", "owner": "contoso",
+        "members": [{"tenant": "fabrikam", "role": "owner"}, "northwind"],
+        "templates": {
+            "partnerConfiguration": {"trust": {"mfa": True}, "automaticRedemption": {"inbound": True, "outbound": True}},
+            "identitySync": {"userSyncInbound": True, "applyTo": ["newPartners"]},
+        },
+    }
+    # Every sync between MTO tenants must then trust MFA as the template does.
+    for entry in stack_values["ctsync:sync"]:
+        entry["trust"] = {"mfa": True}
+    stack_values["ctsync:topology"]["defaults"]["trust"] = {"mfa": True}
+    mto = load(stack_values).mto
+    assert (mto.description, mto.members, mto.co_owners) == ("all of us", ("fabrikam", "northwind"), ("fabrikam",))
+    assert [mto.role_of(alias) for alias in mto.tenants] == ["owner", "owner", "member"]
+    assert mto.partner_template == PartnerTemplate(trust=Trust(mfa=True), inbound_redemption=True, outbound_redemption=True)
+    assert mto.identity_sync_template == IdentitySyncTemplate(user_sync_inbound=True, apply_to=("newPartners",))
+
+
+def test_an_mto_without_templates_has_none(load, stack_values):
+    mto = load(stack_values).mto
+    assert (mto.partner_template, mto.identity_sync_template, mto.description, mto.co_owners) == (None, None, "", ())
+
+
+
+def test_a_template_that_writes_no_trust_agrees_with_any_sync(load, stack_values):
+    """BASE's syncs between MTO tenants trust differently; a template without trust leaves it to them."""
+    stack_values["ctsync:mto"]["templates"] = {"partnerConfiguration": {"automaticRedemption": {"inbound": True}}}
+    template = load(stack_values).mto.partner_template
+    assert (template.trust, template.inbound_redemption, template.outbound_redemption) == (None, True, None)
