@@ -57,7 +57,7 @@ def resource_spec(definition: type[GraphResource]) -> dict[str, Any]:
         "requiredInputs": [f.name for f in inputs if default_of(f) is NO_DEFAULT],
         "properties": properties,
         "required": [f.name for f in inputs if not _optional(input_hints[f.name])],
-        "aliases": [{"type": definition.legacy_token()}],
+        "aliases": [{"type": token} for token in definition.aliases()],
     }
 
 

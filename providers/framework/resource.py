@@ -86,9 +86,17 @@ class GraphResource(Generic[I, S]):
         """The dataclasses of everything the provider computes: the resource's state, and the framework's."""
         return (cls.State, Ownership)
 
+    # Whether the dynamic-provider versions had this type (so old stacks hold it under legacy_token).
+    had_dynamic_predecessor: ClassVar[bool] = True
+
     @classmethod
     def legacy_token(cls) -> str:
         return f"{LEGACY_PACKAGE}/{cls.module}:{cls.type_name}"
+
+    @classmethod
+    def aliases(cls) -> list[str]:
+        """The type tokens a stack may hold this resource under from earlier versions."""
+        return [cls.legacy_token()] if cls.had_dynamic_predecessor else []
 
     @classmethod
     def format_id(cls, inputs: I, state: S) -> str:

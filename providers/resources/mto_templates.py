@@ -49,6 +49,7 @@ class MtoTemplateResource(GraphResource):
 
     module = "multiTenantOrganization"
     State = TemplateState
+    had_dynamic_predecessor = False  # added after the native provider
     sdk_attribute: ClassVar[str]  # the template's request builder under policies.crossTenantAccessPolicy.templates
 
     @classmethod

@@ -182,7 +182,7 @@ class MtoPartnerTemplate(pulumi.CustomResource):
 
     def __init__(self, resource_name: str, args: MtoPartnerTemplateArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:multiTenantOrganization:MtoPartnerTemplate", resource_name, args, opts,
-                 outputs=('taken_over',), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MtoPartnerTemplate',))
+                 outputs=('taken_over',), secrets=(), legacy_types=())
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ class MtoIdentitySyncTemplate(pulumi.CustomResource):
 
     def __init__(self, resource_name: str, args: MtoIdentitySyncTemplateArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         register(self, "ctsync:multiTenantOrganization:MtoIdentitySyncTemplate", resource_name, args, opts,
-                 outputs=('taken_over',), secrets=(), legacy_types=('pulumi-python:dynamic/multiTenantOrganization:MtoIdentitySyncTemplate',))
+                 outputs=('taken_over',), secrets=(), legacy_types=())
 
 
 @dataclass(frozen=True)
