@@ -63,8 +63,8 @@ def filter_input(scope_filter: ScopeFilter) -> dict[str, Any]:
     return {"attribute": scope_filter.attribute, "operator": scope_filter.operator, "values": list(scope_filter.values)}
 
 
-def mapping_input(mapping: AttributeMapping) -> dict[str, str]:
-    return {key: value for key in ("target", "source", "constant") if (value := getattr(mapping, key)) is not None}
+def mapping_input(mapping: AttributeMapping) -> dict[str, object]:
+    return mapping.as_dict()
 
 
 class ProvisioningJob(pulumi.ComponentResource):

@@ -174,11 +174,23 @@ class Scope:
 
 @dataclass(frozen=True)
 class AttributeMapping:
-    """An addition to or override of the default schema: `target` from a source attribute or a constant."""
+    """An addition to or override of the default schema: `target` from a source attribute, a
+    constant or an expression (with the flow and default value of the mapping, when given); or, with
+    `remove`, one of the template's default mappings taken out."""
 
     target: str
     source: str | None = None
     constant: str | None = None
+    expression: str | None = None  # Graph's expression language, e.g. Join(" ", [givenName], [surname])
+    flow: str | None = None  # always | objectAddOnly; None keeps the mapping's own
+    default: str | None = None  # used when the source is empty
+    remove: bool = False
+
+    # The keys of one mapping, as the config and the provider's inputs both spell them.
+    KEYS = ("target", "source", "constant", "expression", "flow", "default", "remove")
+
+    def as_dict(self) -> dict[str, object]:
+        return {key: value for key in self.KEYS if (value := getattr(self, key)) not in (None, False)}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,14 +16,17 @@ from .model import (
     ScopeFilter,
     Trust,
 )
-from .reader import Node, show
+from .reader import Node, show, suggest
+from .expressions import ExpressionError, parse
 from .values import USER_TYPES, is_email
 
 TRUST_KEYS = {"mfa": "mfa", "compliantDevice": "compliant_device", "hybridJoinedDevice": "hybrid_joined_device"}
 SCOPE_KEYS = ("groups", "users", "filters", "allUsers", "managedGroup")
 FILTER_KEYS = ("attribute", "operator", "values")
 MANAGED_GROUP_KEYS = ("displayName", "membershipRule")
-MAPPING_KEYS = ("target", "source", "constant")
+MAPPING_KEYS = AttributeMapping.KEYS
+MAPPING_SOURCES = ("source", "constant", "expression")
+FLOWS = ("always", "objectAddOnly")
 DIRECTION_KEYS = ("from", "to", "bidirectional")
 
 # Targets that an attribute mapping may not set, and why (https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure).
@@ -129,20 +132,45 @@ def _read_mapping(node: Node) -> AttributeMapping | None:
     if not node.object(MAPPING_KEYS):
         return None
     target = node.at("target").text(fix="the target user attribute, e.g. companyName")
-    source = node.at("source").text(default=None)
-    constant = node.at("constant").text(default=None, fix="a string; with pulumi config set --path add --type string")
     if target in _RESERVED_TARGETS:
         node.at("target").report(f"{show(target)} cannot be mapped", _RESERVED_TARGETS[target])
         return None
-    if node.at("source").present and node.at("constant").present:
-        node.report("has both source and constant", "keep source to copy an attribute, or constant for a fixed value")
+    remove = node.at("remove").flag(False)
+    given = [key for key in (*MAPPING_SOURCES, "flow", "default") if node.at(key).present]
+    if remove:
+        if given:
+            node.report(f"removes the mapping of {show(target)}, but also sets {', '.join(given)}",
+                        "keep remove: true alone, or drop it to set the mapping")
+            return None
+        return None if target is None else AttributeMapping(target=target, remove=True)
+    sources = [key for key in MAPPING_SOURCES if node.at(key).present]
+    if len(sources) != 1:
+        node.report(f"has {' and '.join(sources)}" if sources else "needs a source, a constant or an expression",
+                    "exactly one: source: <attribute>, constant: <value>, or expression: <Graph expression>")
         return None
-    if not (node.at("source").present or node.at("constant").present):
-        node.report("needs a source or a constant", "add source: <attribute> or constant: <value>")
+    values = {
+        "source": node.at("source").text(default=None),
+        "constant": node.at("constant").text(default=None, fix="a string; with pulumi config set --path add --type string"),
+        "expression": _read_expression(node.at("expression")),
+        "flow": node.at("flow").choice(FLOWS, default=None),
+        "default": node.at("default").text(default=None),
+    }
+    unreadable = [key for key in values if node.at(key).present and values[key] is None]
+    if target is None or unreadable or remove is None:
         return None
-    if None in (target, source or constant):
+    return AttributeMapping(target=target, **values)
+
+
+def _read_expression(node: Node) -> str | None:
+    text = node.text(default=None)
+    if text is None:
         return None
-    return AttributeMapping(target=target, source=source, constant=constant)
+    try:
+        parse(text, suggest)
+    except ExpressionError as error:
+        node.report(f"{error.message} (at character {error.position + 1} of {show(text)})", error.fix)
+        return None
+    return text
 
 
 def _read_email(node: Node) -> str | None:

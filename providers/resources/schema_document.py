@@ -11,9 +11,11 @@ template has switched off) is enabled:
 
 - ``userType``: the constant ``Member`` or ``Guest`` with flowType ``Always`` (only ``Always`` converts
   B2B users that already exist: https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure).
-- declared attribute mappings: a target from a source attribute or from a constant. An existing
-  mapping of the target that already means the same is not touched; otherwise its source is
-  replaced (its flowType and other settings stay); a target not mapped yet gets a new mapping.
+- declared attribute mappings: a target from a source attribute, a constant or an expression
+  (Graph's expression language, stored as the structured source a schema holds), with the flow
+  (``Always`` / ``ObjectAddOnly``) and default value when declared. An existing mapping of the target
+  that already means the same is not touched; otherwise its source is replaced (its other settings
+  stay); a target not mapped yet gets a new mapping. A mapping declared ``remove`` is taken out.
 - scoping: the declared clauses, plus ``accountEnabled IS TRUE`` for ``remove_disabled_users``, are
   added to **every** scope group. Groups are OR-ed (clauses AND-ed), so a clause in a group of its
   own would widen the scope rather than narrow it: a department filter would let in everyone another
@@ -34,6 +36,12 @@ import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
+
+from stackconfig.expressions import ExpressionError, parse, source_json
+from stackconfig.model import AttributeMapping
+from stackconfig.reader import suggest
+
+MAPPING_KEYS = AttributeMapping.KEYS
 
 USER_RULE = "USER_INBOUND_USER"
 USER_OBJECT = "User"
@@ -71,14 +79,16 @@ class ManagedSchema:
     # The group object mapping enabled: assigned security groups are provisioned too.
     provision_groups: bool = False
 
-    def sources(self) -> dict[str, tuple[dict, str | None]]:
-        """Target attribute -> (source JSON, flowType to force or None to keep the existing one)."""
-        wanted: dict[str, tuple[dict, str | None]] = {USER_TYPE: (constant_source(self.user_type), "Always")}
+    def sources(self) -> dict[str, "Wanted"]:
+        """Target attribute -> what its mapping must be (or that it must be gone)."""
+        wanted = {USER_TYPE: Wanted(constant_source(self.user_type), "Always")}
         for item in self.attribute_mappings:
-            if "constant" in item:
-                wanted[item["target"]] = (constant_source(item["constant"]), None)
-            else:
-                wanted[item["target"]] = (attribute_source(item["source"]), None)
+            wanted[item["target"]] = Wanted(
+                None if item.get("remove") else item_source(item),
+                FLOW_TYPES.get(item.get("flow")),
+                item.get("default"),
+                "default" in item,
+            )
         return wanted
 
     def clauses(self) -> list[dict]:
@@ -86,6 +96,27 @@ class ManagedSchema:
         if self.remove_disabled_users:
             clauses.append(copy.deepcopy(ACCOUNT_ENABLED_CLAUSE))
         return clauses
+
+
+# The config's flow names -> Graph's attributeMapping.flowType.
+FLOW_TYPES = {"always": "Always", "objectAddOnly": "ObjectAddOnly"}
+
+
+@dataclass(frozen=True)
+class Wanted:
+    source: dict | None  # None: the mapping is removed
+    flow_type: str | None = None  # None: keep the mapping's own
+    default: str | None = None
+    sets_default: bool = False
+
+
+def item_source(item: dict) -> dict:
+    """The source JSON of a declared mapping."""
+    if "constant" in item:
+        return constant_source(item["constant"])
+    if "expression" in item:
+        return source_json(parse(item["expression"]))
+    return attribute_source(item["source"])
 
 
 def attribute_source(name: str) -> dict:
@@ -151,10 +182,13 @@ def desired_schema(current: dict, managed: ManagedSchema | None, baseline: Basel
             kept[target] = original
         else:
             _put_back(mapping, target, original)
-    for target, (source, flow_type) in wanted.items():
+    for target, want in wanted.items():
         if target not in kept:
             kept[target] = copy.deepcopy(find_attribute_mapping(mapping, target))
-        _set_source(mapping, target, source, flow_type)
+        if want.source is None:
+            _put_back(mapping, target, None)
+        else:
+            _set_source(mapping, target, want)
     clauses = managed.clauses() if managed else []
     _set_scope(mapping, stale=baseline.clauses, wanted=clauses)
     group_enabled = _set_group_provisioning(document, managed, baseline)
@@ -179,6 +213,35 @@ def _set_group_provisioning(document: dict, managed: ManagedSchema | None, basel
         return baseline.group_enabled
     groups["enabled"] = managed.provision_groups
     return original
+
+
+def unknown_attributes(document: dict, managed: ManagedSchema) -> list[str]:
+    """Each declared mapping that names an attribute the job's directories do not define (target
+    attributes in the target directory, source attributes, expressions' included, in the source),
+    with the closest name. Empty when the schema lists no attribute definitions."""
+    rule = next((r for r in document.get("synchronizationRules") or [] if r.get("name") == USER_RULE), {})
+    source = _user_attributes(document, rule.get("sourceDirectoryName"))
+    target = _user_attributes(document, rule.get("targetDirectoryName"))
+    problems = []
+    for index, item in enumerate(managed.attribute_mappings):
+        where = f"attribute_mappings[{index}]"
+        if target and item["target"].lower() not in {name.lower() for name in target}:
+            problems.append(_unknown(where, item["target"], "the target directory", target))
+        read = [item["source"]] if "source" in item else parse(item["expression"]).attributes() if "expression" in item else []
+        problems += [_unknown(where, name, "the source directory", source) for name in read
+                     if source and name.lower() not in {known.lower() for known in source}]
+    return problems
+
+
+def _user_attributes(document: dict, directory_name: str | None) -> list[str]:
+    directory = next((d for d in document.get("directories") or [] if d.get("name") == directory_name), {})
+    user = next((o for o in directory.get("objects") or [] if (o.get("name") or "").lower() == USER_OBJECT.lower()), {})
+    return [a.get("name") for a in user.get("attributes") or [] if a.get("name")]
+
+
+def _unknown(where: str, name: str, directory: str, known: list[str]) -> str:
+    match = suggest(name, known)
+    return f"{where}: {name!r} is not a user attribute of {directory}" + (f"; did you mean {match!r}?" if match else "")
 
 
 def given_back(document: dict, managed: ManagedSchema, baseline: Baseline) -> bool:
@@ -250,16 +313,18 @@ def _meaning(source: dict | None) -> tuple:
     return kind, source.get("expression")
 
 
-def _set_source(mapping: dict, target: str, source: dict, flow_type: str | None) -> None:
+def _set_source(mapping: dict, target: str, want: Wanted) -> None:
     existing = find_attribute_mapping(mapping, target)
     if existing is None:
-        mapping.setdefault("attributeMappings", []).append(new_attribute_mapping(target, source, flow_type or "Always"))
-        return
-    if _meaning(existing.get("source")) != _meaning(source):
-        existing["source"] = source
+        existing = new_attribute_mapping(target, want.source, want.flow_type or "Always")
+        mapping.setdefault("attributeMappings", []).append(existing)
+    if _meaning(existing.get("source")) != _meaning(want.source):
+        existing["source"] = want.source
     # A missing flowType is Graph's default, Always.
-    if flow_type and (existing.get("flowType") or "Always") != flow_type:
-        existing["flowType"] = flow_type
+    if want.flow_type and (existing.get("flowType") or "Always") != want.flow_type:
+        existing["flowType"] = want.flow_type
+    if want.sets_default and existing.get("defaultValue") != want.default:
+        existing["defaultValue"] = want.default
 
 
 def new_attribute_mapping(target: str, source: dict, flow_type: str) -> dict:
@@ -333,7 +398,7 @@ def managed_view(document: dict, managed: ManagedSchema) -> dict[str, Any]:
     def everywhere(clause: dict) -> bool:
         return bool(groups) and all(_clause_key(clause) in keys for keys in groups)
 
-    mappings = (_mapping_view(mapping, item["target"]) for item in managed.attribute_mappings)
+    mappings = (_declared_view(mapping, item) for item in managed.attribute_mappings)
     return {
         "user_type": _user_type_view(find_attribute_mapping(mapping, USER_TYPE)),
         "remove_disabled_users": everywhere(ACCOUNT_ENABLED_CLAUSE),
@@ -405,17 +470,37 @@ def exported_view(document: dict, template: dict) -> ExportedSchema:
         if default is not None and _meaning(default.get("source")) == _meaning(existing.get("source")):
             continue
         view = _mapping_view(mapping, target)
-        if "expression" in view:
-            unsupported.append(f"{target} is mapped by the expression {view['expression']}")
-        else:
-            mappings.append(view)
+        if "expression" in view and not _parses(view["expression"]):
+            unsupported.append(f"{target} is mapped by the expression {view['expression']}, which ctsync cannot read")
+            continue
+        if (existing.get("flowType") or "Always") == "ObjectAddOnly":
+            view["flow"] = "objectAddOnly"
+        if existing.get("defaultValue") not in (None, ""):
+            view["default"] = existing["defaultValue"]
+        mappings.append(view)
     for default in defaults.get("attributeMappings") or []:
         if find_attribute_mapping(mapping, default.get("targetAttributeName") or "") is None:
-            unsupported.append(f"the template's mapping of {default.get('targetAttributeName')} was removed")
+            mappings.append({"target": default.get("targetAttributeName"), "remove": True})
     return ExportedSchema(
         imported["user_type"], imported["remove_disabled_users"], imported["scope_filters"], mappings, unsupported,
         imported["provision_groups"],
     )
+
+
+def _declared_view(mapping: dict, item: dict) -> dict | None:
+    """A declared mapping as the document has it, in the declaration's terms (for drift)."""
+    existing = find_attribute_mapping(mapping, item["target"])
+    if item.get("remove"):
+        return {"target": item["target"], "remove": True} if existing is None else _mapping_view(mapping, item["target"])
+    view = _mapping_view(mapping, item["target"])
+    if view is None:
+        return None
+    if "flow" in item:
+        flow_type = existing.get("flowType") or "Always"
+        view["flow"] = next((name for name, value in FLOW_TYPES.items() if value == flow_type), flow_type)
+    if "default" in item:
+        view["default"] = existing.get("defaultValue")
+    return view
 
 
 def _user_type_view(mapping: dict | None) -> str:
@@ -474,13 +559,26 @@ def canonical_filters(filters: Any) -> Any:
 
 
 def canonical_mappings(mappings: Any) -> Any:
-    """Each item as {target, source} or {target, constant}, unset keys dropped."""
+    """Each item with its unset keys dropped and its expression in Graph's own spelling, so a
+    declaration compares equal to what the schema holds."""
     if not isinstance(mappings, (list, tuple)):
         return mappings
-    return [
-        {k: v for k, v in m.items() if v is not None} if isinstance(m, dict) else m
-        for m in mappings
-    ]
+    return [_canonical_mapping(m) if isinstance(m, dict) else m for m in mappings]
+
+
+def _canonical_mapping(item: dict) -> dict:
+    item = {k: v for k, v in item.items() if v is not None and v is not False}
+    if isinstance(item.get("expression"), str) and _parses(item["expression"]):
+        item["expression"] = parse(item["expression"]).text()
+    return item
+
+
+def _parses(expression: str) -> bool:
+    try:
+        parse(expression)
+    except ExpressionError:
+        return False
+    return True
 
 
 def invalid_filters(filters: list) -> str | None:
@@ -516,10 +614,21 @@ def _invalid_mapping(item: Any) -> str | None:
         return "set userType with user_type, not as an attribute mapping"
     if item["target"].lower() == MATCHING_ATTRIBUTE.lower():
         return f"{MATCHING_ATTRIBUTE} is the fixed matching attribute; changing it makes the schema invalid"
-    if ("source" in item) == ("constant" in item):
-        return "needs exactly one of source (an attribute name) or constant (a value)"
-    value = item.get("source", item.get("constant"))
-    if not isinstance(value, str):
-        return "source and constant must be strings"
-    unknown = set(item) - {"target", "source", "constant"}
-    return f"unknown keys {sorted(unknown)}" if unknown else None
+    unknown = set(item) - set(MAPPING_KEYS)
+    if unknown:
+        return f"unknown keys {sorted(unknown)}"
+    if item.get("remove"):
+        return None if set(item) == {"target", "remove"} else "remove takes no source, constant, expression, flow or default"
+    sources = [key for key in ("source", "constant", "expression") if key in item]
+    if len(sources) != 1:
+        return "needs exactly one of source (an attribute name), constant (a value) or expression"
+    if not all(isinstance(item[key], str) for key in (*sources, *(k for k in ("default",) if k in item))):
+        return "source, constant, expression and default must be strings"
+    if "flow" in item and item["flow"] not in FLOW_TYPES:
+        return f"flow must be one of {', '.join(FLOW_TYPES)}"
+    if "expression" in item:
+        try:
+            parse(item["expression"], suggest)
+        except ExpressionError as error:
+            return f"expression: {error}" + (f"; {error.fix}" if error.fix else "")
+    return None

@@ -24,6 +24,7 @@ from providers.graph.session import TenantGraph, if_present
 from providers.resources.schema_document import (
     Baseline,
     ManagedSchema,
+    SchemaError,
     canonical_filters,
     canonical_mappings,
     desired_schema,
@@ -32,6 +33,7 @@ from providers.resources.schema_document import (
     invalid_filters,
     invalid_mappings,
     managed_view,
+    unknown_attributes,
 )
 
 
@@ -47,8 +49,10 @@ class SynchronizationSchemaInputs:
     )
     scope_filters: list = attribute(default=[], normalize=canonical_filters, validate=invalid_filters,
                                     description="[{attribute, operator, values}], AND-ed into every scope group")
-    attribute_mappings: list = attribute(default=[], normalize=canonical_mappings, validate=invalid_mappings,
-                                         description="[{target, source} | {target, constant}]")
+    attribute_mappings: list = attribute(
+        default=[], normalize=canonical_mappings, validate=invalid_mappings,
+        description="[{target, source | constant | expression, flow?, default?} | {target, remove: true}]",
+    )
     provision_groups: bool = attribute(
         default=False, description="enable the group object mapping: assigned security groups are provisioned (preview)"
     )
@@ -127,6 +131,10 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
         schema = schema_builder(graph, inputs)
         # The job's endpoints answer 403/404/409 for a while after the job or its service principal appears.
         current = await until_sync_ready(lambda: graph.send("GET", schema))
+        unknown = unknown_attributes(current, managed(inputs))
+        if unknown:
+            # Before any write: a PUT with an unknown attribute would fail, or map nothing.
+            raise SchemaError(f"job {inputs.job_id} of tenant {inputs.tenant_id}: " + "; ".join(unknown))
         desired = desired_schema(current, managed(inputs), baseline)
         version = current.get("version")
         if desired.changed:

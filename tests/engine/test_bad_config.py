@@ -16,15 +16,20 @@ def test_preview_of_an_invalid_stack_lists_every_problem_and_touches_nothing(tmp
         project.config_set_path("ctsync:sync[0].scope.groups[0]", "Sales")
         project.config_set_path("ctsync:sync[1].userType", "Admin")
         project.config_set_path("ctsync:mto.owner", "tailspin")
+        # companyName's constant becomes an expression with a misspelt function
+        project.pulumi("config", "rm", "--path", "ctsync:sync[0].attributeMappings[0].constant", "-s", STACK)
+        project.config_set_path("ctsync:sync[0].attributeMappings[0].expression", 'Jion(" ", [givenName], [surname])')
         emulator.admin.clear_requests()
 
         run = project.pulumi("preview", "-s", STACK, check=False)
 
         output = run.stdout + run.stderr
         assert run.returncode != 0
-        for path in ("ctsync:sync[0].scope.groups[0]", "ctsync:sync[1].userType", "ctsync:mto.owner"):
+        for path in ("ctsync:sync[0].scope.groups[0]", "ctsync:sync[1].userType", "ctsync:mto.owner",
+                     "ctsync:sync[0].attributeMappings[0].expression"):
             assert path in output, f"{path} missing from:\n{output}"
         assert '"Sales" is not an object id' in output
+        assert "'Jion' is not a function of Graph's attribute mappings" in output and "did you mean 'Join'?" in output
         assert emulator.admin.requests() == []
         state = project.pulumi("stack", "export", "-s", STACK).json()
         assert not state["deployment"].get("resources"), "no resource was registered"

@@ -16,8 +16,10 @@ from providers.resources.schema_document import (
     given_back,
     invalid_filters,
     invalid_mappings,
+    canonical_mappings,
     managed_view,
     normalized,
+    unknown_attributes,
 )
 from tests.providers.schema_samples import group_object_mapping, template, user_object_mapping, with_group_mapping
 
@@ -26,6 +28,9 @@ MARKETING = {"attribute": "department", "operator": "EQUALS", "values": ["Market
 COMPANY = {"target": "companyName", "constant": "Contoso"}
 DEPARTMENT_FROM_TITLE = {"target": "department", "source": "jobTitle"}
 DEPARTMENT_AS_IS = {"target": "department", "source": "department"}
+FULL_NAME = {"target": "displayName", "expression": 'Join(" ", [givenName], [surname])'}
+DEPARTMENT_ON_CREATE = {"target": "department", "source": "department", "flow": "objectAddOnly", "default": "Unassigned"}
+NO_ADDRESS_LIST = {"target": "showInAddressList", "remove": True}
 
 
 def with_flow_types(spelling: str) -> dict:
@@ -70,6 +75,23 @@ COUNTRY_CLAUSE = {"operatorName": "EQUALS", "sourceOperandName": "country", "tar
 # name: (document before, declaration, PUT expected, what the written document must show)
 APPLY_CASES = {
     "defaults on the template: nothing to do": (template(), ManagedSchema(), False, lambda d: d == template()),
+    "an expression becomes Graph's structured source": (
+        template(), ManagedSchema(attribute_mappings=(FULL_NAME,)), True,
+        lambda d: mapping_of(d, "displayName")["source"] == {
+            "expression": 'Join(" ", [givenName], [surname])', "name": "Join", "type": "Function",
+            "parameters": [{"key": "separator", "value": {"expression": '" "', "name": " ", "parameters": [], "type": "Constant"}},
+                           {"key": "source1", "value": {"expression": "[givenName]", "name": "givenName", "parameters": [], "type": "Attribute"}},
+                           {"key": "source2", "value": {"expression": "[surname]", "name": "surname", "parameters": [], "type": "Attribute"}}]},
+    ),
+    "flow and default set what they declare, and only that": (
+        template(), ManagedSchema(attribute_mappings=(DEPARTMENT_ON_CREATE,)), True,
+        lambda d: (mapping_of(d, "department")["flowType"], mapping_of(d, "department")["defaultValue"]) == ("ObjectAddOnly", "Unassigned")
+        and mapping_of(d, "department")["source"]["name"] == "department",
+    ),
+    "remove takes a default mapping out": (
+        template(), ManagedSchema(attribute_mappings=(NO_ADDRESS_LIST,)), True,
+        lambda d: mapping_of(d, "showInAddressList") is None,
+    ),
     "group provisioning enables the group object mapping, and only that": (
         with_group_mapping(), ManagedSchema(provision_groups=True), True,
         lambda d: group_object_mapping(d)["enabled"] is True and user_object_mapping(d) == user_object_mapping(template()),
@@ -323,4 +345,39 @@ def test_group_provisioning_is_given_back_as_it_was():
 def test_group_provisioning_needs_the_group_mapping():
     with pytest.raises(SchemaError, match="has no USER_INBOUND_USER rule mapping Group objects"):
         desired_schema(template(), ManagedSchema(provision_groups=True))
+
+
+def test_a_removed_mapping_is_given_back_as_it_was():
+    removed = desired_schema(template(), ManagedSchema(attribute_mappings=(NO_ADDRESS_LIST,)))
+    restored = desired_schema(removed.document, None, removed.baseline)
+    assert mapping_of(restored.document, "showInAddressList") == mapping_of(template(), "showInAddressList")
+
+
+def test_an_expression_declared_in_any_spelling_compares_as_graph_spells_it():
+    [canonical] = canonical_mappings([{"target": "displayName", "expression": 'Join( " ",[givenName] ,[surname])'}])
+    assert canonical == FULL_NAME
+
+
+@pytest.mark.parametrize("item, reason", [
+    ({"target": "displayName", "expression": 'Jion(" ", [a])'}, "did you mean 'Join'?"),
+    ({"target": "displayName", "expression": "ToUpper("}, "ends too early"),
+    ({"target": "x", "source": "a", "constant": "b"}, "exactly one of source"),
+    ({"target": "x", "remove": True, "flow": "always"}, "remove takes no source"),
+    ({"target": "x", "source": "a", "flow": "sometimes"}, "flow must be one of always, objectAddOnly"),
+], ids=["function", "syntax", "two-sources", "remove-with-flow", "flow"])
+def test_invalid_mappings_say_why(item, reason):
+    assert reason in invalid_mappings([item])
+
+
+def test_unknown_attributes_are_named_with_the_closest_match():
+    document = template()
+    document["directories"] = [
+        {"name": "Azure Active Directory", "objects": [{"name": "User", "attributes": [{"name": "givenName"}, {"name": "surname"}]}]},
+        {"name": "Azure Active Directory (target tenant)", "objects": [{"name": "User", "attributes": [{"name": "displayName"}]}]},
+    ]
+    managed = ManagedSchema(attribute_mappings=({"target": "displayNme", "expression": 'Join(" ", [givenName], [surnme])'},))
+    assert unknown_attributes(document, managed) == [
+        "attribute_mappings[0]: 'displayNme' is not a user attribute of the target directory; did you mean 'displayName'?",
+        "attribute_mappings[0]: 'surnme' is not a user attribute of the source directory; did you mean 'surname'?",
+    ]
 

@@ -234,3 +234,18 @@ def test_a_template_that_writes_no_trust_agrees_with_any_sync(load, stack_values
     stack_values["ctsync:mto"]["templates"] = {"partnerConfiguration": {"automaticRedemption": {"inbound": True}}}
     template = load(stack_values).mto.partner_template
     assert (template.trust, template.inbound_redemption, template.outbound_redemption) == (None, True, None)
+
+
+def test_mappings_take_expressions_flows_defaults_and_removals(load, stack_values):
+    stack_values["ctsync:sync"][0]["attributeMappings"] = [
+        {"target": "displayName", "expression": 'Join(" ", [givenName], ToUpper([surname]))', "flow": "objectAddOnly"},
+        {"target": "department", "source": "department", "default": "Unassigned"},
+        {"target": "mobilePhone", "remove": True},
+    ]
+    [sync] = [s for s in load(stack_values).syncs if (s.source, s.target) == ("contoso", "fabrikam")]
+    assert [m.as_dict() for m in sync.attribute_mappings] == [
+        {"target": "displayName", "expression": 'Join(" ", [givenName], ToUpper([surname]))', "flow": "objectAddOnly"},
+        {"target": "department", "source": "department", "default": "Unassigned"},
+        {"target": "mobilePhone", "remove": True},
+    ]
+
