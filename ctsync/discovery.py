@@ -21,6 +21,7 @@ from providers.graph.session import GraphSession, TenantGraph, all_pages, if_pre
 from providers.resources.configuration_app import TEMPLATE_ID
 from providers.resources.identity_sync import policy_builder
 from providers.resources.mto import mto_builder
+from providers.resources.mto_templates import MtoIdentitySyncTemplateResource, MtoPartnerTemplateResource
 from providers.resources.schema_document import ExportedSchema, exported_view
 from providers.resources.scope_assignment import assigned_to
 from providers.resources.sync_instances import TemplateInstance, template_instances
@@ -72,6 +73,9 @@ class Organization:
     display_name: str
     description: str
     members: tuple[tuple[str, str], ...]  # (tenant id, role)
+    # That tenant's MTO templates, as Graph returns them (raw JSON).
+    partner_template: dict = field(default_factory=dict)
+    identity_sync_template: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -153,6 +157,8 @@ async def _organization(graph: TenantGraph) -> Organization | None:
         display_name=organization.display_name or "",
         description=organization.description or "",
         members=tuple(((m.tenant_id or "").lower(), m.role.value if m.role else "member") for m in members),
+        partner_template=await graph.send("GET", MtoPartnerTemplateResource.builder(graph)) or {},
+        identity_sync_template=await graph.send("GET", MtoIdentitySyncTemplateResource.builder(graph)) or {},
     )
 
 

@@ -7,11 +7,14 @@ entry of a pair with no sync) is a *note*.
 """
 from __future__ import annotations
 
+import json
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ctsync.discovery import Estate, Job, Organization, PartnerEntry
+from providers.resources.mto_templates import applies_to, identity_sync_template_at_defaults, partner_template_at_defaults
 from stackconfig.syncs import DEFAULT_DELETION_THRESHOLD
 
 
@@ -158,4 +161,48 @@ def _mto(organizations: list[Organization], aliases: Mapping[str, str], result: 
         # A further owner is written as {tenant, role: owner}; a member as its alias.
         value["members"] = [{"tenant": aliases[t], "role": "owner"} if roles.get(t) == "owner" else aliases[t]
                             for t in sorted(inside, key=lambda t: aliases[t])]
+    templates = _templates([o for o in organizations if o.tenant_id in aliases], organization.display_name, result)
+    if templates:
+        value["templates"] = templates
     return Entry(value, f"from the multitenant organization owned by {owner} ({organization.tenant_id})")
+
+
+def _templates(organizations: list[Organization], name: str, result: Exported) -> dict[str, Any]:
+    """ctsync:mto.templates when every MTO tenant of the stack has the same ones (the config sets one
+    pair for all); a difference is a gap."""
+    written: dict[str, Any] = {}
+    for key, read, at_defaults, view in (
+        ("partnerConfiguration", lambda o: o.partner_template, partner_template_at_defaults, _partner_template_view),
+        ("identitySync", lambda o: o.identity_sync_template, identity_sync_template_at_defaults, _identity_template_view),
+    ):
+        views = {o.tenant_id: (None if at_defaults(read(o)) else view(read(o))) for o in organizations}
+        distinct = {json.dumps(v, sort_keys=True) for v in views.values()}
+        if len(distinct) > 1:
+            result.gaps.append(f"MTO {name!r}: the {key} template differs between its tenants; the config sets one for all")
+        elif views and next(iter(views.values())) is not None:
+            written[key] = next(iter(views.values()))
+    return written
+
+
+def _apply_to(level: str | None) -> dict[str, Any]:
+    new, existing = applies_to(level)
+    return {} if (new, existing) == (True, True) else {"applyTo": [n for n, on in (("newPartners", new), ("existingPartners", existing)) if on]}
+
+
+def _partner_template_view(document: dict) -> dict[str, Any]:
+    trust = {key: document["inboundTrust"].get(graph) for key, graph in (
+        ("mfa", "isMfaAccepted"), ("compliantDevice", "isCompliantDeviceAccepted"),
+        ("hybridJoinedDevice", "isHybridAzureADJoinedDeviceAccepted"))} if document.get("inboundTrust") else {}
+    consent = document.get("automaticUserConsentSettings") or {}
+    redemption = {key: consent.get(graph) for key, graph in (("inbound", "inboundAllowed"), ("outbound", "outboundAllowed"))}
+    view: dict[str, Any] = {}
+    if any(value is not None for value in trust.values()):
+        view["trust"] = {k: v for k, v in trust.items() if v is not None}
+    if any(value is not None for value in redemption.values()):
+        view["automaticRedemption"] = {k: v for k, v in redemption.items() if v is not None}
+    return {**view, **_apply_to(document.get("templateApplicationLevel"))}
+
+
+def _identity_template_view(document: dict) -> dict[str, Any]:
+    allowed = (document.get("userSyncInbound") or {}).get("isSyncAllowed")
+    return {**({"userSyncInbound": allowed} if allowed is not None else {}), **_apply_to(document.get("templateApplicationLevel"))}

@@ -39,6 +39,17 @@ def _flag(value: Any) -> bool:
     return value is True
 
 
+def partner_template_at_defaults(document: dict) -> bool:
+    """As a tenant's partner template is before anyone configures it (or after a reset)."""
+    consent = document.get("automaticUserConsentSettings") or {}
+    return (document.get("inboundTrust") is None and all(value is None for value in consent.values())
+            and applies_to(document.get("templateApplicationLevel")) == (True, True))
+
+
+def identity_sync_template_at_defaults(document: dict) -> bool:
+    return document.get("userSyncInbound") is None and applies_to(document.get("templateApplicationLevel")) == (True, True)
+
+
 @dataclass(frozen=True)
 class TemplateState:
     pass
@@ -149,9 +160,7 @@ class MtoPartnerTemplateResource(MtoTemplateResource):
         )
 
     def at_defaults(self, document: dict) -> bool:
-        consent = document.get("automaticUserConsentSettings") or {}
-        return (document.get("inboundTrust") is None and all(value is None for value in consent.values())
-                and applies_to(document.get("templateApplicationLevel")) == (True, True))
+        return partner_template_at_defaults(document)
 
 
 @dataclass(frozen=True)
@@ -186,4 +195,4 @@ class MtoIdentitySyncTemplateResource(MtoTemplateResource):
         )
 
     def at_defaults(self, document: dict) -> bool:
-        return document.get("userSyncInbound") is None and applies_to(document.get("templateApplicationLevel")) == (True, True)
+        return identity_sync_template_at_defaults(document)

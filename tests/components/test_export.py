@@ -12,7 +12,7 @@ from ctsync import cli
 from emulator import EmulatorServer
 from tests.conftest import graph_client_for
 from tests.emulator.flows import (
-    CONTOSO, FABRIKAM, NORTHWIND, allow_inbound, allow_outbound, configure_job, put_mto, two_tenants,
+    CONTOSO, FABRIKAM, NORTHWIND, allow_inbound, allow_outbound, configure_job, put_mto, raw, two_tenants,
 )
 
 STACK = "brown"
@@ -145,3 +145,45 @@ def test_the_mto_is_written_from_its_owner_with_its_description_and_further_owne
     printed = yaml.safe_load(capsys.readouterr().out)["config"]
     assert printed["ctsync:mto"] == {"displayName": "Contoso group", "owner": "contoso", "description": "made in the wizard",
                                      "members": [{"tenant": "fabrikam", "role": "owner"}]}
+
+
+def test_mto_templates_are_written_when_every_tenant_has_the_same(emulator, tmp_path, capsys):
+    from msgraph.generated.models.multi_tenant_organization_member import MultiTenantOrganizationMember
+
+    emulator.admin.load_fixture(two_tenants())
+    write_stack(tmp_path, emulator.base_url)
+    templates = "/policies/crossTenantAccessPolicy/templates"
+    partner = {"automaticUserConsentSettings": {"inboundAllowed": True, "outboundAllowed": True}}
+    sync = {"userSyncInbound": {"isSyncAllowed": True}, "templateApplicationLevel": "newPartners"}
+
+    async def made():
+        contoso = graph_client_for(emulator, CONTOSO)
+        await put_mto(contoso, "Contoso group")
+        await contoso.tenant_relationships.multi_tenant_organization.tenants.post(
+            MultiTenantOrganizationMember(tenant_id=FABRIKAM, display_name="Fabrikam"))
+
+    asyncio.run(made())
+    emulator.admin.advance_clock(3 * 3600)  # nothing joins: only the owner reads the MTO
+    for tenant in (CONTOSO,):
+        token = emulator.admin.token(tenant)
+        raw(emulator, "PATCH", f"{templates}/multiTenantOrganizationPartnerConfiguration", token, partner)
+        raw(emulator, "PATCH", f"{templates}/multiTenantOrganizationIdentitySynchronization", token, sync)
+    assert run(tmp_path, "--dry-run") == cli.OK, capsys.readouterr().err
+    printed = yaml.safe_load(capsys.readouterr().out)["config"]["ctsync:mto"]
+    assert printed["templates"] == {
+        "partnerConfiguration": {"automaticRedemption": {"inbound": True, "outbound": True}},
+        "identitySync": {"userSyncInbound": True, "applyTo": ["newPartners"]},
+    }
+
+
+def test_templates_that_differ_between_mto_tenants_are_a_gap():
+    from ctsync.discovery import Organization
+    from ctsync.export import Exported, _templates
+
+    both = {"templateApplicationLevel": "newPartners,existingPartners"}
+    on = {"userSyncInbound": {"isSyncAllowed": True}, **both}
+    organizations = [Organization(CONTOSO, "G", "", (), partner_template=both, identity_sync_template=on),
+                     Organization(FABRIKAM, "G", "", (), partner_template=both, identity_sync_template={"userSyncInbound": None, **both})]
+    result = Exported()
+    assert _templates(organizations, "G", result) == {}
+    assert result.gaps == ["MTO 'G': the identitySync template differs between its tenants; the config sets one for all"]
