@@ -246,3 +246,20 @@ def test_escrowed_failures_show_in_status_and_logs(emulator, root, capsys):
     out = capsys.readouterr().out
     assert "contoso (source): 1 entries: create failure 1" in out
     assert "failed create of Adele Vance" in out and "AzureActiveDirectoryQuotaLimitExceeded" in out
+
+
+def test_status_of_a_job_running_other_than_declared_is_unhealthy(emulator, root, capsys):
+    stack = root / "stacks" / f"Pulumi.{STACK}.yaml"
+    config = yaml.safe_load(stack.read_text())
+    config["config"]["ctsync:sync"][0]["start"] = False
+    stack.write_text(yaml.safe_dump(config))
+    deployed(emulator, ADELE)  # started, as a portal user might have left it
+    assert ctsync("status", "--stack", STACK) == cli.PROBLEM
+    out = capsys.readouterr().out
+    assert "is started, the stack declares it paused (start: false)" in out
+    assert f"`pulumi up -s {STACK}` sets it as declared" in out
+
+
+def test_verify_of_a_direction_without_a_job_exits_4(root, capsys):
+    assert ctsync("verify", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--user", ADELE) == cli.MISSING
+    assert "has no synchronization job yet: `pulumi up -s ops` creates it" in capsys.readouterr().err
