@@ -73,6 +73,8 @@ def _sync_entry(job: Job, partners: Mapping[tuple[str, str], PartnerEntry], alia
     entry["removeDisabledUsers"] = job.schema.remove_disabled_users
     if job.deletion_threshold != DEFAULT_DELETION_THRESHOLD:
         entry["deletionThreshold"] = job.deletion_threshold
+    if job.deletion_threshold == 0:
+        entry["allowUnlimitedDeletions"] = True  # as the job is: prevention off, said explicitly
     if job.notification_email:
         entry["notificationEmail"] = job.notification_email
     if job.schema.attribute_mappings:

@@ -209,6 +209,8 @@ class DirectionalSync:
     start: bool = True
     # The assigned security groups are provisioned too, with their synced members (preview).
     provision_groups: bool = False
+    # The acknowledgement that deletion_threshold 0 (prevention off) is meant.
+    allow_unlimited_deletions: bool = False
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,7 @@ SETTINGS: dict[str, tuple[str, Callable[[Node], Any]]] = {
     "attributeMappings": ("attribute_mappings", lambda node: node.distinct(_read_mapping, key=lambda m: m.target)),
     "start": ("start", lambda node: node.flag(True)),
     "provisionGroups": ("provision_groups", lambda node: node.flag(False)),
+    "allowUnlimitedDeletions": ("allow_unlimited_deletions", lambda node: node.flag(False)),
 }
 
 
@@ -199,7 +200,22 @@ def read_settings(node: Node) -> dict[str, Any]:
     """The DirectionalSync fields other than source and target, read from an object node."""
     settings = {field: read(node.at(key)) for key, (field, read) in SETTINGS.items()}
     _check_group_scope(node.at("provisionGroups"), settings)
+    _check_deletion_safety(node, settings)
     return settings
+
+
+def _check_deletion_safety(node: Node, settings: dict[str, Any]) -> None:
+    """Turning accidental-deletion prevention off takes an explicit acknowledgement."""
+    threshold, unlimited = settings["deletion_threshold"], settings["allow_unlimited_deletions"]
+    if threshold == 0 and unlimited is False:
+        node.at("deletionThreshold").report(
+            "0 turns accidental-deletion prevention off: any number of users could be deleted in one cycle",
+            "set allowUnlimitedDeletions: true beside it to say so, or a threshold of 1 or more (default 500)",
+        )
+    elif unlimited and threshold not in (0, None):
+        node.at("allowUnlimitedDeletions").report(
+            f"acknowledges no deletion threshold, but deletionThreshold is {threshold}", "remove it, or set deletionThreshold: 0",
+        )
 
 
 def _check_group_scope(node: Node, settings: dict[str, Any]) -> None:

@@ -56,7 +56,7 @@ def test_a_setup_the_config_expresses_is_written_with_the_file_kept(world, tmp_p
     assert written.startswith("# my tenants"), "the file's own comments stay"
     assert yaml.safe_load(written)["config"]["ctsync:sync"] == [
         {"from": "contoso", "to": "fabrikam", "scope": {"allUsers": True}, "removeDisabledUsers": False,
-         "deletionThreshold": 0, "start": False}
+         "deletionThreshold": 0, "allowUnlimitedDeletions": True, "start": False}
     ]
     assert yaml.safe_load(written)["config"]["ctsync:tenants"] == yaml.safe_load(original)["config"]["ctsync:tenants"]
 

@@ -1,5 +1,6 @@
 """A clientSecret tenant's secret reaches the ctsync provider only as its configuration: it appears in
-no `pulumi stack export`, no engine log (at the most verbose level), no CLI output."""
+no `pulumi stack export`, no engine log (at the most verbose level, the provider's stderr included),
+no CLI output, no request the emulator logged."""
 from __future__ import annotations
 
 import base64
@@ -30,10 +31,12 @@ def test_a_client_secret_never_reaches_state_or_logs(tmp_path):
         exported = project.pulumi("stack", "export", "-s", STACK).stdout
         preview = project.pulumi("preview", "--diff", "-s", STACK)
         stack_file = (project.root / "stacks" / f"Pulumi.{STACK}.yaml").read_text()
+        request_log = json.dumps(emulator.admin.requests())
     assert "37 created" in up.stdout
     encoded = base64.b64encode(SECRET.encode()).decode()
     for where, text in {"state": exported, "up output": up.stdout, "engine log": up.stderr,
-                        "preview": preview.stdout + preview.stderr, "stack file": stack_file}.items():
+                        "preview": preview.stdout + preview.stderr, "stack file": stack_file,
+                        "emulator's request log": request_log}.items():
         assert SECRET not in text and encoded not in text, f"the client secret is in the {where}"
     [provider] = [r for r in json.loads(exported)["deployment"]["resources"] if r["type"] == "pulumi:providers:ctsync"]
     assert "ciphertext" in provider["inputs"]["tenants"], "the provider's configuration is kept encrypted"

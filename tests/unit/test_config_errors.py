@@ -168,6 +168,11 @@ BAD_INPUTS = [
         "scope by groups or managedGroup"),
     row("provisionGroups not a boolean", [("ctsync:sync[0].provisionGroups", "yes please")], "ctsync:sync[0].provisionGroups",
         "must be true or false"),
+    # deletion safety: prevention off takes an acknowledgement
+    row("threshold off unacknowledged", [("ctsync:sync[0].deletionThreshold", 0)], "ctsync:sync[0].deletionThreshold",
+        "set allowUnlimitedDeletions: true beside it"),
+    row("acknowledgement with a threshold", [("ctsync:topology.defaults.allowUnlimitedDeletions", True)],
+        "ctsync:topology.defaults.allowUnlimitedDeletions", "but deletionThreshold is 50"),
     # MTO
     row("mto owner as member", [("ctsync:mto.members[0]", "contoso")], "ctsync:mto.members[0]", "is the owner"),
     row("mto member twice", [("ctsync:mto.members[2]", "fabrikam")], "ctsync:mto.members[2]", "listed twice"),

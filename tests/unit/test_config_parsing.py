@@ -100,6 +100,7 @@ def test_every_sync_field_is_read(load, stack_values):
         userType="Guest",
         removeDisabledUsers=False,
         deletionThreshold=0,
+        allowUnlimitedDeletions=True,
         notificationEmail="identity-ops@contoso.com",
         attributeMappings=[{"target": "department", "source": "department"}],
         start=False,
@@ -115,6 +116,7 @@ def test_every_sync_field_is_read(load, stack_values):
     sync = load(stack_values).syncs[0]
     assert sync.trust == Trust(mfa=True, compliant_device=True, hybrid_joined_device=True)
     assert (sync.user_type, sync.remove_disabled_users, sync.deletion_threshold, sync.start) == ("Guest", False, 0, False)
+    assert sync.allow_unlimited_deletions is True
     assert sync.notification_email == "identity-ops@contoso.com"
     assert sync.attribute_mappings == (AttributeMapping(target="department", source="department"),)
     assert sync.scope == Scope(
