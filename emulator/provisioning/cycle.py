@@ -396,12 +396,19 @@ def _skipped(run: Provisioner, uid: str, user: dict | None, code: str, message: 
     return _on_demand_result("Skipped", {"errorCode": code, "errorMessage": message})
 
 
-def provision_on_demand(state: EmulatorState, source: Tenant, sp: dict, job: Job, user_id: str) -> dict | None:
-    """Provision one user now, whatever the job's schedule; None when the user is unknown."""
+def _on_demand_run(state: EmulatorState, source: Tenant, sp: dict, job: Job) -> tuple[Provisioner, dict | None]:
+    """A run for on-demand provisioning, and the Failure answer when the B2B policy check refuses it."""
     run = Provisioner(state, source, sp, job)
     problems = run.check_policy()
-    if problems:
-        return _on_demand_result("Failure", {"errorCode": ERROR_CODE, "errorMessage": problem_message(problems)})
+    refused = _on_demand_result("Failure", {"errorCode": ERROR_CODE, "errorMessage": problem_message(problems)}) if problems else None
+    return run, refused
+
+
+def provision_on_demand(state: EmulatorState, source: Tenant, sp: dict, job: Job, user_id: str) -> dict | None:
+    """Provision one user now, whatever the job's schedule; None when the user is unknown."""
+    run, refused = _on_demand_run(state, source, sp, job)
+    if refused:
+        return refused
     uid = user_id.lower()
     user = source.users.get(uid)
     if user is not None and run.is_entitled(user):
@@ -426,10 +433,9 @@ def provision_group_on_demand(
 ) -> dict | None:
     """A group and the listed members now; None when the group is unknown. Graph answers the
     documented group example with `value: "{}"`."""
-    run = Provisioner(state, source, sp, job)
-    problems = run.check_policy()
-    if problems:
-        return _on_demand_result("Failure", {"errorCode": ERROR_CODE, "errorMessage": problem_message(problems)})
+    run, refused = _on_demand_run(state, source, sp, job)
+    if refused:
+        return refused
     gid = group_id.lower()
     group = source.groups.get(gid)
     if group is None:
