@@ -158,7 +158,10 @@ def _status(args: argparse.Namespace, root: Path) -> int:
         return OK
     health = asyncio.run(status.read_health(_session(config), directions, args.stack))
     status.PROGRESS.say(f"{sum(h.verdict == 'healthy' for h in health)} of {len(health)} direction(s) healthy")
-    print(status.as_json(args.stack, health) if args.json else status.as_table(health), end="" if not args.json else "\n")
+    if args.json:
+        print(status.as_json(args.stack, health))
+    else:
+        print(status.as_table(health), end="")
     return status.exit_code(health)
 
 

@@ -25,11 +25,10 @@ from providers.resources.mto_templates import MtoIdentitySyncTemplateResource, M
 from providers.resources.schema_document import ExportedSchema, exported_view
 from providers.resources.scope_assignment import assigned_to
 from providers.resources.sync_instances import TemplateInstance, template_instances
-from providers.resources.sync_job import jobs_builder, schedule_state
+from providers.resources.sync_job import JOB_TEMPLATE, jobs_builder, schedule_state
 from providers.resources.sync_job_schedule import ACTIVE
 from providers.resources.sync_secrets import SynchronizationSecretsInputs, observed_inputs
 
-JOB_TEMPLATE = "Azure2Azure"
 # Partner-entry settings ctsync never sends (they keep inheriting the tenant's default policy).
 B2B_SETTINGS = ("b2b_collaboration_inbound", "b2b_collaboration_outbound", "b2b_direct_connect_inbound",
                 "b2b_direct_connect_outbound", "tenant_restrictions")

@@ -14,10 +14,9 @@ from msgraph.generated.models.synchronization_job import SynchronizationJob
 from providers.graph.session import TenantGraph
 from providers.resources.configuration_app import TEMPLATE_ID
 from providers.resources.sync_instances import shared_template_instances
-from providers.resources.sync_job import jobs_builder
+from providers.resources.sync_job import JOB_TEMPLATE, jobs_builder
 from stackconfig import DirectionalSync, StackConfig, Tenant
 
-JOB_TEMPLATE = "Azure2Azure"
 
 
 class DirectionError(ValueError):

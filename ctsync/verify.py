@@ -10,6 +10,7 @@ write it, so its absence is said, not treated as a failure.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from dataclasses import dataclass, field
@@ -98,9 +99,8 @@ def _outcome(user: str, user_id: str, key: str, value: str) -> Outcome:
 def _with_log(outcome: Outcome, logged: LogEntry | None) -> Outcome:
     if logged is None:
         return outcome
-    attributes = outcome.attributes or list(logged.modified)
-    return Outcome(**{**outcome.__dict__, "attributes": attributes, "logged": logged,
-                      "target_id": outcome.target_id or logged.target_id})
+    return dataclasses.replace(outcome, attributes=outcome.attributes or list(logged.modified), logged=logged,
+                               target_id=outcome.target_id or logged.target_id)
 
 
 def _json(text: str) -> dict | list:

@@ -22,6 +22,8 @@ from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 
+# The job template of cross-tenant synchronization.
+JOB_TEMPLATE = "Azure2Azure"
 # Graph's "never" for execution and steady-state times.
 NEVER = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -30,7 +32,7 @@ NEVER = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
 class SynchronizationJobInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
     service_principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
-    template_id: str = attribute(default="Azure2Azure", replace=True)
+    template_id: str = attribute(default=JOB_TEMPLATE, replace=True)
 
 
 @dataclass(frozen=True)

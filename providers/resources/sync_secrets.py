@@ -34,9 +34,9 @@ from providers.framework.values import email, guid, lower_guid, non_negative
 from providers.graph import GraphError
 from providers.graph.retry import sync_endpoint_lag, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
+from providers.resources.sync_job import JOB_TEMPLATE
 from providers.resources.sync_readiness import TARGET_NOT_READY, explain_not_ready
 
-JOB_TEMPLATE = "Azure2Azure"
 AUTHENTICATION_TYPE = "SyncPolicy"
 # GET secrets answers "*" for the values Graph considers sensitive.
 MASKED = "*"
