@@ -380,12 +380,20 @@ def run_cycle(state: EmulatorState, source: Tenant, sp: dict, job: Job) -> dict:
     return run.summary("Quarantined" if staged else "Succeeded")
 
 
-def _on_demand_result(result: str, details: dict, action: Action | None = None) -> dict:
-    """provisionOnDemand answers a stringKeyStringValuePair whose key and value are JSON texts."""
+def _on_demand_result(result: str, details: dict, action: Action | None = None, logged: dict | None = None) -> dict:
+    """provisionOnDemand answers a stringKeyStringValuePair whose key and value are JSON texts; the
+    value carries the steps of the action's log entry (``logged``) in the documented on-demand shape
+    (https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand, example 1)."""
     value = {"action": action.kind.capitalize() if action else "Other", "statusInfo": {"status": result}}
     if action is not None:
         value.update(sourceIdentity={"id": action.source_id, "type": "User"}, targetIdentity={"id": action.target_id, "type": "User"},
                      modifiedProperties=Provisioner._modified(action))
+    if logged is not None:
+        value["provisioningSteps"] = [
+            {"name": step["name"], "type": step["provisioningStepType"].capitalize(), "status": step["status"].capitalize(),
+             "description": step["description"], "timestamp": logged["activityDateTime"], "details": step["details"]}
+            for step in logged["provisioningSteps"]
+        ]
     return {"key": json.dumps({"result": result, "details": details}), "value": json.dumps(value)}
 
 
@@ -422,10 +430,11 @@ def provision_on_demand(state: EmulatorState, source: Tenant, sp: dict, job: Job
     if action is None:
         return _skipped(run, uid, user, "RedundantExport", "The state of the user in both the source and target systems already match.")
     run.apply(action)
+    logged = run.source.provisioning_log[-1]
     if run.counts["escrowed"]:
-        failed = run.source.provisioning_log[-1]["provisioningStatusInfo"]["errorInformation"]
-        return _on_demand_result("Failure", {"errorCode": failed["errorCode"], "errorMessage": failed["reason"]}, action)
-    return _on_demand_result("Success", {}, action)
+        failed = logged["provisioningStatusInfo"]["errorInformation"]
+        return _on_demand_result("Failure", {"errorCode": failed["errorCode"], "errorMessage": failed["reason"]}, action, logged)
+    return _on_demand_result("Success", {}, action, logged)
 
 
 def provision_group_on_demand(

@@ -125,6 +125,7 @@ def test_verify_provisions_one_user_and_shows_the_target_attributes(emulator, ro
     assert "displayName       -> 'Adele Vance'" in captured.out
     assert "userType          -> 'Member'" in captured.out
     assert "provisioning log: create success" in captured.out
+    assert "step EntryExportCreate: Success: create User 'adele@contoso.onmicrosoft.com'" in captured.out
     assert target_users(emulator) == ["Adele Vance"], "that one user, no one else"
 
 
