@@ -9,6 +9,10 @@ Shape of `POST /_emulator/faults` (every key optional; the whole configuration i
     replicationLagReads  int    a newly created object answers 404 to its first N GETs
     syncLagRequests      int    a new service principal's synchronization endpoints answer
                                 403/409 to their first N requests
+    gatewayErrorRate     float  fraction of requests answered 502 with a gateway's HTML page,
+                                before they reach Graph (nothing is done)
+    truncateRate         float  fraction of successful JSON answers cut off halfway (what the
+                                request did is done)
     pathPattern          str    regex searched in the request path (`/v1.0/...`); only matching
                                 requests are subject to any fault
 """
@@ -19,7 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .wire import ErrorReply
+from .wire import ErrorReply, Reply
+
+GATEWAY_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
 _FIELDS = {
     "seed": ("seed", int),
@@ -29,6 +35,8 @@ _FIELDS = {
     "latencyMs": ("latency_ms", int),
     "replicationLagReads": ("replication_lag_reads", int),
     "syncLagRequests": ("sync_lag_requests", int),
+    "gatewayErrorRate": ("gateway_error_rate", float),
+    "truncateRate": ("truncate_rate", float),
     "pathPattern": ("path_pattern", str),
 }
 
@@ -46,6 +54,8 @@ class FaultConfig:
     latency_ms: int = 0
     replication_lag_reads: int = 0
     sync_lag_requests: int = 0
+    gateway_error_rate: float = 0.0
+    truncate_rate: float = 0.0
     path_pattern: str | None = None
 
     @classmethod
@@ -72,6 +82,8 @@ class FaultConfig:
         return kind(value)
 
     def _validate(self) -> None:
+        if not all(0 <= rate <= 1 for rate in (self.gateway_error_rate, self.truncate_rate)):
+            raise admin_error("gatewayErrorRate and truncateRate must be fractions between 0 and 1.")
         if not 0 <= self.throttle_rate + self.server_error_rate <= 1 or min(self.throttle_rate, self.server_error_rate) < 0:
             raise admin_error("throttleRate and serverErrorRate must be fractions summing to at most 1.")
         if min(self.retry_after_seconds, self.latency_ms, self.replication_lag_reads, self.sync_lag_requests) < 0:
@@ -124,6 +136,21 @@ class Faults:
                 return ErrorReply(503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry.", retry_after)
             return ErrorReply(504, "UnknownError", "Gateway timeout: the backend did not answer in time.", retry_after)
         return None
+
+    # -- answers that are not Graph's ---------------------------------------------------------
+    def gateway_page(self, path: str) -> Reply | None:
+        """A proxy's 502 page, instead of Graph's answer."""
+        if not self.config.gateway_error_rate or not self.applies(path) or self._rng.random() >= self.config.gateway_error_rate:
+            return None
+        return Reply(502, raw=GATEWAY_PAGE, content_type="text/html")
+
+    def truncated(self, path: str, reply: Reply) -> Reply:
+        """The answer with its JSON cut off halfway, for a seeded fraction of successful answers."""
+        if (not self.config.truncate_rate or reply.status >= 400 or reply.body is None or not self.applies(path)
+                or self._rng.random() >= self.config.truncate_rate):
+            return reply
+        whole = reply.encoded()
+        return Reply(reply.status, headers=dict(reply.headers), raw=whole[: len(whole) // 2])
 
     # -- replication lag: a new object is invisible to its first N reads ---------------------
     def note_created(self, tenant_id: str, object_path: str) -> None:

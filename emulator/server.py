@@ -60,7 +60,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.status != 204:
             self.send_header("Content-Length", str(len(payload)))
         if payload:
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", reply.content_type)
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()

@@ -48,8 +48,13 @@ class Reply:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Bytes sent as they are instead of the JSON body (fault answers: a gateway page, JSON cut off).
+    raw: bytes | None = None
+    content_type: str = "application/json"
 
     def encoded(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
         if self.body is None:
             return b""
         return json.dumps(self.body, separators=(",", ":")).encode()

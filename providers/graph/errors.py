@@ -30,7 +30,8 @@ class GraphError(Exception):
 
     def _describe(self) -> str:
         text = f"{self.operation}: " if self.operation else ""
-        text += f"Graph answered {self.status} {self.code}: {self.message}"
+        text += (f"Graph answered {self.status} {self.code}" if self.status else f"no usable answer from Graph ({self.code})")
+        text += f": {self.message}"
         if self.status == 403:
             permission = required_permission(self.operation)
             if permission:

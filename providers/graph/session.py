@@ -7,6 +7,7 @@ import threading
 from typing import Any, Awaitable, Callable, Mapping, TypeVar
 
 import httpx
+from kiota_abstractions.api_error import APIError
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
 from kiota_authentication_azure.azure_identity_authentication_provider import (
@@ -50,7 +51,7 @@ class TenantGraph:
         """``builder.<method>(...)`` of the SDK; a failure becomes a GraphError naming the operation
         (``METHOD /path``, derived from the request builder, so it always matches what was sent)."""
         operation = f"{method} {self._path(self._request_information(method, builder))}"
-        return await _translated(operation, getattr(builder, method.lower())(*args, **kwargs))
+        return await self._sent(method, operation, lambda: getattr(builder, method.lower())(*args, **kwargs))
 
     async def send(self, method: str, builder: Any, body: Any = None) -> Any:
         """A request the SDK does not generate (or generates wrongly), as raw JSON both ways.
@@ -63,9 +64,27 @@ class TenantGraph:
         if body is not None:
             info.headers.try_add("Content-Type", "application/json")
             info.content = json.dumps(body).encode()
-        request = self.sdk.request_adapter.send_primitive_async(info, "bytes", ERROR_MAPPING)
-        raw = await _translated(f"{method} {self._path(info)}", request)
-        return json.loads(raw) if raw else None
+        async def sent() -> Any:
+            raw = await self.sdk.request_adapter.send_primitive_async(info, "bytes", ERROR_MAPPING)
+            return json.loads(raw) if raw else None
+
+        return await self._sent(method, f"{method} {self._path(info)}", sent)
+
+    async def _sent(self, method: str, operation: str, request: Callable[[], Awaitable[T]]) -> T:
+        """The request's answer. An answer that is not Graph's (a gateway's error page, JSON cut off,
+        no answer in time) is asked again for a read; for a write, or when it persists, it becomes
+        a GraphError that names the tenant and says what to do, never a raw library error."""
+        attempts = UNREADABLE_RETRIES if method == "GET" else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return await _translated(operation, request())
+            except GraphError as error:
+                if error.code not in UNREADABLE or attempt == attempts:
+                    if error.code in UNREADABLE:
+                        raise _unreadable(error, self.tenant_id, method, attempts) from None
+                    raise
+            await asyncio.sleep(0.5 * attempt)
+        raise AssertionError("unreachable")
 
     def on_beta(self, builder: Any) -> Any:
         """``builder``'s request addressed to Graph's beta endpoint, for a property only beta has
@@ -86,12 +105,34 @@ class TenantGraph:
         return path[len(root):] if root and path.startswith(root) else path
 
 
+# Answers that are not Graph's: the codes ``_translated`` gives them, and how often a read asks again.
+GATEWAY_PAGE, CUT_OFF, NO_ANSWER = "UnreadableAnswer", "TruncatedAnswer", "NoAnswer"
+UNREADABLE = (GATEWAY_PAGE, CUT_OFF, NO_ANSWER)
+UNREADABLE_RETRIES = 3
+
+
 async def _translated(operation: str, request: Awaitable[T]) -> T:
     """Await an SDK request; a failure becomes a GraphError naming ``operation``."""
     try:
         return await request
     except ODataError as error:
         raise from_odata(error, operation) from None
+    except APIError as error:  # an error body that is not Graph's JSON, e.g. a gateway's HTML page
+        raise GraphError(error.response_status_code or 0, GATEWAY_PAGE,
+                         "the answer was not Graph's JSON (a gateway's or proxy's error page)", operation) from None
+    except json.JSONDecodeError as error:
+        raise GraphError(0, CUT_OFF, f"the answer's JSON was cut off ({error.__class__.__name__})", operation) from None
+    except httpx.TimeoutException as error:
+        raise GraphError(0, NO_ANSWER, f"no answer in time ({error.__class__.__name__})", operation) from None
+
+
+def _unreadable(error: GraphError, tenant_id: str, method: str, attempts: int) -> GraphError:
+    if method == "GET":
+        advice = f"asked {attempts} times; Graph or a proxy in front of it is failing: run pulumi up again later"
+    else:
+        advice = ("the write may or may not have been applied: run pulumi up again, which looks for what exists "
+                  "before it creates anything")
+    return GraphError(error.status, error.code, f"tenant {tenant_id}: {error.message}; {advice}", error.operation)
 
 
 async def all_pages(graph: TenantGraph, builder: Any, **kwargs: Any) -> list[Any]:

@@ -3,7 +3,10 @@ synchronization lag, all deterministic for a seed and limited by pathPattern."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import InstantiatePostRequestBody
@@ -99,3 +102,37 @@ def test_bad_fault_settings_are_refused(seeded, settings):
     with pytest.raises(AdminError) as refused:
         seeded.admin.set_faults(**settings)
     assert refused.value.status == 400
+
+
+def test_a_gateway_page_is_html_and_nothing_is_done(seeded):
+    token = seeded.admin.token(FABRIKAM)
+    seeded.admin.set_faults(gatewayErrorRate=1.0, pathPattern="/partners")
+    request = urllib.request.Request(seeded.graph_url + "/policies/crossTenantAccessPolicy/partners", method="POST",
+                                     data=json.dumps({"tenantId": CONTOSO}).encode())
+    request.add_header("Authorization", f"Bearer {token}")
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request)
+    assert answer.value.code == 502 and answer.value.headers["Content-Type"] == "text/html"
+    assert b"Bad Gateway" in answer.value.read()
+    seeded.admin.clear_faults()
+    assert raw(seeded, "GET", "/policies/crossTenantAccessPolicy/partners", token)[2]["value"] == [], "nothing was done"
+
+
+def test_a_cut_off_answer_is_half_its_json_and_the_write_is_done(seeded):
+    token = seeded.admin.token(FABRIKAM)
+    seeded.admin.set_faults(truncateRate=1.0, pathPattern="/partners$")
+    request = urllib.request.Request(seeded.graph_url + "/policies/crossTenantAccessPolicy/partners", method="POST",
+                                     data=json.dumps({"tenantId": CONTOSO}).encode())
+    request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as answer:
+        body = answer.read()
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(body)
+    seeded.admin.clear_faults()
+    assert [p["tenantId"] for p in raw(seeded, "GET", "/policies/crossTenantAccessPolicy/partners", token)[2]["value"]] == [CONTOSO]
+
+
+def test_rates_are_fractions(seeded):
+    with pytest.raises(AdminError):
+        seeded.admin.set_faults(truncateRate=1.5)
+

@@ -1,0 +1,64 @@
+"""Answers that are not Graph's, as gateways and cut connections give them (emulator faults
+`gatewayErrorRate`, `truncateRate`): a read asks again and carries on; what persists, or hits a
+write, ends in a clear error naming the tenant, the operation and what to do, never a library's
+traceback; and the next run converges with nothing duplicated."""
+from __future__ import annotations
+
+import pytest
+
+from tests.emulator.flows import CONTOSO, FABRIKAM, raw, two_tenants
+from tests.providers.drivers import GrpcDriver, ProviderError
+
+PARTNERS = "/policies/crossTenantAccessPolicy/partners"
+
+
+@pytest.fixture
+def config(emulator, tenants_config):
+    emulator.admin.load_fixture(two_tenants())
+    return tenants_config(CONTOSO, FABRIKAM)
+
+
+def partner_driver(config) -> tuple[GrpcDriver, dict]:
+    driver = GrpcDriver("PartnerAccess", config)
+    inputs, _ = driver.check({}, {"tenant_id": FABRIKAM, "partner_tenant_id": CONTOSO, "inbound_auto_redeem": True})
+    return driver, inputs
+
+
+def partners_in_fabrikam(emulator) -> list[str]:
+    return [p["tenantId"] for p in raw(emulator, "GET", PARTNERS, emulator.admin.token(FABRIKAM))[2]["value"]]
+
+
+@pytest.mark.parametrize("fault, code", [("gatewayErrorRate", "UnreadableAnswer"), ("truncateRate", "TruncatedAnswer")])
+def test_a_read_that_keeps_failing_says_so_plainly(config, emulator, fault, code):
+    driver, inputs = partner_driver(config)
+    id, outs = driver.create(inputs)
+    emulator.admin.set_faults(**{fault: 1.0}, pathPattern="/partners")
+    with pytest.raises(ProviderError) as failure:
+        driver.read(id, outs)
+    message = str(failure.value)
+    assert f"tenant {FABRIKAM}" in message and f"GET {PARTNERS}/{CONTOSO}" in message and code in message
+    assert "asked 3 times" in message and "run pulumi up again later" in message
+    assert "Traceback" not in message and "kiota" not in message.lower()
+
+
+def test_a_write_whose_answer_is_cut_off_says_it_may_be_done_and_the_rerun_converges(config, emulator):
+    driver, inputs = partner_driver(config)
+    emulator.admin.set_faults(truncateRate=1.0, pathPattern=f"{PARTNERS}$")  # the POST's answer, not the reads
+    with pytest.raises(ProviderError, match="may or may not have been applied: run pulumi up again"):
+        driver.create(inputs)
+    emulator.admin.clear_faults()
+    assert partners_in_fabrikam(emulator) == [CONTOSO], "the write was done"
+    id, outs = driver.create(inputs)  # the next up finds it and takes it over
+    assert outs["inbound_auto_redeem"] is True and partners_in_fabrikam(emulator) == [CONTOSO], "nothing duplicated"
+
+
+def test_reads_carry_on_through_occasional_bad_answers(config, emulator):
+    driver, inputs = partner_driver(config)
+    id, outs = driver.create(inputs)
+    emulator.admin.set_faults(seed=3, gatewayErrorRate=0.1, truncateRate=0.1, pathPattern="/partners/")
+    for _ in range(10):
+        read_id, read_outs, _ = driver.read(id, outs)
+        assert read_id == id and read_outs["inbound_auto_redeem"] is True
+    statuses = [e["status"] for e in emulator.admin.requests() if e["path"].endswith(f"/partners/{CONTOSO}")]
+    assert 502 in statuses, "the run met gateway pages"
+    assert len(statuses) > 10, "and asked again"
