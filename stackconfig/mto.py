@@ -7,7 +7,7 @@ from .model import (
     MTO_MAX_TENANTS, TEMPLATE_TARGETS, IdentitySyncTemplate, Mto, PartnerTemplate, Trust,
 )
 from .reader import Node, member_alias
-from .syncs import Declaration, read_trust
+from .syncs import TRUST_KEYS, Declaration, read_trust
 
 MTO_KEYS = ("displayName", "description", "owner", "members", "templates")
 MEMBER_KEYS = ("tenant", "role")
@@ -16,8 +16,6 @@ TEMPLATE_KEYS = ("partnerConfiguration", "identitySync")
 PARTNER_TEMPLATE_KEYS = ("trust", "automaticRedemption", "applyTo")
 REDEMPTION_KEYS = ("inbound", "outbound")
 IDENTITY_SYNC_TEMPLATE_KEYS = ("userSyncInbound", "applyTo")
-# Template trust key -> (Trust field, the sync entry's key).
-_TRUST_FIELDS = {"mfa": "mfa", "compliantDevice": "compliant_device", "hybridJoinedDevice": "hybrid_joined_device"}
 
 
 def read_mto(node: Node, aliases: Collection[str]) -> Mto | None:
@@ -105,7 +103,7 @@ def check_template_agreement(mto: Mto | None, mto_node: Node, declarations: Iter
         trust: Trust = (declaration.settings or {}).get("trust") or Trust()
         if not {declaration.source, declaration.target} <= members:
             continue
-        for key, field in _TRUST_FIELDS.items():
+        for key, field in TRUST_KEYS.items():
             if getattr(trust, field) != getattr(template.trust, field):
                 mto_node.problems.add(
                     f"{declaration.path}.trust.{key}",

@@ -104,14 +104,19 @@ def test_bad_fault_settings_are_refused(seeded, settings):
     assert refused.value.status == 400
 
 
-def test_a_gateway_page_is_html_and_nothing_is_done(seeded):
-    token = seeded.admin.token(FABRIKAM)
-    seeded.admin.set_faults(gatewayErrorRate=1.0, pathPattern="/partners")
+def _post_partner(seeded, token: str):
+    """Fabrikam's POST of a partner entry for Contoso, read as bytes (a faulted answer is not JSON)."""
     request = urllib.request.Request(seeded.graph_url + "/policies/crossTenantAccessPolicy/partners", method="POST",
                                      data=json.dumps({"tenantId": CONTOSO}).encode())
     request.add_header("Authorization", f"Bearer {token}")
+    return urllib.request.urlopen(request)
+
+
+def test_a_gateway_page_is_html_and_nothing_is_done(seeded):
+    token = seeded.admin.token(FABRIKAM)
+    seeded.admin.set_faults(gatewayErrorRate=1.0, pathPattern="/partners")
     with pytest.raises(urllib.error.HTTPError) as answer:
-        urllib.request.urlopen(request)
+        _post_partner(seeded, token)
     assert answer.value.code == 502 and answer.value.headers["Content-Type"] == "text/html"
     assert b"Bad Gateway" in answer.value.read()
     seeded.admin.clear_faults()
@@ -121,10 +126,7 @@ def test_a_gateway_page_is_html_and_nothing_is_done(seeded):
 def test_a_cut_off_answer_is_half_its_json_and_the_write_is_done(seeded):
     token = seeded.admin.token(FABRIKAM)
     seeded.admin.set_faults(truncateRate=1.0, pathPattern="/partners$")
-    request = urllib.request.Request(seeded.graph_url + "/policies/crossTenantAccessPolicy/partners", method="POST",
-                                     data=json.dumps({"tenantId": CONTOSO}).encode())
-    request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request) as answer:
+    with _post_partner(seeded, token) as answer:
         body = answer.read()
     with pytest.raises(json.JSONDecodeError):
         json.loads(body)
