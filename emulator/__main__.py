@@ -1,4 +1,5 @@
-"""`python -m emulator serve --port PORT [--fixture FILE]`: serve until SIGTERM/SIGINT."""
+"""`python -m emulator serve --port PORT [--fixture FILE] [--ca-file FILE [--tls-port PORT]]`: serve until
+SIGTERM/SIGINT. With --ca-file, sign-in (Entra ID's token endpoint) is also served over TLS."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,7 @@ import sys
 import threading
 
 from .fixture_loader import FixtureError
-from .server import DEFAULT_HOST, DEFAULT_PORT, EmulatorServer
+from .server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TLS_PORT, EmulatorServer
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -16,21 +17,25 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     serve = commands.add_parser("serve", help="serve Graph v1.0 and the admin API on loopback")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--host", default=DEFAULT_HOST)
-    serve.add_argument("--fixture", help="YAML file with tenants, users, groups and memberships")
+    serve.add_argument("--fixture", help="YAML file with tenants, users, groups, memberships and app registrations")
+    serve.add_argument("--ca-file", help="serve over TLS too, writing the CA certificate clients must trust here")
+    serve.add_argument("--tls-port", type=int, default=DEFAULT_TLS_PORT)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(sys.argv[1:] if argv is None else argv)
     try:
-        server = EmulatorServer(port=args.port, fixture=args.fixture, host=args.host).start()
+        server = EmulatorServer(port=args.port, fixture=args.fixture, host=args.host, ca_file=args.ca_file,
+                                tls_port=args.tls_port).start()
     except (FixtureError, OSError) as exc:
         print(f"Graph emulator failed to start: {exc}", file=sys.stderr, flush=True)
         return 1
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    print(f"Graph emulator listening on {server.base_url}", flush=True)
+    tls = f" and {server.authority_url} (CA certificate: {server.ca_file})" if server.ca_file else ""
+    print(f"Graph emulator listening on {server.base_url}{tls}", flush=True)
     while not stopping.wait(0.5):
         pass
     server.stop()

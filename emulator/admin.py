@@ -1,10 +1,11 @@
 """The admin API under /_emulator: never authenticated, never faulted, not in the request log."""
 from __future__ import annotations
 
-from . import tokens
+from . import signin, tokens
 from .faults import FaultConfig, admin_error
 from .fixture_loader import FixtureError, load_fixture
 from .provisioning.cycle import run_started_jobs
+from .registrations import TOKEN_EXCHANGE_AUDIENCE
 from .routing import route
 from .state import EmulatorState
 from .tenants import add_tenant, describe
@@ -37,7 +38,26 @@ def post_token(req: GraphRequest) -> Reply:
     if roles is not None and (not isinstance(roles, list) or not all(isinstance(role, str) for role in roles)):
         raise admin_error("roles must be a list of permission names.")
     # Tokens can be minted for tenants the emulator doesn't host, so callers can see the 401.
-    return Reply(200, tokens.mint(tenant_id.lower(), roles))
+    return Reply(200, tokens.mint(tenant_id.lower(), roles, epoch=req.state.token_epoch(tenant_id)))
+
+
+def post_revoke_tokens(req: GraphRequest) -> Reply:
+    """Every token issued for the tenant so far is refused from now on: a client holding one gets a
+    401 (with a claims challenge if its token says it handles them) and must sign in again."""
+    tenant_id = _body(req).get("tenantId")
+    if not isinstance(tenant_id, str) or req.state.tenant(tenant_id) is None:
+        raise admin_error("tenantId must name a tenant the emulator hosts.")
+    req.state.revoke_tokens(tenant_id)
+    return no_content()
+
+
+def post_federated_token(req: GraphRequest) -> Reply:
+    """A token of an external identity provider, for a federated identity credential (workload identity)."""
+    body = _body(req)
+    issuer, subject, audience = body.get("issuer"), body.get("subject"), body.get("audience", TOKEN_EXCHANGE_AUDIENCE)
+    if not all(isinstance(value, str) and value for value in (issuer, subject, audience)):
+        raise admin_error("issuer and subject are required (audience is optional) and must be strings.")
+    return Reply(200, {"token": signin.federated_token(req.state.federation_key, issuer, subject, audience)})
 
 
 def post_sync_run(req: GraphRequest) -> Reply:
@@ -132,6 +152,8 @@ ROUTES = [
     route("POST", "/tenants", post_tenant, None),
     route("GET", "/tenants", list_tenants, None),
     route("POST", "/token", post_token, None),
+    route("POST", "/tokens/revoke", post_revoke_tokens, None),
+    route("POST", "/federated-token", post_federated_token, None),
     route("POST", "/sync/run", post_sync_run, None),
     route("GET", "/clock", get_clock, None),
     route("POST", "/clock/advance", post_clock_advance, None),

@@ -42,6 +42,13 @@ class AdminClient:
         body = {"tenantId": tenant_id} if roles is None else {"tenantId": tenant_id, "roles": roles}
         return self.call("POST", "/token", body)["access_token"]
 
+    def revoke_tokens(self, tenant_id: str) -> None:
+        self.call("POST", "/tokens/revoke", {"tenantId": tenant_id})
+
+    def federated_token(self, issuer: str, subject: str, audience: str | None = None) -> str:
+        body = {"issuer": issuer, "subject": subject, **({"audience": audience} if audience else {})}
+        return self.call("POST", "/federated-token", body)["token"]
+
     def run_sync(self) -> list[dict]:
         return self.call("POST", "/sync/run")["jobs"]
 

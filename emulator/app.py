@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import admin, graph
+from . import admin, graph, signin
 from .routing import Route, Router
 from .state import EmulatorState, new_id
 from .tokens import Caller, authenticate, unknown_tenant
@@ -55,14 +55,17 @@ class Emulator:
         self.state = state or EmulatorState()
         self.graph = Router(graph.ROUTES)
         self.admin = Router(admin.ROUTES)
+        self.sign_in = Router(signin.ROUTES)
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes, base_url: str) -> Reply:
         incoming = Incoming.parse(method, target, headers, raw_body, base_url)
         root = next((r for r in GRAPH_ROOTS if incoming.path == r or incoming.path.startswith(r + "/")), None)
         if root is not None:
             reply = self._graph(incoming, root)
-        else:
+        elif incoming.path.startswith(ADMIN_ROOT + "/"):
             reply = self._admin(incoming)
+        else:
+            reply = self._sign_in(incoming)
         reply.headers.update({"request-id": incoming.request_id, "client-request-id": incoming.client_request_id})
         return reply
 
@@ -74,8 +77,6 @@ class Emulator:
         with self.state.lock:
             self.state.clock.run_due()
             try:
-                if not incoming.path.startswith(ADMIN_ROOT + "/"):
-                    raise ErrorReply(404, "NotFound", "The emulator serves Graph under /v1.0 and its admin API under /_emulator.")
                 relative = incoming.path[len(ADMIN_ROOT):]
                 handler_route, params = self.admin.match(incoming.method, relative)
                 request = GraphRequest(self.state, None, incoming.method, relative, params, incoming.query,
@@ -83,6 +84,22 @@ class Emulator:
                 return handler_route.handler(request)
             except ErrorReply as err:
                 return self._error(err, incoming)
+
+    def _sign_in(self, incoming: Incoming) -> Reply:
+        """Entra ID's sign-in endpoints (emulator/signin.py): logged without what the form carries."""
+        with self.state.lock:
+            try:
+                handler_route, params = self.sign_in.match(incoming.method, incoming.path)
+            except ErrorReply:
+                return self._error(ErrorReply(404, "NotFound", "The emulator serves Graph under /v1.0, sign-in under "
+                                              "/{tenant}/oauth2/v2.0 and its admin API under /_emulator."), incoming)
+            form = dict(parse_qsl(incoming.raw_body.decode("utf-8", "replace"), keep_blank_values=True))
+            request = GraphRequest(self.state, None, incoming.method, incoming.path, params, incoming.query, form,
+                                   incoming.base_url)
+            reply = handler_route.handler(request)
+            self.state.request_log.append(
+                self._log_entry(incoming, params["tenant"].lower(), reply, handler_route.logged(form)))
+            return reply
 
     def _graph(self, incoming: Incoming, root: str) -> Reply:
         relative = incoming.path[len(root):] or "/"
@@ -97,7 +114,7 @@ class Emulator:
             except ErrorReply as unrouted:
                 matched = unrouted  # answered after authentication, as Graph orders its checks
             try:
-                caller = authenticate(incoming.headers.get("authorization"))
+                caller = authenticate(incoming.headers.get("authorization"), self.state.token_epoch)
                 tenant_id = caller.tenant_id
                 body = _parse_body(incoming.raw_body)
                 if isinstance(matched, ErrorReply):

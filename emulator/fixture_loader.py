@@ -19,6 +19,15 @@
           - id: <guid>                       # optional
             displayName: Sales
             members: [adele@contoso.onmicrosoft.com]   # userPrincipalNames or object ids
+        appRegistrations:                    # who may sign in at the token endpoint (emulator/signin.py)
+          - clientId: <guid>
+            permissions: [Policy.ReadWrite.CrossTenantAccess]  # optional; default every permission
+            secrets: [<client secret>]
+            certificates: [<PEM file path or PEM text>]
+            federatedCredentials:
+              - issuer: https://token.actions.githubusercontent.com
+                subject: repo:contoso/ctsync:environment:prod
+                audiences: [api://AzureADTokenExchange]     # optional; this is the default
 """
 from __future__ import annotations
 
@@ -28,6 +37,7 @@ from typing import Any
 import yaml
 
 from .graph.directory import add_member, create_group, create_user
+from .registrations import read_registration
 from .state import EmulatorState, Tenant, is_guid
 from .tenants import add_tenant
 from .wire import ErrorReply
@@ -84,6 +94,9 @@ def _load_tenant(state: EmulatorState, entry: Any, where: str) -> Tenant:
         _load_user(state, tenant, user, f"{where}.users[{index}]")
     for index, group in enumerate(entry.get("groups") or []):
         _load_group(state, tenant, group, f"{where}.groups[{index}]")
+    for index, app in enumerate(entry.get("appRegistrations") or []):
+        registration = read_registration(app, f"{where}.appRegistrations[{index}]", FixtureError)
+        tenant.app_registrations[registration.client_id] = registration
     return tenant
 
 

@@ -3,6 +3,7 @@ connections), and `EmulatorServer`, the in-process handle tests and tools use.""
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -11,9 +12,11 @@ from .admin_client import AdminClient
 from .app import Emulator
 from .fixture_loader import load_fixture
 from .state import EmulatorState
+from .tls import server_context
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 18080
+DEFAULT_TLS_PORT = 18443
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -75,10 +78,13 @@ class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
+    def __init__(self, address: tuple[str, int], emulator: Emulator, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(address, _Handler)
+        if tls is not None:
+            # The handshake runs in the handler's thread, on its first read, not in the accepting loop.
+            self.socket = tls.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
         self.emulator = emulator
-        self.base_url = f"http://{address[0]}:{self.server_address[1]}"
+        self.base_url = f"{'https' if tls else 'http'}://{address[0]}:{self.server_address[1]}"
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
 
@@ -102,15 +108,23 @@ class _HttpServer(ThreadingHTTPServer):
 
 
 class EmulatorServer:
-    """`EmulatorServer(port=0, fixture=path_or_dict).start()`; `base_url`; `stop()`; a context manager."""
+    """`EmulatorServer(port=0, fixture=path_or_dict).start()`; `base_url`; `stop()`; a context manager.
 
-    def __init__(self, port: int = DEFAULT_PORT, fixture: str | Path | dict | None = None, host: str = DEFAULT_HOST) -> None:
+    With ``ca_file``, a second listener (``tls_port``, 0 for any) serves the same requests over TLS,
+    for Entra ID's token endpoint (``authority_url``); the CA that signed its certificate is written
+    to ``ca_file`` for clients to trust."""
+
+    def __init__(
+        self, port: int = DEFAULT_PORT, fixture: str | Path | dict | None = None, host: str = DEFAULT_HOST,
+        ca_file: str | Path | None = None, tls_port: int = DEFAULT_TLS_PORT,
+    ) -> None:
         self.host = host
         self.port = port
+        self.tls_port = tls_port
+        self.ca_file = Path(ca_file) if ca_file else None
         self.emulator = Emulator(EmulatorState())
         load_fixture(self.emulator.state, fixture)
-        self._httpd: _HttpServer | None = None
-        self._thread: threading.Thread | None = None
+        self._listeners: list[tuple[_HttpServer, threading.Thread]] = []
 
     @property
     def state(self) -> EmulatorState:
@@ -125,24 +139,36 @@ class EmulatorServer:
         return self.base_url + "/v1.0"
 
     @property
+    def authority_url(self) -> str:
+        """The authority host azure-identity signs in at (``ctsync:tenants.<alias>.authorityHost``)."""
+        if self.ca_file is None:
+            raise RuntimeError("the emulator serves sign-in over TLS only when started with a ca_file")
+        return f"https://{self.host}:{self.tls_port}"
+
+    @property
     def admin(self) -> AdminClient:
         return AdminClient(self.base_url)
 
     def start(self) -> "EmulatorServer":
-        self._httpd = _HttpServer((self.host, self.port), self.emulator)
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-        self._thread.start()
+        self.port = self._listen(self.port, None)
+        if self.ca_file is not None:
+            self.tls_port = self._listen(self.tls_port, server_context(self.ca_file))
         return self
 
+    def _listen(self, port: int, tls: ssl.SSLContext | None) -> int:
+        httpd = _HttpServer((self.host, port), self.emulator, tls)
+        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        thread.start()
+        self._listeners.append((httpd, thread))
+        return httpd.server_address[1]
+
     def stop(self) -> None:
-        if self._httpd is None:
-            return
-        self._httpd.shutdown()
-        self._httpd.close_connections()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-        self._httpd = None
+        for httpd, thread in self._listeners:
+            httpd.shutdown()
+            httpd.close_connections()
+            httpd.server_close()
+            thread.join(timeout=5)
+        self._listeners.clear()
 
     def __enter__(self) -> "EmulatorServer":
         return self.start()

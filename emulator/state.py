@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from .clock import Clock
 from .faults import Faults
 
@@ -101,6 +103,8 @@ class Tenant:
     join_request: dict = field(default_factory=unjoined_request)
     # Directory object quota for users (None = the emulator's no limit): a sync create beyond it fails.
     user_quota: int | None = None
+    # Who may sign in at this tenant's token endpoint (emulator/signin.py), by client id.
+    app_registrations: dict[str, Any] = field(default_factory=dict)  # client id -> registrations.AppRegistration
 
     @property
     def default_domain(self) -> str:
@@ -140,6 +144,23 @@ class EmulatorState:
         self.mto_transition_seconds: float = MTO_TRANSITION_SECONDS
         self.mto_join_wait_seconds: float = MTO_JOIN_WAIT_SECONDS
         self._versions = itertools.count(1)
+        self._token_epochs: dict[str, int] = {}
+        self._federation_key: rsa.RSAPrivateKey | None = None
+
+    def token_epoch(self, tenant_id: str) -> int:
+        """Tokens carry the epoch they were issued in; Graph refuses those of an earlier one."""
+        return self._token_epochs.get(tenant_id.lower(), 0)
+
+    def revoke_tokens(self, tenant_id: str) -> None:
+        """Every token issued for the tenant so far stops working (a revoked or expired session)."""
+        self._token_epochs[tenant_id.lower()] = self.token_epoch(tenant_id) + 1
+
+    @property
+    def federation_key(self) -> rsa.RSAPrivateKey:
+        """The key the emulator signs federated (external identity provider) tokens with."""
+        if self._federation_key is None:
+            self._federation_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return self._federation_key
 
     def next_version(self) -> int:
         """A global change counter: each user change records a fresh value, so a provisioning job
@@ -155,6 +176,7 @@ class EmulatorState:
         self.mto_activation_seconds = MTO_ACTIVATION_SECONDS
         self.mto_transition_seconds = MTO_TRANSITION_SECONDS
         self.mto_join_wait_seconds = MTO_JOIN_WAIT_SECONDS
+        self._token_epochs.clear()
 
     def tenant(self, tenant_id: str) -> Tenant | None:
         return self.tenants.get(tenant_id.lower())

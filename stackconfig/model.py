@@ -9,6 +9,8 @@ import hmac
 from dataclasses import dataclass
 from typing import Mapping
 
+from .clouds import CLOUDS, DEFAULT_CLOUD, Cloud
+
 NAMESPACE = "ctsync"
 
 AUTH_METHODS = ("default", "clientSecret", "certificate", "oidc", "azureCli", "managedIdentity", "emulator")
@@ -103,6 +105,8 @@ class Auth:
     client_id: str | None = None
     client_secret: Secret | None = None
     certificate_path: str | None = None
+    # oidc: the file holding the federated token (else AZURE_FEDERATED_TOKEN_FILE, as CI sets it).
+    token_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,13 @@ class Tenant:
     auth: Auth = Auth()
     graph_endpoint: str | None = None
     diagnostics: Diagnostics | None = None
+    cloud: Cloud = CLOUDS[DEFAULT_CLOUD]
+    # Where azure-identity signs in (None: the cloud's own sign-in host).
+    authority_host: str | None = None
+
+    @property
+    def graph_url(self) -> str:
+        return self.graph_endpoint or self.cloud.graph_endpoint
 
 
 @dataclass(frozen=True)

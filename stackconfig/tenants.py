@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from .clouds import CLOUDS, DEFAULT_CLOUD
 from .model import (
     AUTH_METHODS,
     DEFAULT_AUTH_METHOD,
@@ -19,8 +20,8 @@ from .model import (
 )
 from .reader import Node, show
 
-TENANT_KEYS = ("tenantId", "displayName", "auth", "graphEndpoint", "diagnostics")
-AUTH_KEYS = ("method", "clientId", "clientSecret", "certificatePath")
+TENANT_KEYS = ("tenantId", "displayName", "auth", "cloud", "graphEndpoint", "authorityHost", "diagnostics")
+AUTH_KEYS = ("method", "clientId", "clientSecret", "certificatePath", "tokenFile")
 DIAGNOSTICS_KEYS = ("workspaceId", "categories")
 
 # Aliases end up in Pulumi resource names, where ':' and friends would break URNs.
@@ -38,7 +39,9 @@ _NEEDS = {
     "certificate": ("clientId", "certificatePath"),
     "oidc": ("clientId",),
 }
-_TAKES = {"default": ("clientId",), "managedIdentity": ("clientId",)}
+_TAKES = {"default": ("clientId",), "managedIdentity": ("clientId",), "oidc": ("tokenFile",)}
+# Methods that sign in at an authority host (azure-identity's `authority`); the others do not take one.
+_SIGN_IN_AT_AUTHORITY = ("default", "clientSecret", "certificate", "oidc")
 
 
 def read_tenants(node: Node, secret: bool) -> dict[str, Tenant | None] | None:
@@ -68,6 +71,7 @@ def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: bool) -
     auth = _read_auth(node.at("auth"), secret)
     if auth is not None and auth.method == "emulator" and not node.at("graphEndpoint").present:
         node.at("graphEndpoint").report("is required with auth method emulator", f"set it to the emulator's URL, e.g. {_EMULATOR_URL}")
+    cloud = node.at("cloud").choice(tuple(CLOUDS), default=DEFAULT_CLOUD)
     return Tenant(
         alias=alias,
         tenant_id=tenant_id,
@@ -75,6 +79,8 @@ def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: bool) -
         auth=auth,
         graph_endpoint=_read_endpoint(node.at("graphEndpoint")),
         diagnostics=_read_diagnostics(node.at("diagnostics")),
+        cloud=CLOUDS[cloud or DEFAULT_CLOUD],
+        authority_host=_read_authority_host(node.at("authorityHost"), auth),
     )
 
 
@@ -130,6 +136,7 @@ _CREDENTIALS: dict[str, tuple[str, Callable[[Node, bool], object]]] = {
     ),
     "clientSecret": ("client_secret", _read_client_secret),
     "certificatePath": ("certificate_path", lambda node, secret: node.text()),
+    "tokenFile": ("token_file", lambda node, secret: node.text()),
 }
 
 
@@ -160,6 +167,24 @@ def _endpoint_problem(url: str) -> tuple[str, str] | None:
     if parts.path.strip("/") or parts.query or parts.fragment or parts.username or parts.password:
         return "must be a scheme and host only", "leave out any path such as /v1.0: ctsync adds the API version"
     return None
+
+
+def _read_authority_host(node: Node, auth: Auth | None) -> str | None:
+    if not node.present:
+        return None
+    if auth is not None and auth.method not in _SIGN_IN_AT_AUTHORITY:
+        node.report(f"is not used by auth method {auth.method}", "remove it")
+        return None
+    url = node.text()
+    if url is None:
+        return None
+    problem = _endpoint_problem(url)
+    if problem is None and urlsplit(url).scheme != "https":
+        problem = ("is not https", "azure-identity signs in over https only, e.g. https://login.microsoftonline.us")
+    if problem:
+        node.report(f"{show(url)} {problem[0]}", problem[1].replace("ctsync adds the API version", "give the host only"))
+        return None
+    return url.rstrip("/")
 
 
 def _is_loopback(host: str) -> bool:

@@ -28,6 +28,17 @@ def emulator():
         yield server
 
 
+@pytest.fixture
+def signin_emulator(tmp_path, monkeypatch):
+    """A fresh emulator that also serves Entra ID's token endpoint over TLS (``authority_url``); the
+    test's process trusts the CA it made, as a user behind a TLS-inspecting proxy trusts theirs
+    (REQUESTS_CA_BUNDLE, which azure-identity's transport reads)."""
+    ca_file = tmp_path / "emulator-ca.pem"
+    with EmulatorServer(port=0, ca_file=ca_file, tls_port=0) as server:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_file))
+        yield server
+
+
 def graph_client_for(emulator, tenant_id: str, roles: list[str] | None = None):
     """A msgraph GraphServiceClient for ``tenant_id`` on ``emulator``, as a portal or script would use.
 

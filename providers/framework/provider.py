@@ -91,6 +91,7 @@ class GraphProvider(rpc.Provider):
         resource = self.resource(definition)
         if request.preview:
             return await self._preview_create(definition, resource, props, inputs)
+        await self._session.signed_in()
         found = await resource.find(inputs)
         if found is None:
             state, ownership = await resource.create(inputs), Ownership(taken_over=False)
@@ -156,6 +157,7 @@ class GraphProvider(rpc.Provider):
         # unless the resource has something live to repair.
         resource = self.resource(definition)
         if not request.preview and await self._needs_update(definition, resource, olds, news, old_inputs, state):
+            await self._session.signed_in()
             state = await resource.update(old_inputs, new_inputs, state)
         ownership = schema.load(Ownership, olds.values)
         return rpc.UpdateResponse(self._outputs(definition, news, new_inputs, state, ownership))
@@ -169,7 +171,9 @@ class GraphProvider(rpc.Provider):
             notice(f"{definition.type_name}: left {definition.format_id(inputs, state)} in place: it existed before "
                    f"ctsync took it over (set {DELETE_TAKEN_OVER_KEY} to true to delete it)")
             return
-        await self.resource(definition).delete(inputs, state)
+        resource = self.resource(definition)
+        await self._session.signed_in()
+        await resource.delete(inputs, state)
 
     # ---- helpers ------------------------------------------------------------------------------
 

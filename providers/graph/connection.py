@@ -6,19 +6,24 @@ config (and by ``python -m ctsync`` from the stack file), so credentials are nev
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 import httpx
 from azure.core.credentials import AccessToken
+from azure.core.exceptions import ClientAuthenticationError
+
+from providers.graph.errors import SignInFailed
+from stackconfig.clouds import CLOUDS, DEFAULT_CLOUD, MICROSOFT_AUTHORITY_HOSTS
 
 if TYPE_CHECKING:
     from stackconfig import Tenant
 
-GRAPH_SCOPE = "https://graph.microsoft.com/.default"
-DEFAULT_ENDPOINT = "https://graph.microsoft.com"
+GRAPH_SCOPE = CLOUDS[DEFAULT_CLOUD].graph_scope
+DEFAULT_ENDPOINT = CLOUDS[DEFAULT_CLOUD].graph_endpoint
 
 
 @dataclass(frozen=True)
@@ -28,12 +33,22 @@ class TenantConnection:
     method: str = "default"
     client_id: str | None = None
     certificate_path: str | None = None
+    token_file: str | None = None
+    # None: the cloud's sign-in host, as azure-identity defaults to it.
+    authority_host: str | None = None
+    scope: str = GRAPH_SCOPE
+    alias: str = ""
     # repr=False: a connection may end up in a log line or a traceback; its secret must not.
     client_secret: str | None = field(default=None, repr=False)
 
     @property
     def base_url(self) -> str:
         return self.endpoint.rstrip("/") + "/v1.0"
+
+    @property
+    def named(self) -> str:
+        """The tenant as messages name it: its alias in ctsync:tenants and its id."""
+        return f"tenant {self.alias} ({self.tenant_id})" if self.alias else f"tenant {self.tenant_id}"
 
 
 def connections_from_stack_config(values: Mapping[str, Any]) -> dict[str, TenantConnection]:
@@ -59,12 +74,25 @@ def _connection(tenant) -> TenantConnection:
     secret = auth.client_secret.reveal() if auth.client_secret else None
     return TenantConnection(
         tenant_id=tenant.tenant_id,
-        endpoint=tenant.graph_endpoint or DEFAULT_ENDPOINT,
+        endpoint=tenant.graph_url,
         method=auth.method,
         client_id=auth.client_id,
         certificate_path=auth.certificate_path,
+        token_file=auth.token_file,
+        authority_host=tenant.authority_host or (None if tenant.cloud.name == DEFAULT_CLOUD else tenant.cloud.authority_host),
+        scope=tenant.cloud.graph_scope,
+        alias=tenant.alias,
         client_secret=secret,
     )
+
+
+def _authority(conn: TenantConnection) -> dict[str, Any]:
+    """azure-identity's sign-in host options: a host Microsoft does not run (a private authority, the
+    bundled emulator) cannot be checked by instance discovery at login.microsoftonline.com."""
+    if conn.authority_host is None:
+        return {}
+    return {"authority": conn.authority_host,
+            "disable_instance_discovery": conn.authority_host not in MICROSOFT_AUTHORITY_HOSTS}
 
 
 def credential_for(conn: TenantConnection):
@@ -74,22 +102,62 @@ def credential_for(conn: TenantConnection):
     if conn.method == "emulator":
         return EmulatorCredential(conn.endpoint, conn.tenant_id)
     if conn.method == "clientSecret":
-        return identity.ClientSecretCredential(conn.tenant_id, conn.client_id, conn.client_secret)
+        return identity.ClientSecretCredential(conn.tenant_id, conn.client_id, conn.client_secret, **_authority(conn))
     if conn.method == "certificate":
         return identity.CertificateCredential(
-            conn.tenant_id, conn.client_id, certificate_path=conn.certificate_path
+            conn.tenant_id, conn.client_id, certificate_path=conn.certificate_path, **_authority(conn)
         )
     if conn.method == "oidc":
-        # GitHub Actions / workload identity: a federated token file (AZURE_FEDERATED_TOKEN_FILE).
-        return identity.WorkloadIdentityCredential(tenant_id=conn.tenant_id, client_id=conn.client_id)
+        # GitHub Actions / workload identity: a federated token file (else AZURE_FEDERATED_TOKEN_FILE).
+        return identity.WorkloadIdentityCredential(
+            tenant_id=conn.tenant_id, client_id=conn.client_id, token_file_path=conn.token_file, **_authority(conn)
+        )
     if conn.method == "managedIdentity":
         return identity.ManagedIdentityCredential(client_id=conn.client_id)
     # azureCli and default sign in once and ask for a token per tenant.
     if conn.method == "azureCli":
         return TenantScoped(identity.AzureCliCredential(tenant_id=conn.tenant_id), conn.tenant_id)
     return TenantScoped(
-        identity.DefaultAzureCredential(additionally_allowed_tenants=["*"]), conn.tenant_id
+        identity.DefaultAzureCredential(additionally_allowed_tenants=["*"], **_authority(conn)), conn.tenant_id
     )
+
+
+class TenantCredential:
+    """The credential of one tenant, made on first use and made afresh (its token cache empty) by
+    ``renew()`` when Graph refuses a token it gave (revoked, or expired early).
+
+    Every way of not getting a token (a wrong secret, an unknown client, a missing certificate or
+    token file) ends here as one SignInFailed naming the tenant and the auth method."""
+
+    def __init__(self, connection: TenantConnection):
+        self.connection = connection
+        self._current: Any = None
+        self._lock = threading.Lock()
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        try:
+            with self._lock:
+                if self._current is None:
+                    self._current = credential_for(self.connection)
+                current = self._current
+            return current.get_token(*scopes, **kwargs)
+        # (The emulator method's token comes from the Graph host itself: a connection error there
+        # is Graph being unreachable, and is left to say so.)
+        except (ClientAuthenticationError, ValueError, OSError) as error:
+            raise SignInFailed(self.connection.named, self.connection.method, self.connection.alias, _reason(error)) from None
+
+    def renew(self) -> None:
+        with self._lock:
+            self._current = None
+
+
+def _reason(error: Exception) -> str:
+    """What Entra ID (or the credential) said, without MSAL's trace and correlation ids."""
+    text = str(error).strip()
+    start = text.find("AADSTS")
+    if start >= 0:
+        text = text[start:]
+    return re.split(r"\s+Trace ID:", text, maxsplit=1)[0].strip()
 
 
 class TenantScoped:
@@ -116,7 +184,8 @@ class EmulatorCredential:
 
     def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
         with self._lock:
-            if self._token is None or self._token.expires_on - 60 < time.time():
+            # A claims challenge asks for a token issued from now on.
+            if self._token is None or self._token.expires_on - 60 < time.time() or kwargs.get("claims"):
                 self._token = self._fetch()
             return self._token
 

@@ -62,3 +62,33 @@ def from_odata(error: ODataError, operation: str) -> GraphError:
         message=(main.message if main else None) or str(error),
         operation=operation,
     )
+
+
+# What to check per auth method when sign-in fails (the keys are those of ctsync:tenants.<alias>.auth).
+_SIGN_IN_ADVICE = {
+    "clientSecret": "check auth.clientId and auth.clientSecret (the secret's value, not its id) and that the "
+                    "secret has not expired",
+    "certificate": "check auth.clientId and auth.certificatePath (a PEM file with the private key and the "
+                   "certificate) and that the certificate is uploaded to the app registration",
+    "oidc": "check auth.clientId, the token file (auth.tokenFile or AZURE_FEDERATED_TOKEN_FILE) and the app "
+            "registration's federated credential (issuer, subject, audience api://AzureADTokenExchange)",
+    "emulator": "check that the Graph emulator runs at graphEndpoint",
+}
+
+
+class SignInFailed(GraphError):
+    """No token for a tenant: nothing was sent to its Graph."""
+
+    def __init__(self, tenant: str, method: str, alias: str, reason: str, operation: str = ""):
+        self.tenant, self.method, self.alias, self.reason = tenant, method, alias, reason
+        super().__init__(401, "SignInFailed", reason, operation)
+
+    def _describe(self) -> str:
+        where = f"ctsync:tenants.{self.alias}." if self.alias else ""
+        advice = _SIGN_IN_ADVICE.get(self.method, "check the tenant's auth settings")
+        text = f"{self.operation}: " if self.operation else ""
+        return (f"{text}{self.tenant}: sign-in with auth method {self.method} failed: {self.reason} "
+                f"({advice.replace('auth.', where + 'auth.')})")
+
+    def at(self, operation: str) -> "SignInFailed":
+        return SignInFailed(self.tenant, self.method, self.alias, self.reason, operation)

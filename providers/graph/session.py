@@ -19,11 +19,18 @@ from msgraph.graph_request_adapter import GraphRequestAdapter
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph_core import GraphClientFactory
 
-from providers.graph.connection import GRAPH_SCOPE, TenantConnection, credential_for
+from providers.graph.connection import TenantConnection, TenantCredential
 from providers.graph.counter import CountingTransport
-from providers.graph.errors import GraphError, from_odata
+from providers.graph.errors import GraphError, SignInFailed, from_odata
 
 T = TypeVar("T")
+
+
+class SignInFailures(Exception):
+    """Several tenants could not sign in: each one's reason, one per line."""
+
+    def __init__(self, failures: list[BaseException]):
+        super().__init__("; ".join(str(failure) for failure in failures))
 ERROR_MAPPING = {"XXX": ODataError}
 # The SDK's RetryHandler handles 429/503/504 (honouring Retry-After); allow a few more attempts than
 # its default 3 because a `pulumi up` of many pairs bursts against per-tenant throttling limits.
@@ -35,8 +42,14 @@ class TenantGraph:
 
     def __init__(self, connection: TenantConnection):
         self.tenant_id = connection.tenant_id
-        self.sdk = _sdk_client(connection)
+        self.credential = TenantCredential(connection)
+        self.sdk = _sdk_client(connection, self.credential)
         self._once: dict[str, asyncio.Future] = {}
+
+    async def sign_in(self) -> None:
+        """Get a token now (the one later requests use, from the credential's cache)."""
+        # enable_cae: the token kiota asks for, so that this one is cached for it.
+        await asyncio.to_thread(self.credential.get_token, self.credential.connection.scope, enable_cae=True)
 
     def once(self, key: str, reads: Callable[[], Awaitable[T]]) -> Awaitable[T]:
         """``reads()`` run once per tenant and provider process, its result shared by every caller
@@ -75,16 +88,25 @@ class TenantGraph:
         no answer in time) is asked again for a read; for a write, or when it persists, it becomes
         a GraphError that names the tenant and says what to do, never a raw library error."""
         attempts = UNREADABLE_RETRIES if method == "GET" else 1
-        for attempt in range(1, attempts + 1):
+        renewed = False
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return await _translated(operation, request())
             except GraphError as error:
+                if _token_refused(error) and not renewed:
+                    # Revoked or expired early: Graph did nothing with the request; sign in afresh once.
+                    self.credential.renew()
+                    renewed, attempt = True, attempt - 1
+                    continue
+                if _token_refused(error):
+                    raise _refused_twice(error, self.credential.connection) from None
                 if error.code not in UNREADABLE or attempt == attempts:
                     if error.code in UNREADABLE:
                         raise _unreadable(error, self.tenant_id, method, attempts) from None
                     raise
             await asyncio.sleep(0.5 * attempt)
-        raise AssertionError("unreachable")
 
     def on_beta(self, builder: Any) -> Any:
         """``builder``'s request addressed to Graph's beta endpoint, for a property only beta has
@@ -124,6 +146,19 @@ async def _translated(operation: str, request: Awaitable[T]) -> T:
         raise GraphError(0, CUT_OFF, f"the answer's JSON was cut off ({error.__class__.__name__})", operation) from None
     except httpx.TimeoutException as error:
         raise GraphError(0, NO_ANSWER, f"no answer in time ({error.__class__.__name__})", operation) from None
+    except SignInFailed as failure:
+        raise failure.at(operation) from None
+
+
+def _token_refused(error: GraphError) -> bool:
+    return error.status == 401 and error.code == "InvalidAuthenticationToken"
+
+
+def _refused_twice(error: GraphError, connection: TenantConnection) -> GraphError:
+    return GraphError(error.status, error.code, (
+        f"{connection.named}: Graph refused a freshly issued token too ({error.message}): check that "
+        f"ctsync:tenants.{connection.alias or '<alias>'}.tenantId is the tenant the app registration signs in to, that the "
+        "app is enabled there and that its application permissions are admin-consented"), error.operation)
 
 
 def _unreadable(error: GraphError, tenant_id: str, method: str, attempts: int) -> GraphError:
@@ -176,8 +211,8 @@ async def if_present(request: Awaitable[T]) -> T | None:
         raise
 
 
-def _sdk_client(connection: TenantConnection) -> GraphServiceClient:
-    auth = AzureIdentityAuthenticationProvider(credential_for(connection), scopes=[GRAPH_SCOPE])
+def _sdk_client(connection: TenantConnection, credential: TenantCredential) -> GraphServiceClient:
+    auth = AzureIdentityAuthenticationProvider(credential, scopes=[connection.scope])
     transport = CountingTransport(connection.tenant_id, httpx.AsyncHTTPTransport())
     http = GraphClientFactory.create_with_default_middleware(
         client=httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(60, connect=10)),
@@ -195,6 +230,21 @@ class GraphSession:
         self._connections = dict(connections)
         self._clients: dict[str, TenantGraph] = {}
         self._lock = threading.Lock()
+        self._signed_in: asyncio.Future | None = None
+
+    def signed_in(self) -> Awaitable[None]:
+        """Every declared tenant signs in, once per process: called before the first write, so that
+        a wrong credential of one tenant stops the run before anything is written to any tenant."""
+        if self._signed_in is None or (self._signed_in.done() and self._signed_in.exception()):
+            self._signed_in = asyncio.ensure_future(self._sign_in_all())
+        return asyncio.shield(self._signed_in)
+
+    async def _sign_in_all(self) -> None:
+        tenants = [self.tenant(tenant_id) for tenant_id in self._connections]
+        outcomes = await asyncio.gather(*(tenant.sign_in() for tenant in tenants), return_exceptions=True)
+        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        if failures:
+            raise failures[0] if len(failures) == 1 else SignInFailures(failures)
 
     def tenant(self, tenant_id: str) -> TenantGraph:
         with self._lock:

@@ -105,7 +105,7 @@ def test_a_missing_permission_names_the_tenant_and_the_permission(world, tmp_pat
     from providers.graph import connection, session
 
     original = write_stack(tmp_path, world.base_url)
-    monkeypatch.setattr(session, "credential_for",
+    monkeypatch.setattr(connection, "credential_for",
                         lambda conn: connection.EmulatorCredential(conn.endpoint, conn.tenant_id, roles=["Application.Read.All"]))
     assert run(tmp_path) == cli.BAD_INPUT
     err = capsys.readouterr().err

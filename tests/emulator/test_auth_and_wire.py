@@ -17,6 +17,9 @@ from msgraph.generated.models.synchronization_job import SynchronizationJob
 from .flows import CONTOSO, CTS_TEMPLATE, FABRIKAM, odata_error, partner_of, put_mto, raw
 
 
+GRAPH = "https://graph.microsoft.com"
+
+
 def _unsigned(claims: dict) -> str:
     encode = lambda part: base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()  # noqa: E731
     return f"{encode({'alg': 'none'})}.{encode(claims)}."
@@ -28,11 +31,14 @@ def _unsigned(claims: dict) -> str:
         (None, "Access token is empty."),
         ("not-a-jwt", "JWT is not well formed"),
         ("a.%%%.b", "Unable to decode the payload"),
-        (_unsigned({"tid": CONTOSO, "roles": [], "exp": time.time() - 10}), "token is expired"),
+        (_unsigned({"tid": CONTOSO, "roles": [], "aud": GRAPH, "exp": time.time() - 10}), "token is expired"),
         # Built when the tests are collected: valid for long enough however late in the session it runs.
-        (_unsigned({"tid": "99999999-9999-4999-8999-999999999999", "roles": [], "exp": time.time() + 3600}), "is not hosted"),
+        (_unsigned({"tid": "99999999-9999-4999-8999-999999999999", "roles": [], "aud": GRAPH, "exp": time.time() + 3600}),
+         "is not hosted"),
+        (_unsigned({"tid": CONTOSO, "roles": [], "aud": "https://management.azure.com", "exp": time.time() + 3600}),
+         "Invalid audience"),
     ],
-    ids=["missing", "garbled", "undecodable", "expired", "unknown-tenant"],
+    ids=["missing", "garbled", "undecodable", "expired", "unknown-tenant", "not-for-graph"],
 )
 def test_bad_tokens_get_401_invalid_authentication_token(seeded, token, message):
     status, headers, body = raw(seeded, "GET", "/policies/crossTenantAccessPolicy/default", token)

@@ -40,7 +40,7 @@ def test_a_missing_permission_fails_at_once_and_names_it(config, emulator, monke
     def read_only(conn):
         return connection.EmulatorCredential(conn.endpoint, conn.tenant_id, roles=["Policy.Read.All"])
 
-    monkeypatch.setattr(session, "credential_for", read_only)
+    monkeypatch.setattr(connection, "credential_for", read_only)
     emulator.admin.clear_requests()
     began = time.perf_counter()
     with pytest.raises(ProviderError) as failure:
@@ -76,7 +76,7 @@ def test_a_missing_permission_on_synchronization_endpoints_fails_after_the_lag_w
     def read_only(conn):
         return connection.EmulatorCredential(conn.endpoint, conn.tenant_id, roles=["Application.Read.All"])
 
-    monkeypatch.setattr(session, "credential_for", read_only)
+    monkeypatch.setattr(connection, "credential_for", read_only)
     monkeypatch.setattr(retry, "SYNC_LAG_DEADLINE", 1.5)
     began = time.perf_counter()
     with pytest.raises(ProviderError) as failure:

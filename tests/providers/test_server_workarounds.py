@@ -4,6 +4,7 @@ layer adds (warnings as engine diagnostics, concurrent calls on one loop)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 from concurrent import futures
@@ -84,8 +85,9 @@ def engine():
 
 
 @pytest.fixture
-def plugin(engine):
-    """The server with the Echo catalogue, on its own loop, warnings going to the fake engine."""
+def plugin(engine, emulator):
+    """The server with the Echo catalogue, on its own loop, warnings going to the fake engine (an
+    emulator runs only because a create first signs in to every declared tenant)."""
     _, address = engine
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -101,7 +103,8 @@ def plugin(engine):
     handler, server, port = asyncio.run_coroutine_threadsafe(boot(), loop).result()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     stub = provider_pb2_grpc.ResourceProviderStub(channel)
-    tenants = '{"t": {"tenantId": "11111111-1111-4111-8111-111111111111", "auth": {"method": "emulator"}, "graphEndpoint": "http://127.0.0.1:9"}}'
+    tenants = json.dumps({"t": {"tenantId": "11111111-1111-4111-8111-111111111111", "auth": {"method": "emulator"},
+                                "graphEndpoint": emulator.base_url}})
     stub.Configure(provider_pb2.ConfigureRequest(variables={}, args=struct({"tenants": tenants}), acceptSecrets=True))
     yield stub
     logging.getLogger("ctsync").removeHandler(handler)
