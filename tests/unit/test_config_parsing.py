@@ -251,3 +251,32 @@ def test_mappings_take_expressions_flows_defaults_and_removals(load, stack_value
         {"target": "mobilePhone", "remove": True},
     ]
 
+
+
+CLOUD_CONNECTIONS = {
+    # cloud, authorityHost -> Graph endpoint, token scope, authority azure-identity is given
+    "global by default": (None, None, "https://graph.microsoft.com", "https://graph.microsoft.com/.default", None),
+    "US Government": ("usGovernment", None, "https://graph.microsoft.us", "https://graph.microsoft.us/.default",
+                      "https://login.microsoftonline.us"),
+    "China": ("china", None, "https://microsoftgraph.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn/.default",
+              "https://login.chinacloudapi.cn"),
+    "a private authority": (None, "https://127.0.0.1:18443", "https://graph.microsoft.com",
+                            "https://graph.microsoft.com/.default", "https://127.0.0.1:18443"),
+}
+
+
+@pytest.mark.parametrize("cloud,authority,endpoint,scope,signs_in_at", CLOUD_CONNECTIONS.values(), ids=CLOUD_CONNECTIONS.keys())
+def test_a_cloud_brings_its_graph_endpoint_scope_and_sign_in_host(load, stack_values, cloud, authority, endpoint, scope,
+                                                                  signs_in_at):
+    from providers.graph.connection import connections_for
+
+    entry = stack_values["ctsync:tenants"]["contoso"]
+    entry.update({"cloud": cloud} if cloud else {})
+    entry.update({"authorityHost": authority} if authority else {})
+    [connection] = [c for c in connections_for(load(stack_values).tenants.values()).values() if c.alias == "contoso"]
+    assert (connection.endpoint, connection.scope, connection.authority_host) == (endpoint, scope, signs_in_at)
+
+
+def test_a_token_file_is_taken_by_oidc(load, stack_values):
+    stack_values["ctsync:tenants"]["contoso"]["auth"]["tokenFile"] = "/var/run/secrets/azure/token"
+    assert load(stack_values).tenants["contoso"].auth.token_file == "/var/run/secrets/azure/token"
