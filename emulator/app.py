@@ -119,8 +119,9 @@ class Emulator:
                 body = _parse_body(incoming.raw_body)
                 if isinstance(matched, ErrorReply):
                     raise matched
-                reply = self.state.faults.gateway_page(relative) or self.state.faults.truncated(
-                    relative, self._dispatch(incoming, root, relative, body, caller, *matched))
+                faults = self.state.faults
+                reply = faults.gateway_page(relative) or faults.truncated(
+                    relative, faults.incomplete(relative, self._dispatch(incoming, root, relative, body, caller, *matched)))
             except ErrorReply as err:
                 reply = self._error(err, incoming)
             # The route says how its body is logged; without one, nothing says what it may hold.

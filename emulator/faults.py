@@ -13,6 +13,9 @@ Shape of `POST /_emulator/faults` (every key optional; the whole configuration i
                                 before they reach Graph (nothing is done)
     truncateRate         float  fraction of successful JSON answers cut off halfway (what the
                                 request did is done)
+    incompleteRate       float  fraction of successful JSON answers that lack what identifies
+                                them: a collection's `value` is null, an object has no `id` or
+                                `tenantId` (what the request did is done)
     pathPattern          str    regex searched in the request path (`/v1.0/...`); only matching
                                 requests are subject to any fault
 """
@@ -37,6 +40,7 @@ _FIELDS = {
     "syncLagRequests": ("sync_lag_requests", int),
     "gatewayErrorRate": ("gateway_error_rate", float),
     "truncateRate": ("truncate_rate", float),
+    "incompleteRate": ("incomplete_rate", float),
     "pathPattern": ("path_pattern", str),
 }
 
@@ -56,6 +60,7 @@ class FaultConfig:
     sync_lag_requests: int = 0
     gateway_error_rate: float = 0.0
     truncate_rate: float = 0.0
+    incomplete_rate: float = 0.0
     path_pattern: str | None = None
 
     @classmethod
@@ -82,8 +87,8 @@ class FaultConfig:
         return kind(value)
 
     def _validate(self) -> None:
-        if not all(0 <= rate <= 1 for rate in (self.gateway_error_rate, self.truncate_rate)):
-            raise admin_error("gatewayErrorRate and truncateRate must be fractions between 0 and 1.")
+        if not all(0 <= rate <= 1 for rate in (self.gateway_error_rate, self.truncate_rate, self.incomplete_rate)):
+            raise admin_error("gatewayErrorRate, truncateRate and incompleteRate must be fractions between 0 and 1.")
         if not 0 <= self.throttle_rate + self.server_error_rate <= 1 or min(self.throttle_rate, self.server_error_rate) < 0:
             raise admin_error("throttleRate and serverErrorRate must be fractions summing to at most 1.")
         if min(self.retry_after_seconds, self.latency_ms, self.replication_lag_reads, self.sync_lag_requests) < 0:
@@ -151,6 +156,18 @@ class Faults:
             return reply
         whole = reply.encoded()
         return Reply(reply.status, headers=dict(reply.headers), raw=whole[: len(whole) // 2])
+
+    def incomplete(self, path: str, reply: Reply) -> Reply:
+        """The answer without what identifies it, for a seeded fraction of successful JSON answers."""
+        body = reply.body
+        if (not self.config.incomplete_rate or reply.status >= 400 or not isinstance(body, dict) or reply.raw is not None
+                or not self.applies(path) or self._rng.random() >= self.config.incomplete_rate):
+            return reply
+        if isinstance(body.get("value"), list):
+            hollow = {**body, "value": None}
+        else:
+            hollow = {key: value for key, value in body.items() if key not in ("id", "tenantId")}
+        return Reply(reply.status, hollow, dict(reply.headers))
 
     # -- replication lag: a new object is invisible to its first N reads ---------------------
     def note_created(self, tenant_id: str, object_path: str) -> None:

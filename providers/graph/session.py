@@ -16,6 +16,7 @@ from kiota_authentication_azure.azure_identity_authentication_provider import (
 from kiota_http.middleware.options import RetryHandlerOption
 from msgraph import GraphServiceClient
 from msgraph.graph_request_adapter import GraphRequestAdapter
+from msgraph.generated.models.entity import Entity
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph_core import GraphClientFactory
 
@@ -93,7 +94,7 @@ class TenantGraph:
         while True:
             attempt += 1
             try:
-                return await _translated(operation, request())
+                return _whole(await _translated(operation, request()), operation)
             except GraphError as error:
                 if _token_refused(error) and not renewed:
                     # Revoked or expired early: Graph did nothing with the request; sign in afresh once.
@@ -127,9 +128,35 @@ class TenantGraph:
         return path[len(root):] if root and path.startswith(root) else path
 
 
-# Answers that are not Graph's: the codes ``_translated`` gives them, and how often a read asks again.
-GATEWAY_PAGE, CUT_OFF, NO_ANSWER = "UnreadableAnswer", "TruncatedAnswer", "NoAnswer"
-UNREADABLE = (GATEWAY_PAGE, CUT_OFF, NO_ANSWER)
+# Answers that are not Graph's: the codes ``_translated`` and ``_whole`` give them, and how often a
+# read asks again.
+GATEWAY_PAGE, CUT_OFF, NO_ANSWER, HOLLOW = "UnreadableAnswer", "TruncatedAnswer", "NoAnswer", "IncompleteAnswer"
+UNREADABLE = (GATEWAY_PAGE, CUT_OFF, NO_ANSWER, HOLLOW)
+
+
+def _whole(answer: T, operation: str) -> T:
+    """The answer, if it carries what every answer of its kind does; acting on one without (an empty
+    collection that is not, an object without its id) would create duplicates or lose track."""
+    missing = _missing(answer)
+    if missing:
+        raise GraphError(0, HOLLOW, f"the answer lacks {missing}", operation)
+    return answer
+
+
+def _missing(answer: Any) -> str | None:
+    if isinstance(answer, dict):
+        if "value" in answer:
+            return None if isinstance(answer["value"], list) else "its collection (value is null)"
+        if "@odata.context" in answer and not (answer.get("id") or answer.get("tenantId")):
+            return "its id"
+        return None
+    if type(answer).__name__.endswith("CollectionResponse"):
+        return None if getattr(answer, "value", None) is not None else "its collection (value is null)"
+    # Objects are keyed by id, or by tenant (partner entries, MTO members).
+    keyed_by_tenant = hasattr(answer, "tenant_id")
+    if (isinstance(answer, Entity) or keyed_by_tenant) and not (getattr(answer, "id", None) or getattr(answer, "tenant_id", None)):
+        return "its tenantId" if keyed_by_tenant else "its id"
+    return None
 UNREADABLE_RETRIES = 3
 
 

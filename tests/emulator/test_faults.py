@@ -138,3 +138,13 @@ def test_rates_are_fractions(seeded):
     with pytest.raises(AdminError):
         seeded.admin.set_faults(truncateRate=1.5)
 
+
+
+def test_incomplete_answers_lack_what_identifies_them_and_the_request_is_done(seeded):
+    token = seeded.admin.token(FABRIKAM)
+    seeded.admin.set_faults(incompleteRate=1.0, pathPattern="/partners")
+    status, _, created = raw(seeded, "POST", "/policies/crossTenantAccessPolicy/partners", token, {"tenantId": CONTOSO})
+    assert status == 201 and "tenantId" not in created
+    assert raw(seeded, "GET", "/policies/crossTenantAccessPolicy/partners", token)[2]["value"] is None
+    seeded.admin.clear_faults()
+    assert [p["tenantId"] for p in raw(seeded, "GET", "/policies/crossTenantAccessPolicy/partners", token)[2]["value"]] == [CONTOSO]

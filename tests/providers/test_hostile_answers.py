@@ -1,5 +1,5 @@
 """Answers that are not Graph's, as gateways and cut connections give them (emulator faults
-`gatewayErrorRate`, `truncateRate`): a read asks again and carries on; what persists, or hits a
+`gatewayErrorRate`, `truncateRate`, `incompleteRate`): a read asks again and carries on; what persists, or hits a
 write, ends in a clear error naming the tenant, the operation and what to do, never a library's
 traceback; and the next run converges with nothing duplicated."""
 from __future__ import annotations
@@ -28,7 +28,8 @@ def partners_in_fabrikam(emulator) -> list[str]:
     return [p["tenantId"] for p in raw(emulator, "GET", PARTNERS, emulator.admin.token(FABRIKAM))[2]["value"]]
 
 
-@pytest.mark.parametrize("fault, code", [("gatewayErrorRate", "UnreadableAnswer"), ("truncateRate", "TruncatedAnswer")])
+@pytest.mark.parametrize("fault, code", [("gatewayErrorRate", "UnreadableAnswer"), ("truncateRate", "TruncatedAnswer"),
+                                         ("incompleteRate", "IncompleteAnswer")])
 def test_a_read_that_keeps_failing_says_so_plainly(config, emulator, fault, code):
     driver, inputs = partner_driver(config)
     id, outs = driver.create(inputs)
@@ -55,10 +56,32 @@ def test_a_write_whose_answer_is_cut_off_says_it_may_be_done_and_the_rerun_conve
 def test_reads_carry_on_through_occasional_bad_answers(config, emulator):
     driver, inputs = partner_driver(config)
     id, outs = driver.create(inputs)
-    emulator.admin.set_faults(seed=3, gatewayErrorRate=0.1, truncateRate=0.1, pathPattern="/partners/")
+    emulator.admin.set_faults(seed=3, gatewayErrorRate=0.1, truncateRate=0.1, incompleteRate=0.1, pathPattern="/partners/")
     for _ in range(10):
         read_id, read_outs, _ = driver.read(id, outs)
         assert read_id == id and read_outs["inbound_auto_redeem"] is True
     statuses = [e["status"] for e in emulator.admin.requests() if e["path"].endswith(f"/partners/{CONTOSO}")]
     assert 502 in statuses, "the run met gateway pages"
     assert len(statuses) > 10, "and asked again"
+
+
+def test_a_collection_without_its_value_is_not_read_as_empty(config, emulator):
+    """An empty list would make ctsync create what exists (a duplicate) or export nothing."""
+    import asyncio
+
+    from providers.graph.connection import connections_from_stack_config
+    from providers.graph.errors import GraphError
+    from providers.graph.session import GraphSession, all_pages
+
+    partner_driver(config)[0].create(partner_driver(config)[1])
+    emulator.admin.set_faults(incompleteRate=1.0, pathPattern=f"{PARTNERS}$")
+
+    async def list_partners():
+        graph = GraphSession(connections_from_stack_config(config)).tenant(FABRIKAM)
+        return await all_pages(graph, graph.sdk.policies.cross_tenant_access_policy.partners)
+
+    with pytest.raises(GraphError) as failure:
+        asyncio.run(list_partners())
+    assert failure.value.code == "IncompleteAnswer" and "the answer lacks its collection (value is null)" in str(failure.value)
+    emulator.admin.clear_faults()
+    assert [p.tenant_id for p in asyncio.run(list_partners())] == [CONTOSO]
