@@ -3,6 +3,7 @@ connections), and `EmulatorServer`, the in-process handle tests and tools use.""
 from __future__ import annotations
 
 import socket
+import sys
 import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -87,6 +88,11 @@ class _HttpServer(ThreadingHTTPServer):
         self.base_url = f"{'https' if tls else 'http'}://{address[0]}:{self.server_address[1]}"
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away (or gave up on the TLS handshake) is not the emulator's error."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
 
     def track(self, connection: socket.socket) -> None:
         with self._connections_lock:

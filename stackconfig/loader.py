@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -14,7 +15,9 @@ from .syncs import Declaration, read_sync_entries
 from .tenants import read_tenants
 from .topology import pair_up, read_topology
 
-SECTIONS = ("tenants", "sync", "topology", "mto", "deleteTakenOver")
+SECTIONS = ("tenants", "sync", "topology", "mto", "deleteTakenOver", "takeOverFrom")
+# A stack as an owner marker names it: <project>/<stack> (Pulumi's own names have no "/" or spaces).
+_STACK_NAME = re.compile(r"^[^/\s]+/[^/\s]+$")
 
 
 class _AnyAlias:
@@ -51,6 +54,7 @@ def load_stack_config(
         check_template_agreement(mto, sections["mto"], declared)
     # Read by the provider too (its configuration): what destroy may delete.
     delete_taken_over = sections["deleteTakenOver"].flag(False) if sections["deleteTakenOver"] else False
+    take_over_from = sections["takeOverFrom"].distinct(_stack_name) if sections["takeOverFrom"] else ()
     problems.raise_if_any()
     syncs = tuple(
         sorted(
@@ -60,8 +64,17 @@ def load_stack_config(
     )
     return StackConfig(
         tenants=MappingProxyType(dict(sorted(tenants.items()))), syncs=syncs, pairs=pair_up(syncs), mto=mto,
-        delete_taken_over=bool(delete_taken_over),
+        delete_taken_over=bool(delete_taken_over), take_over_from=take_over_from or (),
     )
+
+
+def _stack_name(node: Node) -> str | None:
+    name = node.text()
+    if name is not None and name != "*" and not _STACK_NAME.match(name):
+        node.report(f"{name!r} is not a stack as ctsync's owner markers name it",
+                    "write <project>/<stack>, e.g. ctsync/prod, as the refusal message gives it, or \"*\" for any stack")
+        return None
+    return name
 
 
 def _sections(values: Mapping[str, Any], problems: Problems, extra_keys: set[str]) -> dict[str, Node | None]:

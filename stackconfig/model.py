@@ -323,6 +323,8 @@ class StackConfig:
     mto: Mto | None = None
     # pulumi destroy (and removing an entry) also deletes what existed before ctsync took it over.
     delete_taken_over: bool = False
+    # The stacks (`<project>/<stack>`, or "*") whose marked objects this stack may take over.
+    take_over_from: tuple[str, ...] = ()
 
     def partner_entries(self) -> tuple[PartnerSettings, ...]:
         """Every (tenant, partner) entry the syncs need, each exactly once."""

@@ -35,6 +35,12 @@ def build(catalogue: Iterable[type[GraphResource]], version: str) -> dict[str, A
                     "description": "ctsync:deleteTakenOver: destroy also deletes objects that existed before "
                     "ctsync took them over (docs/configuration.md)",
                 },
+                "takeOverFrom": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "ctsync:takeOverFrom: the stacks (<project>/<stack>, or \"*\") whose objects this "
+                    "stack may take over (docs/configuration.md)",
+                },
             }
         },
         "provider": {"description": "The ctsync provider: its configuration is the stack's ctsync:tenants."},

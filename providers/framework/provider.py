@@ -24,6 +24,8 @@ from providers.graph.session import GraphSession
 TENANTS_KEY = "ctsync:tenants"
 # Opt-in: let destroy (and removal from the config) delete what ctsync took over, not only what it made.
 DELETE_TAKEN_OVER_KEY = "ctsync:deleteTakenOver"
+# Opt-in: the stacks (``<project>/<stack>``, or "*") whose marked objects this stack may take over.
+TAKE_OVER_FROM_KEY = "ctsync:takeOverFrom"
 VERSION = "0.2.0"
 _KIND = {True: rpc.PropertyDiffKind.UPDATE_REPLACE, False: rpc.PropertyDiffKind.UPDATE}
 
@@ -32,11 +34,16 @@ class UnknownResourceType(KeyError):
     pass
 
 
+class OwnedElsewhere(Exception):
+    """The object create found is marked as another stack's."""
+
+
 class GraphProvider(rpc.Provider):
     def __init__(self, catalogue: Iterable[type[GraphResource]]):
         self.types = {definition.token(): definition for definition in catalogue}
         self._session: GraphSession | None = None
         self._delete_taken_over = False
+        self._take_over_from: frozenset[str] = frozenset()
 
     # ---- provider-level -----------------------------------------------------------------------
 
@@ -46,6 +53,7 @@ class GraphProvider(rpc.Provider):
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         self._session = GraphSession(connections_from_stack_config({TENANTS_KEY: tenants_config(request)}))
         self._delete_taken_over = delete_taken_over_config(request)
+        self._take_over_from = take_over_from_config(request)
         # Previews call create and update with preview=True: they answer without Graph, so that an
         # update in place keeps the outputs dependants read (ids) known instead of unknown.
         return rpc.ConfigureResponse(accept_secrets=True, supports_preview=True)
@@ -88,32 +96,36 @@ class GraphProvider(rpc.Provider):
         definition = self.definition_of(request.urn)
         props = to_plain(request.properties)
         inputs = schema.load(definition.Inputs, props.values)
-        resource = self.resource(definition)
+        resource = self.resource(definition, request.urn)
         if request.preview:
-            return await self._preview_create(definition, resource, props, inputs)
+            return await self._preview_create(definition, resource, props, inputs, request.urn)
         await self._session.signed_in()
+        owner = stack_of(request.urn)
         found = await resource.find(inputs)
         if found is None:
             state, ownership = await resource.create(inputs), Ownership(taken_over=False)
         else:
-            state, ownership = await self._take_over(definition, resource, inputs, found), Ownership(found.taken_over)
+            self._refuse_if_owned_elsewhere(definition, inputs, found, owner)
+            state, ownership = await self._take_over(definition, resource, inputs, found, owner), Ownership(found.taken_over)
             inputs = schema.with_found_values(inputs, found.inputs)
         return rpc.CreateResponse(
             definition.format_id(inputs, state), self._outputs(definition, props, inputs, state, ownership)
         )
 
     async def _preview_create(
-        self, definition: type[GraphResource], resource: GraphResource, props: Plain, inputs: Any
+        self, definition: type[GraphResource], resource: GraphResource, props: Plain, inputs: Any, urn: str
     ) -> rpc.CreateResponse:
         """What the create would do, from Graph reads only: take over an existing object, or make one."""
         found = None if schema.has_unknowns(props.values) else await resource.find(inputs)
+        if found is not None:
+            self._refuse_if_owned_elsewhere(definition, inputs, found, stack_of(urn))
         if found is None:
             # Nothing exists yet: every computed output is unknown.
             unknown = {field: UNKNOWN for cls in definition.computed_types() for field in schema.field_names(cls)}
             return rpc.CreateResponse("", to_properties({**schema.dump(inputs), **unknown}, _secret(definition, props)))
         changes = schema.changed_fields(definition.Inputs, schema.dump(found.inputs), schema.dump(inputs))
         notice(f"{definition.type_name}: will take over the existing {definition.format_id(inputs, found.state)} "
-               f"({_what_changes(changes)})")
+               f"({_what_changes(changes, _marking(definition, found, stack_of(urn)))})")
         return rpc.CreateResponse(
             definition.format_id(inputs, found.state),
             self._outputs(
@@ -121,11 +133,28 @@ class GraphProvider(rpc.Provider):
             ),
         )
 
-    async def _take_over(self, definition: type[GraphResource], resource: GraphResource, inputs: Any, found: Observed) -> Any:
+    def _refuse_if_owned_elsewhere(self, definition: type[GraphResource], inputs: Any, found: Observed, owner: str) -> None:
+        """Two stacks managing one object would undo each other's changes on every run."""
+        if found.owner in (None, owner) or found.owner in self._take_over_from or "*" in self._take_over_from:
+            return
+        raise OwnedElsewhere(
+            f"{definition.type_name}: {definition.format_id(inputs, found.state)} is managed by the ctsync stack "
+            f"{found.owner} (the object's owner marker), not by this stack ({owner}); ctsync does not take over "
+            f"another stack's objects unless told to: remove this sync from one of the two stacks, or set "
+            f"{TAKE_OVER_FROM_KEY} to [\"{found.owner}\"] in this one to move it here"
+        )
+
+    async def _take_over(
+        self, definition: type[GraphResource], resource: GraphResource, inputs: Any, found: Observed, owner: str
+    ) -> Any:
         changes = schema.changed_fields(definition.Inputs, schema.dump(found.inputs), schema.dump(inputs))
+        marking = _marking(definition, found, owner)
         notice(f"{definition.type_name}: took over the existing {definition.format_id(inputs, found.state)} "
-               f"({_what_changes(changes)})")
-        return await resource.update(found.inputs, inputs, found.state) if changes else found.state
+               f"({_what_changes(changes, marking)})")
+        state = await resource.update(found.inputs, inputs, found.state) if changes else found.state
+        if marking:
+            await resource.mark_owner(inputs, state, owner)
+        return state
 
     async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
         """Refresh (state known) and import (only the id known). No resource id means "not found"."""
@@ -173,6 +202,12 @@ class GraphProvider(rpc.Provider):
             return
         resource = self.resource(definition)
         await self._session.signed_in()
+        if definition.marks_owner:
+            live_owner = await resource.owner_of(inputs, state)
+            if live_owner not in (None, stack_of(request.urn)):
+                notice(f"{definition.type_name}: left {definition.format_id(inputs, state)} in place: the ctsync "
+                       f"stack {live_owner} has taken it over since")
+                return
         await resource.delete(inputs, state)
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -193,10 +228,10 @@ class GraphProvider(rpc.Provider):
         except KeyError:
             raise UnknownResourceType(f"the ctsync provider has no resource type {token!r}") from None
 
-    def resource(self, definition: type[GraphResource]) -> GraphResource:
+    def resource(self, definition: type[GraphResource], urn: str | None = None) -> GraphResource:
         if self._session is None:
             raise RuntimeError(f"{definition.token()}: provider used before configure()")
-        return definition(self._session)
+        return definition(self._session, stack_of(urn) if urn else None)
 
     @staticmethod
     def _load(definition: type[GraphResource], values: Mapping[str, Any]) -> tuple[Any, Any]:
@@ -224,8 +259,30 @@ def _from_import_id(definition: type[GraphResource], resource_id: str) -> tuple[
     return schema.partial(definition.Inputs, named), schema.partial(definition.State, named)
 
 
-def _what_changes(changes: list[str]) -> str:
-    return f"updating {', '.join(changes)}" if changes else "as declared already: no write"
+def _marking(definition: type[GraphResource], found: Observed, owner: str) -> bool:
+    """Whether taking ``found`` over writes this stack's owner marker on it."""
+    return definition.marks_owner and found.owner != owner
+
+
+def _what_changes(changes: list[str], marking: bool) -> str:
+    marker = "its owner marker" if marking else ""
+    if changes:
+        return f"updating {', '.join(changes)}" + (f" and {marker}" if marker else "")
+    return f"as declared already: writing only {marker}" if marker else "as declared already: no write"
+
+
+def stack_of(urn: str) -> str:
+    """``<project>/<stack>`` of a resource's URN (``urn:pulumi:<stack>::<project>::...``): the owner marker."""
+    stack, project = urn.split("::")[0].removeprefix("urn:pulumi:"), urn.split("::")[1]
+    return f"{project}/{stack}"
+
+
+def take_over_from_config(request: rpc.ConfigureRequest) -> frozenset[str]:
+    value = request.args.get("takeOverFrom")
+    raw = plain_value(value) if value is not None else request.variables.get("ctsync:config:takeOverFrom")
+    if isinstance(raw, str):
+        raw = json.loads(raw) if raw.strip().startswith("[") else [raw]
+    return frozenset(str(name) for name in raw or ())
 
 
 def delete_taken_over_config(request: rpc.ConfigureRequest) -> bool:

@@ -35,6 +35,8 @@ class Observed(Generic[I, S]):
     # For find: the object existed before this stack took it over (made in the portal, by an MTO
     # join, by another tool). False when it is ctsync's own, left by an interrupted earlier run.
     taken_over: bool = True
+    # For resources that mark their owner: the ctsync stack the object's marker names, if any.
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,11 @@ class GraphResource(Generic[I, S]):
     State: ClassVar[type]
     delete_before_replace: ClassVar[bool] = False
 
-    def __init__(self, graph: GraphSession):
+    def __init__(self, graph: GraphSession, owner: str | None = None):
         self.graph = graph
+        # The stack (``<project>/<stack>``) this call serves: what ``create`` marks a new object
+        # with, when the resource ``marks_owner``.
+        self.owner = owner
 
     @classmethod
     def token(cls) -> str:
@@ -111,6 +116,21 @@ class GraphResource(Generic[I, S]):
 
     def tenant(self, tenant_id: str) -> TenantGraph:
         return self.graph.tenant(tenant_id)
+
+    # Whether the Graph object carries a marker of the ctsync stack that owns it (``mark_owner``,
+    # ``owner_of``, and ``Observed.owner`` from find). The framework then refuses to take over what
+    # another stack owns unless ctsync:takeOverFrom names it, and leaves in place on delete what
+    # another stack has since taken over.
+    marks_owner: ClassVar[bool] = False
+
+    async def mark_owner(self, inputs: I, state: S, owner: str) -> None:
+        """Write ``owner`` (``<project>/<stack>``) as the marker of an object taken over, replacing
+        another (``create`` marks what it makes itself, with ``self.owner``)."""
+        raise NotImplementedError
+
+    async def owner_of(self, inputs: I, state: S) -> str | None:
+        """The owner the live object's marker names (None: unmarked, or gone)."""
+        raise NotImplementedError
 
     async def find(self, inputs: I) -> Observed[I, S] | None:
         """The existing object these inputs name, if any. Without a natural key: None."""

@@ -8,6 +8,9 @@ made in the Entra admin center (named by hand) is taken over instead of doubled.
 not idempotent either: a run interrupted between instantiate and writing the secrets leaves an
 instance with no ``CompanyId``, which is found by the display name ctsync gives (its own, not taken
 over).
+
+The application carries the owner marker (a tag ``ctsync:stack=<project>/<stack>``): the job, its
+schema, secrets and scope hang off its service principal, so whoever owns the app owns the direction.
 """
 from __future__ import annotations
 
@@ -29,6 +32,9 @@ from providers.resources.sync_instances import TemplateInstance, shared_template
 
 TEMPLATE_ID = "518e5f48-1fc8-4c48-9387-9fdf28b0dfe7"
 SCOPE_ROLE = "msiam_access"
+# Application tags are free strings "to categorize and identify the application"
+# (https://learn.microsoft.com/en-us/graph/api/resources/application): one of them names the owner.
+OWNER_TAG = "ctsync:stack="
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
     id_format = "{tenant_id}/applications/{application_object_id}"
     Inputs = ConfigurationAppInputs
     State = ConfigurationAppState
+    marks_owner = True
 
     async def find(self, inputs: ConfigurationAppInputs) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
@@ -69,12 +76,15 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         observed = ConfigurationAppInputs(inputs.tenant_id, application.display_name or "", inputs.target_tenant_id)
         # The name ctsync gives: an app of its own that an interrupted run left behind.
         own = instance.display_name == inputs.display_name
-        return Observed(observed, _app_state(application, instance.service_principal), taken_over=not own)
+        return Observed(observed, _app_state(application, instance.service_principal), taken_over=not own,
+                        owner=_owner(application))
 
     async def create(self, inputs: ConfigurationAppInputs) -> ConfigurationAppState:
         graph = self.tenant(inputs.tenant_id)
         template = graph.sdk.application_templates.by_application_template_id(TEMPLATE_ID)
         instance = await graph.call("POST", template.instantiate, InstantiatePostRequestBody(display_name=inputs.display_name))
+        if self.owner:
+            await self._tag(graph, instance.application, self.owner)
         service_principal = await until_healed(
             lambda: graph.call("GET", graph.sdk.service_principals.by_service_principal_id(instance.service_principal.id)),
             not_found,
@@ -108,6 +118,25 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         graph = self.tenant(inputs.tenant_id)
         await if_present(graph.call("DELETE", _application(graph, state.application_object_id)))
 
+    async def mark_owner(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState, owner: str) -> None:
+        graph = self.tenant(inputs.tenant_id)
+        application = await until_healed(lambda: graph.call("GET", _application(graph, state.application_object_id)), not_found)
+        await self._tag(graph, application, owner)
+
+    @staticmethod
+    async def _tag(graph: TenantGraph, application: Application, owner: str) -> None:
+        others = [tag for tag in application.tags or [] if not tag.startswith(OWNER_TAG)]
+        # A new application may not be visible to every replica yet.
+        await until_healed(
+            lambda: graph.call("PATCH", _application(graph, application.id), Application(tags=others + [OWNER_TAG + owner])),
+            not_found,
+        )
+
+    async def owner_of(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> str | None:
+        graph = self.tenant(inputs.tenant_id)
+        application = await if_present(graph.call("GET", _application(graph, state.application_object_id)))
+        return _owner(application) if application else None
+
     async def _application_of(self, graph: TenantGraph, app_id: str) -> Application:
         return await graph.call("GET", graph.sdk.applications_with_app_id(app_id))
 
@@ -117,6 +146,10 @@ def _serving(instances: list[TemplateInstance], inputs: ConfigurationAppInputs) 
     by_target = [i for i in instances if inputs.target_tenant_id and i.company_id == inputs.target_tenant_id]
     unconfigured = [i for i in instances if i.company_id is None and i.display_name == inputs.display_name]
     return (by_target or unconfigured or [None])[0]
+
+
+def _owner(application: Application) -> str | None:
+    return next((tag[len(OWNER_TAG):] for tag in application.tags or [] if tag.startswith(OWNER_TAG)), None)
 
 
 def _scope_role_id(service_principal: ServicePrincipal) -> str:

@@ -52,8 +52,8 @@ def plain(message) -> dict[str, Any]:
     return to_plain(PropertyValue.unmarshal_map(message)).values
 
 
-def urn(type_name: str, name: str = "test") -> str:
-    return f"urn:pulumi:test::ctsync::{TYPES[type_name].token()}::{name}"
+def urn(type_name: str, name: str = "test", stack: str = "test") -> str:
+    return f"urn:pulumi:{stack}::ctsync::{TYPES[type_name].token()}::{name}"
 
 
 class ProviderDriver:
@@ -61,8 +61,9 @@ class ProviderDriver:
 
     name = "provider"
 
-    def __init__(self, type_name: str, config: dict[str, str], secret_keys: tuple[str, ...] = ()):
-        self.urn = urn(type_name)
+    def __init__(self, type_name: str, config: dict[str, str], secret_keys: tuple[str, ...] = (), stack: str = "test"):
+        """``stack``: the stack the resource's URN names (``ctsync/<stack>`` is its owner marker)."""
+        self.urn = urn(type_name, stack=stack)
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self._start()}")
         grpc.channel_ready_future(self.channel).result(timeout=60)
         self._stub = provider_pb2_grpc.ResourceProviderStub(self.channel)

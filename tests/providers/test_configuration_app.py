@@ -25,14 +25,16 @@ pytestmark = pytest.mark.usefixtures("short_replication_deadline")
 # read the service principal back; refresh: one GET; a preview: nothing; an update of the target
 # changes how the app is found, nothing in Graph.
 COST = {
-    "create": {"requests": 3, "writes": 1},
+    # instantiate, the owner tag, the service principal
+    "create": {"requests": 4, "writes": 2},
     "preview": {"requests": 0, "writes": 0},
     "refresh": {"requests": 1, "writes": 0},
     # the application, its service principal (it carries the role and the synchronization), and
     # its synchronization secrets (they name the target)
     "import": {"requests": 3, "writes": 0},
     "update": {"requests": 0, "writes": 0},
-    "delete": {"requests": 1, "writes": 1},
+    # whose owner marker it carries (another stack may have taken it over), then the delete
+    "delete": {"requests": 2, "writes": 1},
 }
 
 
@@ -136,7 +138,7 @@ def test_create_converges_under_faults(emulator, graph_client, tenants_config, g
     assert applications_named(graph_client, APP_NAME) == [outs["application_object_id"]]
 
 
-def test_an_app_made_in_the_portal_is_found_by_its_target_and_taken_over_with_no_write(
+def test_an_app_made_in_the_portal_is_found_by_its_target_and_taken_over_writing_only_its_owner_marker(
     emulator, graph_client, tenants_config, graph_requests
 ):
     """Named by hand ("Fabrikam"), configured to provision into Fabrikam: no second app for the pair."""
@@ -150,5 +152,7 @@ def test_an_app_made_in_the_portal_is_found_by_its_target_and_taken_over_with_no
     assert (outs["application_object_id"], outs["service_principal_id"]) == (portal.app_id, portal.sp_id)
     assert outs["taken_over"] is True
     assert outs["display_name"] == "Fabrikam", "the app keeps the name its administrators gave it"
-    assert graph_requests.count()["writes"] == 0
+    writes = [(e["method"], e["path"], e["body"]["tags"]) for e in graph_requests.log() if e["method"] != "GET"]
+    assert writes == [("PATCH", f"/v1.0/applications/{portal.app_id}", ["ctsync:stack=ctsync/test"])], \
+        "only the owner marker is written"
     assert applications_named(graph_client, APP_NAME) == []
