@@ -118,6 +118,11 @@ class ProvisioningJob(pulumi.ComponentResource):
             SynchronizationJobSchedule, SynchronizationJobScheduleArgs, "schedule", [self.schema, *self.assignments],
             job_id=self.job.job_id,
             enabled=sync.start,
+            # What a preview of a scope change compares, to count who leaves (read from Graph).
+            scope_groups=[principal for _, principal, kind in self._principals(args) if kind == "Group"],
+            scope_users=[principal for _, principal, kind in self._principals(args) if kind == "User"],
+            target_tenant_id=args.target.tenant_id,
+            deletion_threshold=sync.deletion_threshold,
         )
         self.summary = self._summary(args)
         self.register_outputs(self.summary)

@@ -74,6 +74,10 @@ class GraphProvider(rpc.Provider):
         olds, news = to_plain(request.old_state).values, to_plain(request.new_inputs).values
         found = schema.diff(definition.Inputs, olds, news, definition.delete_before_replace)
         detailed = {name: rpc.PropertyDiff(_KIND[name in found.replaces], input_diff=True) for name in found.changed}
+        if found.changed and not schema.has_unknowns(news):
+            old_inputs, new_inputs = schema.load(definition.Inputs, olds), schema.load(definition.Inputs, news)
+            for warning in await self.resource(definition).change_warnings(old_inputs, new_inputs):
+                notice(f"{definition.type_name}: {warning}")
         if not found.changed:
             repair = self.resource(definition).repair_needed(*self._load(definition, olds))
             if repair is not None:
@@ -260,8 +264,10 @@ def _from_import_id(definition: type[GraphResource], resource_id: str) -> tuple[
 
 
 def _marking(definition: type[GraphResource], found: Observed, owner: str) -> bool:
-    """Whether taking ``found`` over writes this stack's owner marker on it."""
-    return definition.marks_owner and found.owner != owner
+    """Whether taking ``found`` over writes this stack's owner marker on it: only over another stack's
+    marker (allowed by ctsync:takeOverFrom). What was made outside ctsync is taken over as it is,
+    with no write when it is as declared (a brownfield take-over changes nothing in the tenant)."""
+    return definition.marks_owner and found.owner is not None and found.owner != owner
 
 
 def _what_changes(changes: list[str], marking: bool) -> str:

@@ -151,6 +151,12 @@ class GraphResource(Generic[I, S]):
         resources have none."""
         return None
 
+    async def change_warnings(self, olds: I, news: I) -> list[str]:
+        """What a reviewer must see before a change of declared inputs is applied, read from Graph
+        (reads only): Diff, which every preview runs, shows each as a warning on the resource. It is
+        called only when inputs changed, so an unchanged run reads nothing. Most resources have none."""
+        return []
+
     async def update(self, olds: I, news: I, state: S) -> S:
         raise NotImplementedError(f"{self.type_name} has no in-place update; declare its fields replace=True")
 

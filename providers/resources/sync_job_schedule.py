@@ -35,6 +35,7 @@ from providers.graph import GraphError
 from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
+from providers.resources.scope_impact import Scope, leaving, leaving_warning
 from providers.resources.sync_job import enum_value, job_builder, read_job, schedule_state
 
 ACTIVE = SynchronizationScheduleState.Active.value
@@ -50,6 +51,14 @@ class SynchronizationJobScheduleInputs:
     service_principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
     job_id: str = attribute(replace=True)
     enabled: bool = attribute(default=True, description="started (True) or paused (False)")
+    # Not written to Graph (the scope assignments are): what a preview compares to say who leaves.
+    scope_groups: list = attribute(default=[], normalize=lambda ids: sorted(str(i).lower() for i in ids or []),
+                                   description="the groups assigned as scope: a preview of a change counts who leaves it")
+    scope_users: list = attribute(default=[], normalize=lambda ids: sorted(str(i).lower() for i in ids or []),
+                                  description="the users assigned as scope")
+    target_tenant_id: str | None = attribute(default=None, normalize=lower_guid, validate=guid,
+                                             description="where the job provisions (named in the preview's warning)")
+    deletion_threshold: int | None = attribute(default=None, description="the job's accidental-deletion threshold")
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,10 @@ def _state(job: SynchronizationJob) -> SynchronizationJobScheduleState:
         schedule_state=schedule_state(job),
         quarantine_reason=quarantine_reason(job),
     )
+
+
+def _scope(inputs: SynchronizationJobScheduleInputs) -> Scope:
+    return Scope(frozenset(inputs.scope_groups), frozenset(inputs.scope_users))
 
 
 def quarantine_reason(job: SynchronizationJob) -> str | None:
@@ -122,6 +135,15 @@ class SynchronizationJobScheduleResource(
         state: SynchronizationJobScheduleState,
     ) -> SynchronizationJobScheduleState:
         return await self._converge(news)
+
+    async def change_warnings(
+        self, olds: SynchronizationJobScheduleInputs, news: SynchronizationJobScheduleInputs
+    ) -> list[str]:
+        graph = self.tenant(news.tenant_id)
+        users = await leaving(graph, _scope(olds), _scope(news))
+        if not users:
+            return []
+        return [leaving_warning(news.tenant_id, news.target_tenant_id or "the target", len(users), news.deletion_threshold)]
 
     async def delete(self, inputs: SynchronizationJobScheduleInputs, state: SynchronizationJobScheduleState) -> None:
         graph = self.tenant(inputs.tenant_id)

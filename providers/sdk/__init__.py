@@ -374,6 +374,10 @@ class SynchronizationJobScheduleArgs:
     service_principal_id: pulumi.Input[str]
     job_id: pulumi.Input[str]
     enabled: pulumi.Input[bool] | None = None
+    scope_groups: pulumi.Input[list] | None = None
+    scope_users: pulumi.Input[list] | None = None
+    target_tenant_id: pulumi.Input[str] | None = None
+    deletion_threshold: pulumi.Input[int] | None = None
 
 
 class SynchronizationJobSchedule(pulumi.CustomResource):
@@ -385,6 +389,10 @@ class SynchronizationJobSchedule(pulumi.CustomResource):
     service_principal_id: pulumi.Output[str]
     job_id: pulumi.Output[str]
     enabled: pulumi.Output[bool]
+    scope_groups: pulumi.Output[list]
+    scope_users: pulumi.Output[list]
+    target_tenant_id: pulumi.Output[str]
+    deletion_threshold: pulumi.Output[int]
     status_code: pulumi.Output[str]
     schedule_state: pulumi.Output[str]
     quarantine_reason: pulumi.Output[str]

@@ -1,0 +1,48 @@
+"""Who a change of scope takes out of a sync: the users assigned directly, or as direct members of an
+assigned group (group scoping does not follow nested groups:
+https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure#step-8-optional-define-who-is-in-scope-for-provisioning-with-scoping-filters),
+who are in the old scope and not in the new one. The next cycle removes them from the target (soft
+deleted), unless that is more than the job's deletion threshold: then it stops and holds them."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from msgraph.generated.models.user import User
+
+from providers.graph.session import TenantGraph, all_pages, if_present
+
+
+@dataclass(frozen=True)
+class Scope:
+    groups: frozenset[str]
+    users: frozenset[str]
+
+
+async def leaving(graph: TenantGraph, old: Scope, new: Scope) -> set[str] | None:
+    """The ids of the users ``old`` covers and ``new`` does not (None: nothing left the scope)."""
+    removed_groups, removed_users = old.groups - new.groups, old.users - new.users
+    if not removed_groups and not removed_users:
+        return None
+    was = removed_users | await _members(graph, removed_groups)
+    still = new.users | await _members(graph, new.groups)
+    return was - still
+
+
+async def _members(graph: TenantGraph, groups: Collection[str]) -> set[str]:
+    """Direct user members of ``groups`` (a group deleted meanwhile has none)."""
+    async def of(group_id: str) -> list:
+        return await if_present(all_pages(graph, graph.sdk.groups.by_group_id(group_id).members)) or []
+
+    pages = await asyncio.gather(*(of(group) for group in sorted(groups)))
+    return {member.id.lower() for page in pages for member in page if isinstance(member, User) and member.id}
+
+
+def leaving_warning(source: str, target: str, count: int, threshold: int | None) -> str:
+    text = (f"this scope change takes {count} user(s) of tenant {source} out of the sync to {target} (read from "
+            f"Graph now): the next cycle removes them from {target} (soft deleted, restorable for 30 days)")
+    if threshold and count > threshold:
+        text += (f"; that is more than the job's deletion threshold of {threshold}: the job will stop with "
+                 "TooManyDeletes and hold them until someone releases them (python -m ctsync release-deletes)")
+    return text
