@@ -127,6 +127,29 @@ class Project:
                 killed += 1
         return killed
 
+    def kill_at_writes(self, emulator, writes: int, *args: str) -> int | None:
+        """Start ``pulumi <args>`` and SIGKILL its whole process group (plugins included) once the
+        emulator has answered ``writes`` successful Graph writes since its request log was cleared.
+        The writes seen when it was killed; None when the command finished first."""
+        command = subprocess.Popen(
+            [self.cli, *args, "--non-interactive"], cwd=self.root, env=self.env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + 300
+        seen = 0
+        while time.monotonic() < deadline and command.poll() is None:
+            seen = sum(1 for e in emulator.admin.requests()
+                       if e["method"] != "GET" and e["path"].startswith(("/v1.0", "/beta")) and e["status"] < 300)
+            if seen >= writes:
+                break
+            time.sleep(0.05)
+        if command.poll() is not None:
+            return None
+        os.killpg(command.pid, signal.SIGKILL)
+        command.wait()
+        self.kill_leftovers()
+        return seen
+
     def init(self) -> None:
         self.pulumi("stack", "init", STACK)
 

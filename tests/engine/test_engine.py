@@ -88,11 +88,14 @@ def test_preview_of_a_config_edit_shows_exactly_that_edit(journey):
     assert sorted((step["op"], resource_type(step)) for step in steps) == [
         ("create", "ScopeAssignment"),
         ("update", "PartnerAccess"),
+        # The schedule carries the scope the job runs with, so that a preview can count who leaves it.
+        ("update", "SynchronizationJobSchedule"),
     ]
-    update = next(step for step in steps if step["op"] == "update")
-    assert update["urn"].endswith(PARTNER_IN_FABRIKAM)
-    old, new = update["oldState"]["inputs"], update["newState"]["inputs"]
-    assert sorted(k for k in new if old.get(k) != new[k]) == ["trust_mfa"]
+    changed = {resource_type(step): step for step in steps if step["op"] == "update"}
+    assert changed["PartnerAccess"]["urn"].endswith(PARTNER_IN_FABRIKAM)
+    for type_name, inputs in (("PartnerAccess", ["trust_mfa"]), ("SynchronizationJobSchedule", ["scope_groups"])):
+        old, new = changed[type_name]["oldState"]["inputs"], changed[type_name]["newState"]["inputs"]
+        assert sorted(k for k in new if old.get(k) != new[k]) == inputs
     create = next(step for step in steps if step["op"] == "create")
     assert create["newState"]["inputs"]["principal_id"] == group.id
     # What a reviewer reads: the provider's detailed diff, property by property.
@@ -102,8 +105,10 @@ def test_preview_of_a_config_edit_shows_exactly_that_edit(journey):
     assert re.search(r"\+ ctsync:synchronization:ScopeAssignment: \(create\)", text), text
 
     run = journey.project.up()
+    writes = [f"{e['method']} {e['path']}" for e in journey.emulator.admin.requests() if e["method"] != "GET"]
     journey.measure("up of the edit", run)
-    assert "1 created" in run.stdout and "1 updated" in run.stdout
+    assert "1 created" in run.stdout and "2 updated" in run.stdout
+    assert len(writes) == 2, f"the assignment and the partner entry; the schedule writes nothing: {writes}"
 
 
 def test_refresh_reports_out_of_band_drift(journey):

@@ -3,12 +3,6 @@ duplicates nothing: after `pulumi cancel` (the DIY backend's lock), the next `up
 killed run had already made, and the one after it has no changes."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
-
-
 from emulator import EmulatorServer
 from tests.emulator.flows import raw
 from tests.engine.project import CLI, Project, REPO, STACK, needs_cli
@@ -23,32 +17,13 @@ EXPECTED = {
 }
 
 
-def kill_half_way(project: Project, emulator: EmulatorServer) -> int:
-    """Start `pulumi up` and SIGKILL its whole process group once it has written a few objects."""
-    up = subprocess.Popen(
-        [project.cli, "up", "--yes", "--skip-preview", "-s", STACK, "--non-interactive"],
-        cwd=project.root, env=project.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and up.poll() is None:
-        writes = sum(1 for entry in emulator.admin.requests() if entry["method"] != "GET" and entry["status"] < 300)
-        if writes >= 6:
-            break
-        time.sleep(0.1)
-    assert up.poll() is None, "the up finished before it could be interrupted"
-    os.killpg(up.pid, signal.SIGKILL)
-    up.wait()
-    project.kill_leftovers()
-    return writes
-
-
 def test_an_interrupted_up_converges_with_no_duplicate(tmp_path):
     with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
         project = Project.create(tmp_path / "project", emulator.base_url, CLI)
         project.init()
         emulator.admin.set_faults(**FAULTS)
-        assert kill_half_way(project, emulator) >= 6
+        killed = project.kill_at_writes(emulator, 6, "up", "--yes", "--skip-preview", "-s", STACK)
+        assert killed is not None and killed >= 6, "the up finished before it could be interrupted"
 
         project.pulumi("cancel", "--yes", "-s", STACK)
         run = project.up()
