@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 from typing import Any, Awaitable, Callable, Mapping, TypeVar
 
@@ -238,11 +239,16 @@ async def if_present(request: Awaitable[T]) -> T | None:
         raise
 
 
+def answer_timeout() -> float:
+    """Seconds an answer may take (60); CTSYNC_GRAPH_TIMEOUT changes it (tests shorten it)."""
+    return float(os.environ.get("CTSYNC_GRAPH_TIMEOUT", "60"))
+
+
 def _sdk_client(connection: TenantConnection, credential: TenantCredential) -> GraphServiceClient:
     auth = AzureIdentityAuthenticationProvider(credential, scopes=[connection.scope])
     transport = CountingTransport(connection.tenant_id, httpx.AsyncHTTPTransport())
     http = GraphClientFactory.create_with_default_middleware(
-        client=httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(60, connect=10)),
+        client=httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(answer_timeout(), connect=10)),
         options={RetryHandlerOption.get_key(): RETRY_OPTION},
     )
     adapter = GraphRequestAdapter(auth, client=http)

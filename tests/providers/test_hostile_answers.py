@@ -85,3 +85,19 @@ def test_a_collection_without_its_value_is_not_read_as_empty(config, emulator):
     assert failure.value.code == "IncompleteAnswer" and "the answer lacks its collection (value is null)" in str(failure.value)
     emulator.admin.clear_faults()
     assert [p.tenant_id for p in asyncio.run(list_partners())] == [CONTOSO]
+
+
+def test_answers_slower_than_the_timeout_say_so_for_a_read_and_for_a_write(config, emulator, monkeypatch):
+    monkeypatch.setenv("CTSYNC_GRAPH_TIMEOUT", "0.5")
+    driver, inputs = partner_driver(config)
+    emulator.admin.set_faults(latencyMs=1500, pathPattern=f"{PARTNERS}$")  # the POST of a new entry
+    with pytest.raises(ProviderError) as write:
+        driver.create(inputs)
+    assert "NoAnswer" in str(write.value) and "may or may not have been applied: run pulumi up again" in str(write.value)
+    emulator.admin.set_faults(latencyMs=1500, pathPattern="/partners/")  # every read of it
+    with pytest.raises(ProviderError) as read:
+        driver.create(inputs)
+    assert "NoAnswer" in str(read.value) and "asked 3 times" in str(read.value) and f"tenant {FABRIKAM}" in str(read.value)
+    emulator.admin.clear_faults()
+    driver.create(inputs)
+    assert partners_in_fabrikam(emulator) == [CONTOSO], "what the slow write did is taken over, not doubled"
