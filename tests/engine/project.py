@@ -91,7 +91,8 @@ class Project:
         return {
             **os.environ,
             "PATH": f"{Path(self.cli).parent}:{os.environ['PATH']}",
-            "PULUMI_BACKEND_URL": f"file://{self.root / 'state'}",
+            # As Pulumi.yaml's embedded default: no `.attrs` sidecars, which a kill can leave empty.
+            "PULUMI_BACKEND_URL": f"file://{self.root / 'state'}?metadata=skip",
             "PULUMI_HOME": str(self.root / "home"),
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
