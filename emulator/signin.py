@@ -1,6 +1,7 @@
 """Entra ID's token endpoint for the client credentials grant, as azure-identity (MSAL) uses it:
 `GET /{tenant}/v2.0/.well-known/openid-configuration` and `POST /{tenant}/oauth2/v2.0/token`, with a
-client secret, a certificate-signed client assertion, or a federated token (workload identity).
+client secret, a certificate-signed client assertion, or a federated token (workload identity):
+docs/graph-notes.md#sign-in.
 
 Errors are Entra's: `{"error", "error_description": "AADSTS...: ...", "error_codes": [...]}`
 (https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes). The emulator stands

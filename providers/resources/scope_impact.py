@@ -1,7 +1,6 @@
 """Who a change of scope takes out of a sync: the users assigned directly, or as direct members of an
-assigned group (group scoping does not follow nested groups:
-https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure#step-8-optional-define-who-is-in-scope-for-provisioning-with-scoping-filters),
-who are in the old scope and not in the new one. The next cycle removes them from the target (soft
+assigned group (nested groups do not count: docs/graph-notes.md#scope), who are in the old scope and
+not in the new one. The next cycle removes them from the target (soft
 deleted), unless that is more than the job's deletion threshold: then it stops and holds them."""
 from __future__ import annotations
 
