@@ -77,3 +77,26 @@ def test_tenant_scoped_asks_for_its_own_tenant_whatever_the_caller_passes():
 
     assert TenantScoped(Inner(), TENANT).get_token("https://graph.microsoft.com/.default", tenant_id="other") == "token"
     assert seen["tenant_id"] == TENANT
+
+
+MISSING_FILES = {
+    "oidc without a token file": (dict(method="oidc", client_id=CLIENT), "Missing required arguments: 'token_file_path'",
+                                  "ctsync:tenants.fabrikam.auth.tokenFile or AZURE_FEDERATED_TOKEN_FILE"),
+    "certificate file missing": (dict(method="certificate", client_id=CLIENT, certificate_path="/nonexistent/deployer.pem"),
+                                 "No such file or directory: '/nonexistent/deployer.pem'",
+                                 "ctsync:tenants.fabrikam.auth.certificatePath"),
+}
+
+
+@pytest.mark.parametrize("settings,reason,advice", MISSING_FILES.values(), ids=MISSING_FILES.keys())
+def test_a_credential_that_cannot_be_made_is_a_sign_in_failure_naming_the_tenant(settings, reason, advice, monkeypatch):
+    from providers.graph.connection import TenantCredential
+    from providers.graph.errors import SignInFailed
+
+    monkeypatch.delenv("AZURE_FEDERATED_TOKEN_FILE", raising=False)
+    credential = TenantCredential(TenantConnection(tenant_id=TENANT, alias="fabrikam", **settings))
+    with pytest.raises(SignInFailed) as failure:
+        credential.get_token("https://graph.microsoft.com/.default")
+    message = str(failure.value)
+    assert message.startswith(f"tenant fabrikam ({TENANT}): sign-in with auth method {settings['method']} failed")
+    assert reason in message and advice in message
