@@ -66,11 +66,12 @@ def counts(emulator: EmulatorServer) -> tuple[dict, int, int]:
 
 
 def edited(stack: dict) -> dict:
-    """The update every point applies: trust and a threshold on one direction, a new mapping on another."""
-    syncs = stack["config"]["ctsync:sync"]
-    syncs[0]["trust"] = {"mfa": False, "compliantDevice": True}
-    syncs[0]["deletionThreshold"] = 50
-    syncs[1]["attributeMappings"] = [{"target": "companyName", "constant": "Fabrikam"}]
+    """The update every point applies, to every direction: its trust, its deletion threshold and a
+    new attribute mapping (a partner entry, the secrets and the schema to write per direction)."""
+    for index, sync in enumerate(stack["config"]["ctsync:sync"]):
+        sync["trust"] = {"mfa": False, "compliantDevice": True}
+        sync["deletionThreshold"] = 50 + index
+        sync["attributeMappings"] = [{"target": "department", "constant": f"Synced {index}"}]
     return stack
 
 

@@ -137,6 +137,16 @@ ADOPTION_CASES = {
 }
 
 
+def test_a_delete_sent_again_while_graph_completes_the_first_is_done(config, emulator, graph_client):
+    """A destroy killed after the owner's removal went out: the rerun's removal is refused (the owner
+    is no longer active) while Graph completes the first one, and that counts as done."""
+    driver = GrpcDriver(MTO, config)
+    id, outs = create_with(driver, MTO_CREATE)
+    driver.delete(id, outs)
+    driver.delete(id, outs)
+    assert_organization_deleted(emulator, graph_client, OWNER)
+
+
 @pytest.mark.parametrize("name,description,activation,error", ADOPTION_CASES.values(), ids=ADOPTION_CASES.keys())
 def test_organization_create_adopts_only_its_own(
     name, description, activation, error, emulator, tenants_config, short_replication_deadline, graph_client, caplog
