@@ -153,8 +153,12 @@ def _read_endpoint(node: Node) -> str | None:
     return url.rstrip("/")
 
 
-def _endpoint_problem(url: str) -> tuple[str, str] | None:
-    """What is wrong with a Graph endpoint URL, as (message, fix), or None."""
+_GRAPH_PATH_FIX = "leave out any path such as /v1.0: ctsync adds the API version"
+_AUTHORITY_PATH_FIX = "leave out any path such as /<tenant id>: azure-identity adds the tenant"
+
+
+def _endpoint_problem(url: str, path_fix: str = _GRAPH_PATH_FIX) -> tuple[str, str] | None:
+    """What is wrong with an endpoint URL (Graph's, or a sign-in host), as (message, fix), or None."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         return "is not an http(s) URL", "e.g. https://graph.microsoft.com"
@@ -165,7 +169,7 @@ def _endpoint_problem(url: str) -> tuple[str, str] | None:
     except ValueError:
         return "has an invalid port", "e.g. http://127.0.0.1:18080"
     if parts.path.strip("/") or parts.query or parts.fragment or parts.username or parts.password:
-        return "must be a scheme and host only", "leave out any path such as /v1.0: ctsync adds the API version"
+        return "must be a scheme and host only", path_fix
     return None
 
 
@@ -178,11 +182,11 @@ def _read_authority_host(node: Node, auth: Auth | None) -> str | None:
     url = node.text()
     if url is None:
         return None
-    problem = _endpoint_problem(url)
+    problem = _endpoint_problem(url, _AUTHORITY_PATH_FIX)
     if problem is None and urlsplit(url).scheme != "https":
         problem = ("is not https", "azure-identity signs in over https only, e.g. https://login.microsoftonline.us")
     if problem:
-        node.report(f"{show(url)} {problem[0]}", problem[1].replace("ctsync adds the API version", "give the host only"))
+        node.report(f"{show(url)} {problem[0]}", problem[1])
         return None
     return url.rstrip("/")
 

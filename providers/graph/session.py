@@ -268,7 +268,9 @@ class GraphSession:
     def signed_in(self) -> Awaitable[None]:
         """Every declared tenant signs in, once per process: called before the first write, so that
         a wrong credential of one tenant stops the run before anything is written to any tenant."""
-        if self._signed_in is None or (self._signed_in.done() and self._signed_in.exception()):
+        failed = self._signed_in is not None and self._signed_in.done() and (
+            self._signed_in.cancelled() or self._signed_in.exception() is not None)
+        if self._signed_in is None or failed:  # a failure is not kept: the next write tries again
             self._signed_in = asyncio.ensure_future(self._sign_in_all())
         return asyncio.shield(self._signed_in)
 
