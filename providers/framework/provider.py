@@ -102,9 +102,9 @@ class GraphProvider(rpc.Provider):
         inputs = schema.load(definition.Inputs, props.values)
         resource = self.resource(definition, request.urn)
         if request.preview:
-            return await self._preview_create(definition, resource, props, inputs, request.urn)
+            return await self._preview_create(definition, resource, props, inputs)
         await self._session.signed_in()
-        owner = stack_of(request.urn)
+        owner = resource.owner
         found = await resource.find(inputs)
         if found is None:
             state, ownership = await resource.create(inputs), Ownership(taken_over=False)
@@ -117,19 +117,19 @@ class GraphProvider(rpc.Provider):
         )
 
     async def _preview_create(
-        self, definition: type[GraphResource], resource: GraphResource, props: Plain, inputs: Any, urn: str
+        self, definition: type[GraphResource], resource: GraphResource, props: Plain, inputs: Any
     ) -> rpc.CreateResponse:
         """What the create would do, from Graph reads only: take over an existing object, or make one."""
         found = None if schema.has_unknowns(props.values) else await resource.find(inputs)
         if found is not None:
-            self._refuse_if_owned_elsewhere(definition, inputs, found, stack_of(urn))
+            self._refuse_if_owned_elsewhere(definition, inputs, found, resource.owner)
         if found is None:
             # Nothing exists yet: every computed output is unknown.
             unknown = {field: UNKNOWN for cls in definition.computed_types() for field in schema.field_names(cls)}
             return rpc.CreateResponse("", to_properties({**schema.dump(inputs), **unknown}, _secret(definition, props)))
         changes = schema.changed_fields(definition.Inputs, schema.dump(found.inputs), schema.dump(inputs))
         notice(f"{definition.type_name}: will take over the existing {definition.format_id(inputs, found.state)} "
-               f"({_what_changes(changes, _marking(definition, found, stack_of(urn)))})")
+               f"({_what_changes(changes, _marking(definition, found, resource.owner))})")
         return rpc.CreateResponse(
             definition.format_id(inputs, found.state),
             self._outputs(
@@ -204,11 +204,11 @@ class GraphProvider(rpc.Provider):
             notice(f"{definition.type_name}: left {definition.format_id(inputs, state)} in place: it existed before "
                    f"ctsync took it over (set {DELETE_TAKEN_OVER_KEY} to true to delete it)")
             return
-        resource = self.resource(definition)
+        resource = self.resource(definition, request.urn)
         await self._session.signed_in()
         if definition.marks_owner:
             live_owner = await resource.owner_of(inputs, state)
-            if live_owner not in (None, stack_of(request.urn)):
+            if live_owner not in (None, resource.owner):
                 notice(f"{definition.type_name}: left {definition.format_id(inputs, state)} in place: the ctsync "
                        f"stack {live_owner} has taken it over since")
                 return
