@@ -87,28 +87,28 @@ class TenantGraph:
 
     async def _sent(self, method: str, operation: str, request: Callable[[], Awaitable[T]]) -> T:
         """The request's answer. An answer that is not Graph's (a gateway's error page, JSON cut off,
-        no answer in time) is asked again for a read; for a write, or when it persists, it becomes
-        a GraphError that names the tenant and says what to do, never a raw library error."""
+        an answer without its value or id, no answer in time) is asked again for a read; for a write,
+        or when it persists, it becomes a GraphError that names the tenant and says what to do, never
+        a raw library error. A token Graph refuses (401) is replaced once by a fresh sign-in."""
         attempts = UNREADABLE_RETRIES if method == "GET" else 1
-        renewed = False
-        attempt = 0
+        attempt, renewed = 1, False
         while True:
-            attempt += 1
             try:
                 return _whole(await _translated(operation, request()), operation)
             except GraphError as error:
-                if _token_refused(error) and not renewed:
+                if _token_refused(error):
+                    if renewed:
+                        raise _refused_twice(error, self.credential.connection) from None
                     # Revoked or expired early: Graph did nothing with the request; sign in afresh once.
                     self.credential.renew()
-                    renewed, attempt = True, attempt - 1
+                    renewed = True
                     continue
-                if _token_refused(error):
-                    raise _refused_twice(error, self.credential.connection) from None
-                if error.code not in UNREADABLE or attempt == attempts:
-                    if error.code in UNREADABLE:
-                        raise _unreadable(error, self.tenant_id, method, attempts) from None
+                if error.code not in UNREADABLE:
                     raise
+                if attempt == attempts:
+                    raise _unreadable(error, self.tenant_id, method, attempts) from None
             await asyncio.sleep(0.5 * attempt)
+            attempt += 1
 
     def on_beta(self, builder: Any) -> Any:
         """``builder``'s request addressed to Graph's beta endpoint, for a property only beta has
