@@ -26,16 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from emulator import EmulatorServer  # noqa: E402
 from emulator.fixture_loader import read_fixture  # noqa: E402
-from tests.engine.project import REPO, STACK, Project, pulumi_cli  # noqa: E402
+from tests.engine.project import LOCAL_OBJECTS, REPO, STACK, Project, pulumi_cli  # noqa: E402
 
 FIXTURE = REPO / "emulator" / "fixtures" / "local.yaml"
-# What the local stack makes in each tenant (emulator /_emulator/state counts), and its one MTO.
-DECLARED = {
-    "11111111-1111-4111-8111-111111111111": {"partners": 1, "identitySynchronization": 0, "jobs": 1},
-    "22222222-2222-4222-8222-222222222222": {"partners": 2, "identitySynchronization": 2, "jobs": 1},
-    "33333333-3333-4333-8333-333333333333": {"partners": 1, "identitySynchronization": 1, "jobs": 1},
-}
-NOTHING = {tenant: {kind: 0 for kind in counts} for tenant, counts in DECLARED.items()}
+NOTHING = {tenant: {kind: 0 for kind in counts} for tenant, counts in LOCAL_OBJECTS.items()}
 MAX_RERUNS = 4
 MTO_REMOVAL_SECONDS = 3 * 3600  # past the emulator's 2-hour transitions
 
@@ -118,7 +112,7 @@ class Chaos:
         if operation == "destroy":
             # Graph removes tenants from an organisation over hours; the last one leaving deletes it.
             self.emulator.admin.advance_clock(MTO_REMOVAL_SECONDS)
-        expected = NOTHING if operation == "destroy" else DECLARED
+        expected = NOTHING if operation == "destroy" else LOCAL_OBJECTS
         made, apps, mtos = counts(self.emulator)
         wanted_apps, wanted_mtos = (0, 0) if operation == "destroy" else (3, 1)
         if made != expected or apps != wanted_apps or mtos != wanted_mtos:

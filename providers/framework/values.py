@@ -6,11 +6,16 @@ from typing import Any
 
 from stackconfig.values import is_email, is_guid, lower_guid
 
-__all__ = ["email", "guid", "lower_guid", "non_negative", "one_of"]
+__all__ = ["email", "guid", "lower_guid", "lower_guids", "non_negative", "one_of"]
 
 
 def guid(value: Any) -> str | None:
     return None if is_guid(value) else f"{value!r} is not a GUID (8-4-4-4-12 hex digits, not the nil GUID)"
+
+
+def lower_guids(values: Any) -> list[str]:
+    """A set of object ids as one canonical list: lower case, sorted (order means nothing)."""
+    return sorted(str(value).lower() for value in values or [])
 
 
 def email(value: Any) -> str | None:

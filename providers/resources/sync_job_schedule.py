@@ -32,7 +32,7 @@ from msgraph.generated.service_principals.item.synchronization.jobs.item.validat
 from providers.framework import GraphResource, Observed, Repair, notice
 from providers.framework import attribute, computed
 from providers.graph import GraphError
-from providers.framework.values import guid, lower_guid
+from providers.framework.values import guid, lower_guid, lower_guids
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.scope_impact import Scope, leaving, leaving_warning
@@ -52,9 +52,9 @@ class SynchronizationJobScheduleInputs:
     job_id: str = attribute(replace=True)
     enabled: bool = attribute(default=True, description="started (True) or paused (False)")
     # Not written to Graph (the scope assignments are): what a preview compares to say who leaves.
-    scope_groups: list = attribute(default=[], normalize=lambda ids: sorted(str(i).lower() for i in ids or []),
+    scope_groups: list = attribute(default=[], normalize=lower_guids,
                                    description="the groups assigned as scope: a preview of a change counts who leaves it")
-    scope_users: list = attribute(default=[], normalize=lambda ids: sorted(str(i).lower() for i in ids or []),
+    scope_users: list = attribute(default=[], normalize=lower_guids,
                                   description="the users assigned as scope")
     target_tenant_id: str | None = attribute(default=None, normalize=lower_guid, validate=guid,
                                              description="where the job provisions (named in the preview's warning)")

@@ -41,6 +41,13 @@ needs_cli = pytest.mark.skipif(
 CONTOSO = "11111111-1111-4111-8111-111111111111"
 FABRIKAM = "22222222-2222-4222-8222-222222222222"
 NORTHWIND = "33333333-3333-4333-8333-333333333333"
+# What the local stack makes in each tenant, as the emulator's /_emulator/state counts it (partner
+# entries, identity-sync policies, sync jobs); one configuration app per direction, three in all.
+LOCAL_OBJECTS = {
+    CONTOSO: {"partners": 1, "identitySynchronization": 0, "jobs": 1},
+    FABRIKAM: {"partners": 2, "identitySynchronization": 2, "jobs": 1},
+    NORTHWIND: {"partners": 1, "identitySynchronization": 1, "jobs": 1},
+}
 
 
 @dataclass

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from emulator import EmulatorServer
 from tests.emulator.flows import raw
-from tests.engine.project import CLI, Project, REPO, STACK, needs_cli
+from tests.engine.project import CLI, LOCAL_OBJECTS, Project, REPO, STACK, needs_cli
 
 pytestmark = needs_cli
 FAULTS = {"seed": 5, "latencyMs": 300, "throttleRate": 0.1, "retryAfterSeconds": 1, "replicationLagReads": 1}
-# What the local stack makes in each tenant: partner entries, identity-sync policies, sync jobs.
-EXPECTED = {
-    "11111111-1111-4111-8111-111111111111": {"partners": 1, "identitySynchronization": 0, "jobs": 1},
-    "22222222-2222-4222-8222-222222222222": {"partners": 2, "identitySynchronization": 2, "jobs": 1},
-    "33333333-3333-4333-8333-333333333333": {"partners": 1, "identitySynchronization": 1, "jobs": 1},
-}
 
 
 def test_an_interrupted_up_converges_with_no_duplicate(tmp_path):
@@ -32,9 +26,9 @@ def test_an_interrupted_up_converges_with_no_duplicate(tmp_path):
         emulator.admin.clear_faults()
 
         tenants = {t["tenantId"]: t for t in emulator.admin.state()["tenants"]}
-        made = {tid: {key: len(tenants[tid][key]) for key in expected} for tid, expected in EXPECTED.items()}
-        assert made == EXPECTED
-        for tenant_id in EXPECTED:
+        made = {tid: {key: len(tenants[tid][key]) for key in expected} for tid, expected in LOCAL_OBJECTS.items()}
+        assert made == LOCAL_OBJECTS
+        for tenant_id in LOCAL_OBJECTS:
             _, _, apps = raw(emulator, "GET", "/applications", emulator.admin.token(tenant_id))
             assert len(apps["value"]) == 1, f"one configuration app in {tenant_id}"
         project.pulumi("up", "--yes", "--expect-no-changes", "-s", STACK)

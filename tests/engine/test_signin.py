@@ -36,14 +36,12 @@ def signing_in(method: str, emulator: EmulatorServer, extra: dict | None = None)
 
 
 class Deployment:
-    """An emulator with the deployer app registered in every local tenant, and a project on it."""
+    """The emulator (signing in over TLS) with the deployer app registered in every local tenant,
+    and a project on it."""
 
-    def __init__(self, tmp_path: Path, monkeypatch, entry: dict):
-        self.tmp_path = tmp_path
-        ca_file = tmp_path / "emulator-ca.pem"
-        self.emulator = EmulatorServer(port=0, fixture=with_registrations(local_fixture(), entry), ca_file=ca_file,
-                                       tls_port=0).start()
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_file))
+    def __init__(self, emulator: EmulatorServer, tmp_path: Path, entry: dict):
+        self.emulator, self.tmp_path = emulator, tmp_path
+        emulator.admin.load_fixture(with_registrations(local_fixture(), entry))
 
     def project(self, stack: dict, secret: str | None = None) -> Project:
         project = Project.create(self.tmp_path / "project", self.emulator.base_url, CLI, stack=stack)
@@ -63,16 +61,9 @@ class Deployment:
 
 
 @pytest.fixture
-def deployment(tmp_path, monkeypatch):
-    made: list[Deployment] = []
-
-    def make(entry: dict) -> Deployment:
-        made.append(Deployment(tmp_path, monkeypatch, entry))
-        return made[-1]
-
-    yield make
-    for each in made:
-        each.emulator.stop()
+def deployment(signin_emulator, tmp_path):
+    """``deployment(app registration entry)`` -> a Deployment on this test's signing-in emulator."""
+    return lambda entry: Deployment(signin_emulator, tmp_path, entry)
 
 
 def _secret_method(deployment, tmp_path, monkeypatch):

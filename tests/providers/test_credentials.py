@@ -2,12 +2,11 @@
 and client, built offline (tokens are only asked for on the first Graph call)."""
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from azure import identity
 
 from providers.graph.connection import EmulatorCredential, TenantConnection, TenantScoped, credential_for
+from tests.signin import client_certificate
 
 TENANT = "22222222-2222-4222-8222-222222222222"
 CLIENT = "0c0c0c0c-1111-4222-8333-444444444444"
@@ -16,23 +15,7 @@ CLIENT = "0c0c0c0c-1111-4222-8333-444444444444"
 @pytest.fixture
 def certificate(tmp_path) -> str:
     """A self-signed PEM (key + certificate), as CertificateCredential reads it at construction."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ctsync-test")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-            .sign(key, hashes.SHA256()))
-    path = tmp_path / "ctsync.pem"
-    path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        + cert.public_bytes(serialization.Encoding.PEM)
-    )
-    return str(path)
+    return str(client_certificate(tmp_path))
 
 
 CASES = {
