@@ -21,7 +21,7 @@ from msgraph.generated.models.entity import Entity
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph_core import GraphClientFactory
 
-from providers.graph.connection import TenantConnection, TenantCredential
+from providers.graph.connection import TenantConnection, TenantCredential, tls_context
 from providers.graph.counter import CountingTransport
 from providers.graph.errors import GraphError, SignInFailed, from_odata
 
@@ -246,7 +246,7 @@ def answer_timeout() -> float:
 
 def _sdk_client(connection: TenantConnection, credential: TenantCredential) -> GraphServiceClient:
     auth = AzureIdentityAuthenticationProvider(credential, scopes=[connection.scope])
-    transport = CountingTransport(connection.tenant_id, httpx.AsyncHTTPTransport())
+    transport = CountingTransport(connection.tenant_id, httpx.AsyncHTTPTransport(verify=tls_context()))
     http = GraphClientFactory.create_with_default_middleware(
         client=httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(answer_timeout(), connect=10)),
         options={RetryHandlerOption.get_key(): RETRY_OPTION},

@@ -5,7 +5,8 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from components.program import read_ctsync_config
+from components.program import export_stack, read_ctsync_config
+from providers.sdk.runtime import all_registered
 from tests.components import stacks
 from tests.components.harness import run_program, set_stack_config
 from tests.components.stacks import tenant_id
@@ -91,7 +92,27 @@ def test_reads_every_ctsync_key_and_which_are_secret(monitor):
     assert secret_keys == ["ctsync:tenants"]
 
 
-def test_main_module_is_the_program(monitor):
+def test_main_module_is_the_program(monitor, monkeypatch):
+    # The mocks' root stack refuses pulumi.run (pulumi 3.272: its registration is closed at once);
+    # what the program hands it is recorded instead.
+    ends = []
+    monkeypatch.setattr(pulumi, "run", ends.append)
     set_stack_config(stacks.pair_stack())
     pulumi.runtime.test(lambda: runpy.run_path(str(REPO / "__main__.py"), run_name="__main__"))()
     assert len([r for r in monitor.registrations if r.kind == "PartnerAccess"]) == 2
+    assert ends == [all_registered]
+
+
+def test_the_program_ends_once_every_registration_is_answered(monitor):
+    """``all_registered`` (the program's asynchronous end) returns only after the engine has answered
+    every ctsync registration, before the SDK's own end-of-program wait starts."""
+    set_stack_config(stacks.pair_stack())
+
+    async def program() -> int:
+        export_stack()
+        await all_registered()
+        return len([r for r in monitor.registrations if r.kind == "PartnerAccess"])
+
+    answered: list[int] = []
+    pulumi.runtime.test(lambda: pulumi.Output.from_input(program()).apply(answered.append))()
+    assert answered == [2]
