@@ -6,11 +6,14 @@ ctsync program and provider plugin: `pulumi up` from scratch, then a no-change `
 is a program of as many plain ComponentResources (no provider, no Graph) run by the same CLI. Prints
 seconds, the ratio to the floor, resources, and Graph requests and writes.
 
-    python bench/engine_floor.py            # 30 tenants
-    python bench/engine_floor.py 10         # another size
+    python bench/engine_floor.py              # 30 tenants, one round
+    python bench/engine_floor.py 10           # another size
+    python bench/engine_floor.py --rounds 3   # medians of 3 alternating rounds (the machine is noisy)
 """
 from __future__ import annotations
 
+import argparse
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -59,10 +62,8 @@ def resources(project: Project) -> int:
     return sum(1 for r in state if r["type"] != "pulumi:pulumi:Stack" and not r["type"].startswith("pulumi:providers:"))
 
 
-def main(tenants: int) -> None:
-    cli = pulumi_cli()
-    if cli is None:
-        sys.exit("no Pulumi CLI: run scripts/install-pulumi.sh first")
+def one_round(cli: str, tenants: int) -> tuple[int, dict[str, dict], dict[str, dict]]:
+    """ctsync then the floor, each on a fresh stack: (resources, ctsync figures, floor figures)."""
     root = Path(tempfile.mkdtemp())
     with EmulatorServer(port=0) as emulator:
         for index in range(tenants):
@@ -72,14 +73,31 @@ def main(tenants: int) -> None:
         count = resources(ctsync)
     floor = Project.create(root / "floor", "http://unused", cli, stack=ctsync_stack(tenants),
                            program=FLOOR_PROGRAM.format(count=count))
-    floored = measure(floor, None)
-    print(f"{tenants}-tenant hub-and-spoke, both directions: {count} resources (floor: {count} ComponentResources)")
-    print(f"{'operation':<16}{'ctsync s':>10}{'floor s':>10}{'ratio':>8}{'requests':>10}{'writes':>8}")
-    for name, figures in measured.items():
-        ratio = figures["seconds"] / floored[name]["seconds"]
-        print(f"{name:<16}{figures['seconds']:>10.2f}{floored[name]['seconds']:>10.2f}{ratio:>8.2f}"
-              f"{figures['requests']:>10}{figures['writes']:>8}")
+    return count, measured, measure(floor, None)
+
+
+def main(tenants: int, rounds: int) -> None:
+    cli = pulumi_cli()
+    if cli is None:
+        sys.exit("no Pulumi CLI: run scripts/install-pulumi.sh first")
+    # Rounds alternate ctsync and the floor, so that a machine slowing down or speeding up part-way
+    # (seen here: the floor's no-change up took 2.7 s in one run and 4.3 s in another) moves both.
+    results = [one_round(cli, tenants) for _ in range(rounds)]
+    count = results[0][0]
+    print(f"{tenants}-tenant hub-and-spoke, both directions: {count} resources (floor: {count} ComponentResources); "
+          f"{rounds} round{'s' if rounds != 1 else ''}, medians (ratio range)")
+    print(f"{'operation':<16}{'ctsync s':>10}{'floor s':>10}{'ratio':>8}{'range':>13}{'requests':>10}{'writes':>8}")
+    for name, figures in results[0][1].items():
+        ctsync = statistics.median(r[1][name]["seconds"] for r in results)
+        floor = statistics.median(r[2][name]["seconds"] for r in results)
+        ratios = [r[1][name]["seconds"] / r[2][name]["seconds"] for r in results]
+        print(f"{name:<16}{ctsync:>10.2f}{floor:>10.2f}{statistics.median(ratios):>8.2f}"
+              f"{min(ratios):>6.2f}-{max(ratios):<6.2f}{figures['requests']:>10}{figures['writes']:>8}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tenants", nargs="?", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=1, help="alternate ctsync and the floor this many times")
+    arguments = parser.parse_args()
+    main(arguments.tenants, arguments.rounds)

@@ -17,7 +17,6 @@ from components.diagram import topology_mermaid
 from components.mto import MtoMembership, MtoMembershipArgs
 from components.pair import TenantPair, TenantPairArgs
 from components.scoping import ManagedGroups, ManagedGroupsArgs, conflicts, managed_groups
-from providers.sdk.runtime import all_registered
 from stackconfig import NAMESPACE, ConfigError, StackConfig, Tenant, load_stack_config
 
 MTO_COMPONENT = "mto"
@@ -93,16 +92,10 @@ def _managed_groups(config: StackConfig, tenants: list[Tenant]) -> dict[tuple[st
     return ids
 
 
-def export_stack() -> None:
-    """Read and check the config, register everything, export the stack outputs."""
+def main() -> None:
+    """Read and check the config, register everything, export the stack outputs. __main__.py then
+    hands ``all_registered`` to ``pulumi.run`` (providers/sdk/runtime.py says why)."""
     values, secret_keys = read_ctsync_config()
     config = checked_config(values, secret_keys)
     for name, value in deploy(config).items():
         pulumi.export(name, value)
-
-
-def main() -> None:
-    """The program as __main__.py runs it: ``export_stack``, then an asynchronous end that awaits every
-    registration once, before the SDK's own end-of-program wait (providers/sdk/runtime.py says why)."""
-    export_stack()
-    pulumi.run(all_registered)

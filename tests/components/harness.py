@@ -18,7 +18,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks, rpc
 
-from components.program import checked_config, deploy, export_stack
+from components.program import checked_config, deploy, main
 from providers.resources import CATALOGUE
 
 PROJECT = "ctsync"
@@ -119,9 +119,9 @@ def set_stack_config(values: Mapping[str, Any], secret_keys: Iterable[str] = ())
 
 
 def run_program(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> None:
-    """The program (as __main__.py runs it, less its asynchronous end) on the given stack config."""
+    """The program (as __main__.py runs it, less its asynchronous end: the mocks refuse pulumi.run) on the given stack config."""
     set_stack_config(values, secret_keys)
-    pulumi.runtime.test(export_stack)()
+    pulumi.runtime.test(main)()
 
 
 def run_deploy(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> dict[str, Any]:

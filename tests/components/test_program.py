@@ -5,7 +5,7 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from components.program import export_stack, read_ctsync_config
+from components.program import main, read_ctsync_config
 from providers.sdk.runtime import all_registered
 from tests.components import stacks
 from tests.components.harness import run_program, set_stack_config
@@ -109,7 +109,7 @@ def test_the_program_ends_once_every_registration_is_answered(monitor):
     set_stack_config(stacks.pair_stack())
 
     async def program() -> int:
-        export_stack()
+        main()
         await all_registered()
         return len([r for r in monitor.registrations if r.kind == "PartnerAccess"])
 
