@@ -16,4 +16,9 @@ usable without Pulumi and the Graph resources (scripts/render_topology.py).
 - names.py: how resources are named (tenant ids, so an alias rename changes no Graph resource's URN).
 - diagram.py: the topology as a Mermaid diagram (pure).
 - program.py: config -> checked model -> components -> stack outputs (`__main__.py` runs it).
+
+Components register no outputs of their own (no ``register_outputs``): what they sum up (``summary``)
+is in the stack's outputs already, and each RegisterResourceOutputs costs the engine one more write of
+the whole checkpoint (87 writes of a 1.8 MB state in bench/engine_floor.py's 30 tenants). The CLI
+shows a component created once the program ends.
 """

@@ -44,4 +44,3 @@ class LogRouting(pulumi.ComponentResource):
             "categories": list(diagnostics.categories),
             "setting_id": self.setting.id,
         }
-        self.register_outputs(self.summary)

@@ -74,7 +74,6 @@ class MtoMembership(pulumi.ComponentResource):
                 for member in members
             },
         }
-        self.register_outputs(self.summary)
 
     def _add(self, owner: Tenant, member: Tenant) -> MtoTenant:
         return MtoTenant(

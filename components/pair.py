@@ -49,7 +49,6 @@ class TenantPair(pulumi.ComponentResource):
             **{alias: self._side_summary(s, tenants) for alias, s in settings.items()},
             "jobs": {direction: job.summary for direction, job in self.jobs.items()},
         }
-        self.register_outputs(self.summary)
 
     def _partner_access(self, settings: PartnerSettings, tenants: Mapping[str, Tenant]) -> PartnerAccess:
         tenant_id, partner_id = tenants[settings.tenant].tenant_id, tenants[settings.partner].tenant_id

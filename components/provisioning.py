@@ -125,7 +125,6 @@ class ProvisioningJob(pulumi.ComponentResource):
             deletion_threshold=sync.deletion_threshold,
         )
         self.summary = self._summary(args)
-        self.register_outputs(self.summary)
 
     def _on_app(self, resource: type, inputs: type, suffix: str, depends_on: list[pulumi.Resource], **fields: Any):
         """A resource on the configuration app's service principal, named `<direction>-<suffix>`.

@@ -62,7 +62,6 @@ class ManagedGroups(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         self.groups = {group.display_name: self._group(args.tenant, group, args.provider) for group in args.groups}
         self.object_ids: dict[str, pulumi.Output[str]] = {name: group.object_id for name, group in self.groups.items()}
-        self.register_outputs({"object_ids": self.object_ids})
 
     def _group(self, tenant: Tenant, group: ManagedGroup, provider: pulumi.ProviderResource) -> pulumi.CustomResource:
         azuread = ecosystem.sdk_module(ecosystem.AZUREAD)
