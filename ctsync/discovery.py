@@ -17,7 +17,7 @@ from msgraph.generated.models.cross_tenant_access_policy_configuration_partner i
 
 from ctsync.errors import in_tenant
 from ctsync.progress import Progress
-from providers.graph.session import GraphSession, TenantGraph, all_pages, if_present
+from providers.graph.session import GraphSession, TenantGraph, all_pages, if_present, raw_pages
 from providers.resources.configuration_app import TEMPLATE_ID
 from providers.resources.identity_sync import policy_builder
 from providers.resources.mto import mto_builder
@@ -113,7 +113,7 @@ async def _tenant(graph: TenantGraph, stack: set[str], name: str, estate: Estate
     template: dict | None = None
     for index, instance in enumerate(instances, 1):
         if instance.company_id is None:
-            estate.others.append(f"{name}: app {instance.display_name!r} ({instance.service_principal.id}) has no target yet")
+            estate.others.append(f"{name}: app {instance.display_name!r} ({instance.service_principal_id}) has no target yet")
             continue
         job = await _job(graph, instance, template)
         if isinstance(job, str):
@@ -163,27 +163,27 @@ async def _organization(graph: TenantGraph) -> Organization | None:
 
 async def _job(graph: TenantGraph, instance: TemplateInstance, template: dict | None) -> tuple[Job, dict] | str:
     """The instance's Azure2Azure job, or why there is none."""
-    sp = instance.service_principal.id
-    jobs = (await graph.call("GET", jobs_builder(graph, sp))).value or []
-    found = next((job for job in jobs if job.template_id == JOB_TEMPLATE), None)
+    sp = instance.service_principal_id
+    jobs = (await graph.send("GET", jobs_builder(graph, sp)))["value"]
+    found = next((job for job in jobs if job.get("templateId") == JOB_TEMPLATE), None)
     if found is None:
-        kinds = ", ".join(sorted({job.template_id or "?" for job in jobs})) or "none"
+        kinds = ", ".join(sorted({job.get("templateId") or "?" for job in jobs})) or "none"
         return f"app {instance.display_name!r} ({sp}) has no {JOB_TEMPLATE} job (templates: {kinds})"
     synchronization = graph.sdk.service_principals.by_service_principal_id(sp).synchronization
-    document = await graph.send("GET", synchronization.jobs.by_synchronization_job_id(found.id).schema)
+    document = await graph.send("GET", synchronization.jobs.by_synchronization_job_id(found["id"]).schema)
     if template is None:
         template = await graph.send("GET", synchronization.templates.by_synchronization_template_id(JOB_TEMPLATE).schema)
     secrets = observed_inputs(SynchronizationSecretsInputs(graph.tenant_id, sp, instance.company_id), instance.secrets)
-    assignments = await all_pages(graph, assigned_to(graph, sp))
-    principals = {kind: tuple(str(a.principal_id).lower() for a in assignments if a.principal_type == kind)
+    assignments = await raw_pages(graph, assigned_to(graph, sp))
+    principals = {kind: tuple(str(a["principalId"]).lower() for a in assignments if a.get("principalType") == kind)
                   for kind in ("Group", "User")}
     return Job(
         tenant_id=graph.tenant_id,
         target_tenant_id=instance.company_id,
         app_display_name=instance.display_name,
         service_principal_id=sp,
-        job_id=found.id,
-        template_id=found.template_id,
+        job_id=found["id"],
+        template_id=found["templateId"],
         started=schedule_state(found) == ACTIVE,
         sync_all=secrets.sync_all,
         deletion_threshold=secrets.deletion_threshold,

@@ -9,13 +9,14 @@ https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-pr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 from msgraph.generated.models.synchronization_job import SynchronizationJob
 from msgraph.generated.models.synchronization_status import SynchronizationStatus
 from msgraph.generated.models.synchronization_task_execution import SynchronizationTaskExecution
 
 from ctsync.live import Direction, LiveJob
-from providers.resources.sync_job import enum_value, graph_time
+from providers.resources.sync_job import graph_time
 from providers.resources.sync_job_schedule import ACTIVE, TOO_MANY_DELETES
 from providers.resources.sync_readiness import TARGET_NOT_READY
 
@@ -73,6 +74,16 @@ def assess(live: LiveJob, stack: str, unmet: list[str] | None = None) -> Health:
         problems=problems,
         advice=advice,
     )
+
+
+def enum_value(member: Enum | None) -> str | None:
+    return member.value if member is not None else None
+
+
+def quarantine_reason(job: SynchronizationJob) -> str | None:
+    """Why Graph holds the job ("Unknown" when it names no reason); None when it does not."""
+    quarantine = _quarantine(job.status or SynchronizationStatus())
+    return quarantine["reason"] if quarantine else None
 
 
 def quarantine_error_code(job: SynchronizationJob) -> str | None:

@@ -84,8 +84,8 @@ async def find_job(graph: TenantGraph, direction: Direction) -> LiveJob | None:
     for instance in instances:
         if instance.company_id != direction.target.tenant_id:
             continue
-        jobs = (await graph.call("GET", jobs_builder(graph, instance.service_principal.id))).value or []
+        jobs = (await graph.call("GET", jobs_builder(graph, instance.service_principal_id))).value or []
         job = next((job for job in jobs if job.template_id == JOB_TEMPLATE), None)
         if job is not None:
-            return LiveJob(direction, instance.service_principal.id, instance.display_name, job)
+            return LiveJob(direction, instance.service_principal_id, instance.display_name, job)
     return None

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from ctsync.health import quarantine_reason
 from ctsync.live import LiveJob
 from ctsync.provisioning_log import LogEntry, read_entries
 from providers.graph.session import TenantGraph
 from providers.resources.sync_job import job_builder
-from providers.resources.sync_job_schedule import TOO_MANY_DELETES, quarantine_reason, restart_body
+from providers.resources.sync_job_schedule import TOO_MANY_DELETES, restart_body
 
 FORCE_DELETES = "ForceDeletes"
 STAGED = "stagedDelete"

@@ -148,7 +148,12 @@ def _missing(answer: Any) -> str | None:
     if isinstance(answer, dict):
         if "value" in answer:
             return None if isinstance(answer["value"], list) else "its collection (value is null)"
-        if "@odata.context" in answer and not (answer.get("id") or answer.get("tenantId")):
+        context = answer.get("@odata.context", "")
+        if context.rpartition("#")[2].startswith("microsoft.graph."):
+            # An action's answer of a complex type (instantiate's applicationServicePrincipal): the
+            # objects in it carry the ids.
+            return next((f"the id of its {key}" for key, item in answer.items() if isinstance(item, dict) and not item.get("id")), None)
+        if context and not (answer.get("id") or answer.get("tenantId")):
             return "its id"
         return None
     if type(answer).__name__.endswith("CollectionResponse"):

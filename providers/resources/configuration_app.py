@@ -17,24 +17,29 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import (
-    InstantiatePostRequestBody,
-)
-from msgraph.generated.models.application import Application
-from msgraph.generated.models.service_principal import ServicePrincipal
+from typing import Any
+
+from msgraph.generated.models.application import Application as ApplicationModel
 
 from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
-from providers.resources.sync_instances import TemplateInstance, shared_template_instances, template_instance
+from providers.resources.sync_instances import (
+    ServicePrincipal,
+    TemplateInstance,
+    shared_template_instances,
+    template_instance,
+)
 
 TEMPLATE_ID = "518e5f48-1fc8-4c48-9387-9fdf28b0dfe7"
 SCOPE_ROLE = "msiam_access"
 # Application tags are free strings "to categorize and identify the application"
 # (https://learn.microsoft.com/en-us/graph/api/resources/application): one of them names the owner.
 OWNER_TAG = "ctsync:stack="
+# An application as Graph's JSON, read raw as its service principal is (sync_instances.py).
+Application = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         if instance is None:
             return None
         application = await until_healed(lambda: self._application_of(graph, instance.app_id), not_found)
-        observed = ConfigurationAppInputs(inputs.tenant_id, application.display_name or "", inputs.target_tenant_id)
+        observed = ConfigurationAppInputs(inputs.tenant_id, application.get("displayName") or "", inputs.target_tenant_id)
         # The name ctsync gives: an app of its own that an interrupted run left behind.
         own = instance.display_name == inputs.display_name
         return Observed(observed, _app_state(application, instance.service_principal), taken_over=not own,
@@ -82,25 +87,25 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
     async def create(self, inputs: ConfigurationAppInputs) -> ConfigurationAppState:
         graph = self.tenant(inputs.tenant_id)
         template = graph.sdk.application_templates.by_application_template_id(TEMPLATE_ID)
-        instance = await graph.call("POST", template.instantiate, InstantiatePostRequestBody(display_name=inputs.display_name))
+        instance = await graph.send("POST", template.instantiate, {"displayName": inputs.display_name})
         if self.owner:
-            await self._tag(graph, instance.application, self.owner)
+            await self._tag(graph, instance["application"], self.owner)
         service_principal = await until_healed(
-            lambda: graph.call("GET", graph.sdk.service_principals.by_service_principal_id(instance.service_principal.id)),
+            lambda: graph.send("GET", graph.sdk.service_principals.by_service_principal_id(instance["servicePrincipal"]["id"])),
             not_found,
         )
-        return _app_state(instance.application, service_principal)
+        return _app_state(instance["application"], service_principal)
 
     async def read(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        application = await if_present(graph.call("GET", _application(graph, state.application_object_id)))
+        application = await if_present(graph.send("GET", _application(graph, state.application_object_id)))
         if application is None:
             return None
-        observed = ConfigurationAppInputs(inputs.tenant_id, application.display_name, inputs.target_tenant_id)
+        observed = ConfigurationAppInputs(inputs.tenant_id, application.get("displayName"), inputs.target_tenant_id)
         if state.service_principal_id is None:
             # An import knows only the application: its service principal carries the rest, and
             # the target is in its secrets.
-            service_principal = await graph.call("GET", graph.sdk.service_principals_with_app_id(application.app_id))
+            service_principal = await graph.send("GET", graph.sdk.service_principals_with_app_id(application["appId"]))
             instance = await template_instance(graph, service_principal)
             state = _app_state(application, service_principal)
             observed = dataclasses.replace(observed, target_tenant_id=instance.company_id)
@@ -120,25 +125,27 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
 
     async def mark_owner(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState, owner: str) -> None:
         graph = self.tenant(inputs.tenant_id)
-        application = await until_healed(lambda: graph.call("GET", _application(graph, state.application_object_id)), not_found)
+        application = await until_healed(lambda: graph.send("GET", _application(graph, state.application_object_id)), not_found)
         await self._tag(graph, application, owner)
 
     @staticmethod
     async def _tag(graph: TenantGraph, application: Application, owner: str) -> None:
-        others = [tag for tag in application.tags or [] if not tag.startswith(OWNER_TAG)]
+        others = [tag for tag in application.get("tags") or [] if not tag.startswith(OWNER_TAG)]
         # A new application may not be visible to every replica yet.
         await until_healed(
-            lambda: graph.call("PATCH", _application(graph, application.id), Application(tags=others + [OWNER_TAG + owner])),
+            lambda: graph.call(
+                "PATCH", _application(graph, application["id"]), ApplicationModel(tags=others + [OWNER_TAG + owner])
+            ),
             not_found,
         )
 
     async def owner_of(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> str | None:
         graph = self.tenant(inputs.tenant_id)
-        application = await if_present(graph.call("GET", _application(graph, state.application_object_id)))
+        application = await if_present(graph.send("GET", _application(graph, state.application_object_id)))
         return _owner(application) if application else None
 
     async def _application_of(self, graph: TenantGraph, app_id: str) -> Application:
-        return await graph.call("GET", graph.sdk.applications_with_app_id(app_id))
+        return await graph.send("GET", graph.sdk.applications_with_app_id(app_id))
 
 
 def _serving(instances: list[TemplateInstance], inputs: ConfigurationAppInputs) -> TemplateInstance | None:
@@ -149,17 +156,17 @@ def _serving(instances: list[TemplateInstance], inputs: ConfigurationAppInputs) 
 
 
 def _owner(application: Application) -> str | None:
-    return next((tag[len(OWNER_TAG):] for tag in application.tags or [] if tag.startswith(OWNER_TAG)), None)
+    return next((tag[len(OWNER_TAG):] for tag in application.get("tags") or [] if tag.startswith(OWNER_TAG)), None)
 
 
 def _scope_role_id(service_principal: ServicePrincipal) -> str:
-    roles = [role for role in service_principal.app_roles or [] if role.display_name == SCOPE_ROLE]
+    roles = [role for role in service_principal.get("appRoles") or [] if role.get("displayName") == SCOPE_ROLE]
     if not roles:
         raise RuntimeError(
-            f"service principal {service_principal.id} has no {SCOPE_ROLE} app role: "
+            f"service principal {service_principal['id']} has no {SCOPE_ROLE} app role: "
             f"it is not an instance of the cross-tenant synchronization template {TEMPLATE_ID}"
         )
-    return str(roles[0].id)
+    return str(roles[0]["id"])
 
 
 def _application(graph: TenantGraph, application_object_id: str):
@@ -168,8 +175,8 @@ def _application(graph: TenantGraph, application_object_id: str):
 
 def _app_state(application: Application, service_principal: ServicePrincipal) -> ConfigurationAppState:
     return ConfigurationAppState(
-        application_object_id=application.id,
-        app_id=application.app_id,
-        service_principal_id=service_principal.id,
+        application_object_id=application["id"],
+        app_id=application["appId"],
+        service_principal_id=service_principal["id"],
         app_role_id=_scope_role_id(service_principal),
     )

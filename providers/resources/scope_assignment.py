@@ -9,17 +9,15 @@ behind a write (replication), which read and create allow for.
 """
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-
-from msgraph.generated.models.app_role_assignment import AppRoleAssignment
+from typing import Any
 
 from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
 from providers.graph.retry import not_found, poll, until_healed
-from providers.graph.session import TenantGraph, all_pages, if_present
+from providers.graph.session import TenantGraph, if_present, raw_pages
 
 
 @dataclass(frozen=True)
@@ -34,6 +32,10 @@ class ScopeAssignmentInputs:
 @dataclass(frozen=True)
 class ScopeAssignmentState:
     assignment_id: str = computed()
+
+
+# An app role assignment as Graph's JSON (read raw: providers/resources/sync_job.py says why).
+AppRoleAssignment = dict[str, Any]
 
 
 def assigned_to(graph: TenantGraph, service_principal_id: str):
@@ -59,13 +61,13 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
         graph = self.tenant(inputs.tenant_id)
         # The service principal may not be readable yet right after the configuration app appears.
         existing = await until_healed(lambda: self._find(graph, inputs, None), not_found)
-        return None if existing is None else Observed(inputs, ScopeAssignmentState(existing.id))
+        return None if existing is None else Observed(inputs, ScopeAssignmentState(existing["id"]))
 
     async def create(self, inputs: ScopeAssignmentInputs) -> ScopeAssignmentState:
         graph = self.tenant(inputs.tenant_id)
         try:
             created = await until_healed(lambda: self._post(graph, inputs), not_found)
-            return ScopeAssignmentState(created.id)
+            return ScopeAssignmentState(created["id"])
         except GraphError as error:
             # A retried POST whose first attempt went through, or a concurrent run.
             if not _already_assigned(error):
@@ -76,7 +78,7 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
             what=f"the assignment of {inputs.principal_id} to be listed",
         )
         adoption_notice(self.type_name, f"assignment of {inputs.principal_id} to {inputs.service_principal_id}")
-        return ScopeAssignmentState(existing.id)
+        return ScopeAssignmentState(existing["id"])
 
     async def read(self, inputs: ScopeAssignmentInputs, state: ScopeAssignmentState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
@@ -87,12 +89,12 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
             return None
         observed = ScopeAssignmentInputs(
             tenant_id=inputs.tenant_id,
-            service_principal_id=_lower(found.resource_id) or inputs.service_principal_id,
-            app_role_id=_lower(found.app_role_id),
-            principal_id=_lower(found.principal_id),
-            principal_type=found.principal_type or inputs.principal_type,
+            service_principal_id=_lower(found.get("resourceId")) or inputs.service_principal_id,
+            app_role_id=_lower(found.get("appRoleId")),
+            principal_id=_lower(found.get("principalId")),
+            principal_type=found.get("principalType") or inputs.principal_type,
         )
-        return Observed(observed, ScopeAssignmentState(found.id))
+        return Observed(observed, ScopeAssignmentState(found["id"]))
 
     async def delete(self, inputs: ScopeAssignmentInputs, state: ScopeAssignmentState) -> None:
         graph = self.tenant(inputs.tenant_id)
@@ -101,22 +103,18 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
 
     async def _find(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None) -> AppRoleAssignment | None:
         """By assignment id when known, else by the natural key (principal, app role)."""
-        assignments = await all_pages(graph, assigned_to(graph, inputs.service_principal_id))
+        assignments = await raw_pages(graph, assigned_to(graph, inputs.service_principal_id))
         return next((a for a in assignments if _matches(a, inputs, id)), None)
 
     async def _post(self, graph: TenantGraph, inputs: ScopeAssignmentInputs) -> AppRoleAssignment:
-        body = AppRoleAssignment(
-            principal_id=uuid.UUID(inputs.principal_id),
-            resource_id=uuid.UUID(inputs.service_principal_id),
-            app_role_id=uuid.UUID(inputs.app_role_id),
-        )
-        return await graph.call("POST", assigned_to(graph, inputs.service_principal_id), body)
+        body = {"principalId": inputs.principal_id, "resourceId": inputs.service_principal_id, "appRoleId": inputs.app_role_id}
+        return await graph.send("POST", assigned_to(graph, inputs.service_principal_id), body)
 
 
 def _matches(assignment: AppRoleAssignment, inputs: ScopeAssignmentInputs, id: str | None) -> bool:
     if id is not None:
-        return assignment.id == id
-    return _lower(assignment.principal_id) == inputs.principal_id and _lower(assignment.app_role_id) == inputs.app_role_id
+        return assignment.get("id") == id
+    return _lower(assignment.get("principalId")) == inputs.principal_id and _lower(assignment.get("appRoleId")) == inputs.app_role_id
 
 
 def _already_assigned(error: GraphError) -> bool:

@@ -7,18 +7,22 @@ ConfigurationApp's find and ``python -m ctsync export`` both start from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Awaitable
+from typing import Any, Awaitable
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
-from msgraph.generated.models.service_principal import ServicePrincipal
 from msgraph.generated.service_principals.service_principals_request_builder import ServicePrincipalsRequestBuilder
 
 from providers.framework.values import lower_guid
 from providers.graph import GraphError
-from providers.graph.session import TenantGraph, all_pages
+from providers.graph.session import TenantGraph, raw_pages
 from providers.resources.sync_secrets import saved_secrets
 
 COMPANY_ID = "CompanyId"
+
+
+# A service principal as Graph's JSON: msgraph-sdk takes milliseconds of CPU to build a typed one
+# (providers/resources/sync_job.py says why), and the create of each configuration app reads two.
+ServicePrincipal = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -29,19 +33,23 @@ class TemplateInstance:
     secrets: dict[str, str]
 
     @property
+    def service_principal_id(self) -> str:
+        return self.service_principal["id"]
+
+    @property
     def app_id(self) -> str:
-        return self.service_principal.app_id
+        return self.service_principal["appId"]
 
     @property
     def display_name(self) -> str:
-        return self.service_principal.display_name or ""
+        return self.service_principal.get("displayName") or ""
 
 
 async def template_instances(graph: TenantGraph, template_id: str) -> list[TemplateInstance]:
     query = ServicePrincipalsRequestBuilder.ServicePrincipalsRequestBuilderGetQueryParameters(
         filter=f"applicationTemplateId eq '{template_id}'"
     )
-    found = await all_pages(
+    found = await raw_pages(
         graph, graph.sdk.service_principals, request_configuration=RequestConfiguration(query_parameters=query)
     )
     return [await template_instance(graph, service_principal) for service_principal in found]
@@ -54,7 +62,7 @@ def shared_template_instances(graph: TenantGraph, template_id: str) -> Awaitable
 
 async def template_instance(graph: TenantGraph, service_principal: ServicePrincipal) -> TemplateInstance:
     try:
-        secrets = await saved_secrets(graph, service_principal.id) or {}
+        secrets = await saved_secrets(graph, service_principal["id"]) or {}
     except GraphError as error:
         # A service principal seconds old answers 403/404 on its synchronization endpoints for a while.
         if error.status not in (403, 404):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from msgraph.generated.models.synchronization_job import SynchronizationJob
 from msgraph.generated.models.synchronization_job_restart_criteria import SynchronizationJobRestartCriteria
 from msgraph.generated.models.synchronization_schedule_state import SynchronizationScheduleState
 from msgraph.generated.service_principals.item.synchronization.jobs.item.restart.restart_post_request_body import (
@@ -36,7 +35,7 @@ from providers.framework.values import guid, lower_guid, lower_guids
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.scope_impact import Scope, leaving, leaving_warning
-from providers.resources.sync_job import enum_value, job_builder, read_job, schedule_state
+from providers.resources.sync_job import Job, job_builder, job_state, quarantine_of, read_job, schedule_state
 
 ACTIVE = SynchronizationScheduleState.Active.value
 # The quarantine that only a person releases (restart with ForceDeletes).
@@ -71,9 +70,9 @@ class SynchronizationJobScheduleState:
     )
 
 
-def _state(job: SynchronizationJob) -> SynchronizationJobScheduleState:
+def _state(job: Job) -> SynchronizationJobScheduleState:
     return SynchronizationJobScheduleState(
-        status_code=enum_value(job.status.code) if job.status else None,
+        status_code=job_state(job).status_code,
         schedule_state=schedule_state(job),
         quarantine_reason=quarantine_reason(job),
     )
@@ -83,9 +82,10 @@ def _scope(inputs: SynchronizationJobScheduleInputs) -> Scope:
     return Scope(frozenset(inputs.scope_groups), frozenset(inputs.scope_users))
 
 
-def quarantine_reason(job: SynchronizationJob) -> str | None:
-    quarantine = job.status.quarantine if job.status else None
-    return None if quarantine is None else enum_value(quarantine.reason) or "Unknown"
+def quarantine_reason(job: Job) -> str | None:
+    """Why Graph holds the job ("Unknown" when it names no reason); None when it does not."""
+    quarantine = quarantine_of(job)
+    return None if quarantine is None else quarantine.get("reason") or "Unknown"
 
 
 def restart_body(reset_scope: str) -> RestartPostRequestBody:
