@@ -35,7 +35,7 @@ from providers.framework.values import guid, lower_guid, lower_guids
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.scope_impact import Scope, leaving, leaving_warning
-from providers.resources.sync_job import Job, job_builder, job_state, quarantine_of, read_job, schedule_state
+from providers.resources.sync_job import Job, job_builder, job_status, quarantine_of, read_job, schedule_state
 
 ACTIVE = SynchronizationScheduleState.Active.value
 # The quarantine that only a person releases (restart with ForceDeletes).
@@ -72,7 +72,7 @@ class SynchronizationJobScheduleState:
 
 def _state(job: Job) -> SynchronizationJobScheduleState:
     return SynchronizationJobScheduleState(
-        status_code=job_state(job).status_code,
+        status_code=job_status(job).get("code"),
         schedule_state=schedule_state(job),
         quarantine_reason=quarantine_reason(job),
     )

@@ -101,3 +101,24 @@ def test_answers_slower_than_the_timeout_say_so_for_a_read_and_for_a_write(confi
     emulator.admin.clear_faults()
     driver.create(inputs)
     assert partners_in_fabrikam(emulator) == [CONTOSO], "what the slow write did is taken over, not doubled"
+
+
+RAW_ANSWERS = {
+    "an entity with its id": ({"@odata.context": "x/$metadata#applications/$entity", "id": "a"}, None),
+    "an entity without its id": ({"@odata.context": "x/$metadata#applications/$entity"}, "its id"),
+    "a partner entry, keyed by tenant": ({"@odata.context": "x/$metadata#partners/$entity", "tenantId": "t"}, None),
+    "instantiate's answer, ids inside": (
+        {"@odata.context": "x/$metadata#microsoft.graph.applicationServicePrincipal",
+         "application": {"id": "a"}, "servicePrincipal": {"id": "s"}}, None),
+    "instantiate's answer, a service principal without its id": (
+        {"@odata.context": "x/$metadata#microsoft.graph.applicationServicePrincipal",
+         "application": {"id": "a"}, "servicePrincipal": {}}, "the id of its servicePrincipal"),
+    "a collection with null for its value": ({"value": None}, "its collection (value is null)"),
+}
+
+
+@pytest.mark.parametrize("answer,lacks", RAW_ANSWERS.values(), ids=RAW_ANSWERS.keys())
+def test_what_a_raw_answer_must_carry(answer, lacks):
+    from providers.graph.session import _missing
+
+    assert _missing(answer) == lacks
