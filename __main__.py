@@ -1,9 +1,11 @@
 """ctsync: Entra ID cross-tenant synchronization as code. The program lives in components/program.py."""
+import asyncio
+
 import pulumi
 
-from components.program import main
-from providers.sdk.runtime import all_registered
+from components.program import program
 
-main()
-# An asynchronous end, run before the SDK's own end-of-program wait (providers/sdk/runtime.py says why).
-pulumi.run(all_registered)
+# In a task of its own: the SDK records, for every resource, each frame down to the interpreter's
+# entry point (the language host's script, runpy, the SDK's own runner), and those frames were about
+# half of each resource's state. A task starts at the event loop, so only the program's frames remain.
+pulumi.run(lambda: asyncio.ensure_future(program()))

@@ -5,6 +5,7 @@ stack stops with every problem listed at once and leaves the tenants untouched.
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +18,7 @@ from components.diagram import topology_mermaid
 from components.mto import MtoMembership, MtoMembershipArgs
 from components.pair import TenantPair, TenantPairArgs
 from components.scoping import ManagedGroups, ManagedGroupsArgs, conflicts, managed_groups
+from providers.sdk.runtime import all_registered
 from stackconfig import NAMESPACE, ConfigError, StackConfig, Tenant, load_stack_config
 
 MTO_COMPONENT = "mto"
@@ -50,17 +52,19 @@ def checked_config(values: dict[str, Any], secret_keys: Iterable[str]) -> StackC
     return config
 
 
-def deploy(config: StackConfig) -> dict[str, Any]:
-    """Register every component of a valid configuration; returns the stack outputs."""
+async def deploy(config: StackConfig) -> dict[str, Any]:
+    """Register every component of a valid configuration; returns the stack outputs.
+
+    The event loop runs between one pair and the next, so the registrations of the first pairs
+    reach the engine (which starts the provider plugin and works on them) while the rest are built.
+    """
     needing = ecosystem.tenants_needing(config)
     group_ids = _managed_groups(config, needing[ecosystem.AZUREAD])
-    pairs = {
-        names.pair_component(pair.a, pair.b): TenantPair(
-            names.pair_component(pair.a, pair.b),
-            TenantPairArgs(pair=pair, tenants=config.tenants, managed_group_ids=group_ids),
-        )
-        for pair in config.pairs
-    }
+    pairs: dict[str, TenantPair] = {}
+    for pair in config.pairs:
+        name = names.pair_component(pair.a, pair.b)
+        pairs[name] = TenantPair(name, TenantPairArgs(pair=pair, tenants=config.tenants, managed_group_ids=group_ids))
+        await asyncio.sleep(0)
     outputs: dict[str, Any] = {
         "tenants": {alias: tenant.tenant_id for alias, tenant in config.tenants.items()},
         "pairs": {name: pair.summary for name, pair in pairs.items()},
@@ -92,10 +96,11 @@ def _managed_groups(config: StackConfig, tenants: list[Tenant]) -> dict[tuple[st
     return ids
 
 
-def main() -> None:
-    """Read and check the config, register everything, export the stack outputs. __main__.py then
-    hands ``all_registered`` to ``pulumi.run`` (providers/sdk/runtime.py says why)."""
+async def program() -> dict[str, Any]:
+    """Read and check the config, register everything, and return the stack outputs once the engine
+    has answered every registration (``all_registered`` says why)."""
     values, secret_keys = read_ctsync_config()
     config = checked_config(values, secret_keys)
-    for name, value in deploy(config).items():
-        pulumi.export(name, value)
+    outputs = await deploy(config)
+    await all_registered()
+    return outputs

@@ -40,7 +40,7 @@ def register(
 
 async def all_registered() -> None:
     """Returns once the engine has answered every registration (failed ones included: their errors
-    are the SDK's to report). A program passes it to ``pulumi.run``.
+    are the SDK's to report). The program awaits it last (components/program.py ``program``).
 
     Why: after the program's code, the SDK waits for its pending Outputs by calling
     ``asyncio.wait`` on all of them again each time one completes (pulumi 3.272,

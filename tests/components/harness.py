@@ -18,7 +18,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks, rpc
 
-from components.program import checked_config, deploy, main
+from components.program import checked_config, deploy, program
 from providers.resources import CATALOGUE
 
 PROJECT = "ctsync"
@@ -40,6 +40,8 @@ class Registration:
     # Types this resource answers to as well (type aliases).
     alias_types: tuple[str, ...] = ()
     deleted_with: str = ""
+    # The file of each frame of the stack trace the SDK recorded, innermost first.
+    stack_files: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -93,6 +95,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 additional_secret_outputs=tuple(request.additionalSecretOutputs),
                 alias_types=tuple(alias.spec.type for alias in request.aliases if alias.HasField("spec")),
                 deleted_with=request.deletedWith,
+                stack_files=tuple(frame.pc.uri for frame in request.stackTrace.frames),
             )
             with self._lock:
                 self.registrations.append(registration)
@@ -118,22 +121,25 @@ def set_stack_config(values: Mapping[str, Any], secret_keys: Iterable[str] = ())
     pulumi.runtime.set_all_config(as_text, list(secret_keys))
 
 
-def run_program(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> None:
-    """The program (as __main__.py runs it, less its asynchronous end: the mocks refuse pulumi.run) on the given stack config."""
+def run_program(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> dict[str, Any]:
+    """The program on the given stack config, as __main__.py hands it to pulumi.run (which the mocks
+    refuse, so it is awaited here); returns the stack outputs, resolved to plain values."""
+    resolved: dict[str, Any] = {}
     set_stack_config(values, secret_keys)
-    pulumi.runtime.test(main)()
+    pulumi.runtime.test(lambda: pulumi.Output.from_input(program()).apply(resolved.update))()
+    return resolved
 
 
 def run_deploy(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> dict[str, Any]:
     """The program's steps with the stack outputs returned, resolved to plain values."""
     resolved: dict[str, Any] = {}
 
-    def program() -> pulumi.Output:
+    def steps() -> pulumi.Output:
         config = checked_config(dict(values), secret_keys)
         return pulumi.Output.from_input(deploy(config)).apply(resolved.update)
 
     set_stack_config(values, secret_keys)
-    pulumi.runtime.test(program)()
+    pulumi.runtime.test(steps)()
     return resolved
 
 

@@ -1,12 +1,13 @@
 """The program as the CLI runs it: config read, checked before anything is registered, then composed."""
+import asyncio
 import runpy
 from pathlib import Path
 
 import pulumi
 import pytest
 
-from components.program import main, read_ctsync_config
-from providers.sdk.runtime import all_registered
+from components.program import checked_config, deploy, program, read_ctsync_config
+from providers.sdk import runtime
 from tests.components import stacks
 from tests.components.harness import run_program, set_stack_config
 from tests.components.stacks import tenant_id
@@ -92,27 +93,70 @@ def test_reads_every_ctsync_key_and_which_are_secret(monitor):
     assert secret_keys == ["ctsync:tenants"]
 
 
-def test_main_module_is_the_program(monitor, monkeypatch):
-    # The mocks' root stack refuses pulumi.run (pulumi 3.272: its registration is closed at once);
-    # what the program hands it is recorded instead.
-    ends = []
-    monkeypatch.setattr(pulumi, "run", ends.append)
+def _program_handed_to_pulumi_run(monkeypatch):
+    """What __main__.py hands pulumi.run (the mocks' root stack refuses pulumi.run: pulumi 3.272
+    closes its registration at once)."""
+    handed = []
+    monkeypatch.setattr(pulumi, "run", handed.append)
+    runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
+    assert len(handed) == 1
+    return handed[0]
+
+
+def test_main_module_runs_the_program_in_a_task_of_its_own(monitor, monkeypatch):
+    """Each resource's recorded stack trace starts at the event loop, below the program's own frames:
+    none of the runner's frames (runpy, the SDK's stack runner), which were half of every resource's
+    state."""
+    entry = _program_handed_to_pulumi_run(monkeypatch)
     set_stack_config(stacks.pair_stack())
-    pulumi.runtime.test(lambda: runpy.run_path(str(REPO / "__main__.py"), run_name="__main__"))()
-    assert len([r for r in monitor.registrations if r.kind == "PartnerAccess"]) == 2
-    assert ends == [all_registered]
+    outputs: dict = {}
+
+    async def as_pulumi_run_awaits_it() -> None:  # pulumi 3.272 runtime/stack.py run_in_stack
+        outputs.update(await entry())
+
+    pulumi.runtime.test(lambda: pulumi.Output.from_input(as_pulumi_run_awaits_it()))()
+    assert set(outputs) >= {"tenants", "pairs", "topology_mermaid"}
+    custom = [r for r in monitor.registrations if r.custom and r.typ.startswith("ctsync:")]
+    assert len(custom) > 10
+    program_files = (REPO / "components").as_uri() + "/"
+    for registration in custom:
+        files = registration.stack_files
+        outermost = max(index for index, file in enumerate(files) if file.startswith(program_files))
+        assert all(file.startswith(program_files) for file in files[:outermost]), "\n".join(files)
+        assert files[outermost + 1].endswith("/asyncio/events.py"), f"{registration.name}: {files[outermost + 1]}"
 
 
 def test_the_program_ends_once_every_registration_is_answered(monitor):
-    """``all_registered`` (the program's asynchronous end) returns only after the engine has answered
-    every ctsync registration, before the SDK's own end-of-program wait starts."""
+    """The program returns its outputs only after the engine has answered every ctsync
+    registration, before the SDK's own end-of-program wait starts (``all_registered`` says why)."""
     set_stack_config(stacks.pair_stack())
-
-    async def program() -> int:
-        main()
-        await all_registered()
-        return len([r for r in monitor.registrations if r.kind == "PartnerAccess"])
-
     answered: list[int] = []
-    pulumi.runtime.test(lambda: pulumi.Output.from_input(program()).apply(answered.append))()
+
+    async def counted() -> None:
+        await program()
+        answered.append(len([r for r in monitor.registrations if r.kind == "PartnerAccess"]))
+
+    pulumi.runtime.test(lambda: pulumi.Output.from_input(counted()))()
     assert answered == [2]
+
+
+def test_the_pairs_are_registered_one_step_at_a_time(monitor):
+    """The event loop runs after each pair is built, so the first pairs' registrations go out (and
+    the engine starts the provider plugin) while the others are still being built."""
+    set_stack_config(stacks.hub_and_spoke_stack(4))
+    config = checked_config(*read_ctsync_config())
+    steps: list[int] = []
+
+    earlier = set(runtime._REGISTERED)  # still alive from earlier tests
+
+    async def stepped() -> None:
+        task = asyncio.ensure_future(deploy(config))
+        while not task.done():
+            steps.append(len([r for r in set(runtime._REGISTERED) - earlier if type(r).__name__ == "PartnerAccess"]))
+            await asyncio.sleep(0)
+        await task
+        await runtime.all_registered()
+
+    pulumi.runtime.test(lambda: pulumi.Output.from_input(stepped()))()
+    # Before the first step nothing is built; then two partner entries more at each of the 3 pairs.
+    assert steps[:4] == [0, 2, 4, 6]
