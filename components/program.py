@@ -22,6 +22,11 @@ from providers.sdk.runtime import all_registered
 from stackconfig import NAMESPACE, ConfigError, StackConfig, Tenant, load_stack_config
 
 MTO_COMPONENT = "mto"
+# Turns of the event loop after each pair is built. A registration takes several turns (its parent's
+# URN, its dependencies, its inputs) before its request goes out. Measured on the 30-tenant bench
+# (-v=9 logs): with one turn per pair, the first ctsync registration reached the engine (which starts
+# the provider plugin on it) only once all 29 pairs were built; with 10 turns, after 18 of them.
+TURNS_AFTER_EACH_PAIR = 10
 
 
 def read_ctsync_config() -> tuple[dict[str, Any], list[str]]:
@@ -64,7 +69,8 @@ async def deploy(config: StackConfig) -> dict[str, Any]:
     for pair in config.pairs:
         name = names.pair_component(pair.a, pair.b)
         pairs[name] = TenantPair(name, TenantPairArgs(pair=pair, tenants=config.tenants, managed_group_ids=group_ids))
-        await asyncio.sleep(0)
+        for _ in range(TURNS_AFTER_EACH_PAIR):
+            await asyncio.sleep(0)
     outputs: dict[str, Any] = {
         "tenants": {alias: tenant.tenant_id for alias, tenant in config.tenants.items()},
         "pairs": {name: pair.summary for name, pair in pairs.items()},
