@@ -18,7 +18,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks, rpc
 
-from components.program import checked_config, deploy, program
+from components.program import program
 from providers.resources import CATALOGUE
 
 PROJECT = "ctsync"
@@ -127,19 +127,6 @@ def run_program(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> d
     resolved: dict[str, Any] = {}
     set_stack_config(values, secret_keys)
     pulumi.runtime.test(lambda: pulumi.Output.from_input(program()).apply(resolved.update))()
-    return resolved
-
-
-def run_deploy(values: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> dict[str, Any]:
-    """The program's steps with the stack outputs returned, resolved to plain values."""
-    resolved: dict[str, Any] = {}
-
-    def steps() -> pulumi.Output:
-        config = checked_config(dict(values), secret_keys)
-        return pulumi.Output.from_input(deploy(config)).apply(resolved.update)
-
-    set_stack_config(values, secret_keys)
-    pulumi.runtime.test(steps)()
     return resolved
 
 

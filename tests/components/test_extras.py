@@ -6,7 +6,7 @@ from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
 from stackconfig import Auth
 from tests.components import stacks
-from tests.components.harness import run_deploy, run_program
+from tests.components.harness import run_program
 from tests.components.stacks import SALES_RULE, WORKSPACE, tenant_id
 
 CONTOSO, FABRIKAM, NORTHWIND = tenant_id(0), tenant_id(1), tenant_id(2)
@@ -73,7 +73,7 @@ def test_a_group_named_by_several_directions_is_one_group_of_the_source_tenant(m
 
 
 def test_log_routing_sends_audit_and_provisioning_logs_through_the_tenants_own_provider(monitor):
-    outputs = run_deploy(stacks.extras_stack(diagnostics=("fabrikam", "northwind")))
+    outputs = run_program(stacks.extras_stack(diagnostics=("fabrikam", "northwind")))
     native = providers(monitor, AZURE_NATIVE_PROVIDER)
     assert set(native) == {FABRIKAM, NORTHWIND}
     for tenant in (FABRIKAM, NORTHWIND):

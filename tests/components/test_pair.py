@@ -6,7 +6,7 @@ import pytest
 from components.diagram import topology_mermaid
 from stackconfig import load_stack_config
 from tests.components import stacks
-from tests.components.harness import RecordingMonitor, install, run_deploy, run_program
+from tests.components.harness import RecordingMonitor, install, run_program
 from tests.components.stacks import AUDITOR_USER, ENGINEERING_GROUP, SALES_FILTER, SALES_GROUP, tenant_id
 
 C, F = tenant_id(0), tenant_id(1)  # contoso, fabrikam
@@ -153,7 +153,7 @@ def test_renaming_aliases_keeps_every_graph_resource_as_it_is(monitor):
 
 
 def test_stack_outputs_say_what_each_tenant_gets_and_the_jobs(monitor):
-    outputs = run_deploy(stacks.pair_stack())
+    outputs = run_program(stacks.pair_stack())
     pair = outputs["pairs"][PAIR]
     assert pair["contoso"] == {
         "tenant_id": C,

@@ -4,7 +4,7 @@ from collections import Counter
 import pytest
 
 from tests.components import stacks
-from tests.components.harness import run_deploy, run_program
+from tests.components.harness import run_program
 from tests.components.stacks import tenant_id
 
 HUB, SPOKES = tenant_id(0), [tenant_id(index) for index in range(1, 5)]
@@ -86,7 +86,7 @@ def test_mto_owner_adds_each_member_before_the_member_asks_to_join(monitor):
 
 
 def test_mto_output_reports_each_members_join(monitor):
-    outputs = run_deploy(stacks.mesh_with_mto_stack(4))
+    outputs = run_program(stacks.mesh_with_mto_stack(4))
     mto = outputs["mto"]
     assert (mto["owner"], mto["owner_tenant_id"], mto["state"]) == ("m0", OWNER, f"{OWNER}-mto:state")
     assert mto["members"]["m2"] == {
