@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from providers.graph.session import _missing
 from tests.emulator.flows import CONTOSO, FABRIKAM, raw, two_tenants
 from tests.providers.drivers import GrpcDriver, ProviderError
 
@@ -119,6 +120,4 @@ RAW_ANSWERS = {
 
 @pytest.mark.parametrize("answer,lacks", RAW_ANSWERS.values(), ids=RAW_ANSWERS.keys())
 def test_what_a_raw_answer_must_carry(answer, lacks):
-    from providers.graph.session import _missing
-
     assert _missing(answer) == lacks
