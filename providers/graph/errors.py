@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+if TYPE_CHECKING:
+    from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
 # Least-privilege application permission per endpoint family (each endpoint's "Permissions" table on
 # learn.microsoft.com/graph/api), so a 403 names what to grant instead of only "Insufficient privileges".

@@ -5,25 +5,20 @@ import asyncio
 import json
 import os
 import threading
-from typing import Any, Awaitable, Callable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping, TypeVar
 
 import httpx
 from kiota_abstractions.api_error import APIError
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
-from kiota_authentication_azure.azure_identity_authentication_provider import (
-    AzureIdentityAuthenticationProvider,
-)
-from kiota_http.middleware.options import RetryHandlerOption
-from msgraph import GraphServiceClient
-from msgraph.graph_request_adapter import GraphRequestAdapter
-from msgraph.generated.models.entity import Entity
-from msgraph.generated.models.o_data_errors.o_data_error import ODataError
-from msgraph_core import GraphClientFactory
 
+from providers.graph import models
 from providers.graph.connection import TenantConnection, TenantCredential, tls_context
 from providers.graph.counter import CountingTransport
 from providers.graph.errors import GraphError, SignInFailed, from_odata
+
+if TYPE_CHECKING:
+    from msgraph import GraphServiceClient
 
 T = TypeVar("T")
 
@@ -33,10 +28,9 @@ class SignInFailures(Exception):
 
     def __init__(self, failures: list[BaseException]):
         super().__init__("; ".join(str(failure) for failure in failures))
-ERROR_MAPPING = {"XXX": ODataError}
 # The SDK's RetryHandler handles 429/503/504 (honouring Retry-After); allow a few more attempts than
 # its default 3 because a `pulumi up` of many pairs bursts against per-tenant throttling limits.
-RETRY_OPTION = RetryHandlerOption(max_retries=5)
+MAX_RETRIES = 5
 
 
 class TenantGraph:
@@ -80,7 +74,7 @@ class TenantGraph:
             info.headers.try_add("Content-Type", "application/json")
             info.content = json.dumps(body).encode()
         async def sent() -> Any:
-            raw = await self.sdk.request_adapter.send_primitive_async(info, "bytes", ERROR_MAPPING)
+            raw = await self.sdk.request_adapter.send_primitive_async(info, "bytes", {"XXX": models.ODataError})
             return json.loads(raw) if raw else None
 
         return await self._sent(method, f"{method} {self._path(info)}", sent)
@@ -160,7 +154,7 @@ def _missing(answer: Any) -> str | None:
         return None if getattr(answer, "value", None) is not None else "its collection (value is null)"
     # Objects are keyed by id, or by tenant (partner entries, MTO members).
     keyed_by_tenant = hasattr(answer, "tenant_id")
-    if (isinstance(answer, Entity) or keyed_by_tenant) and not (getattr(answer, "id", None) or getattr(answer, "tenant_id", None)):
+    if (isinstance(answer, models.Entity) or keyed_by_tenant) and not (getattr(answer, "id", None) or getattr(answer, "tenant_id", None)):
         return "its tenantId" if keyed_by_tenant else "its id"
     return None
 UNREADABLE_RETRIES = 3
@@ -170,7 +164,7 @@ async def _translated(operation: str, request: Awaitable[T]) -> T:
     """Await an SDK request; a failure becomes a GraphError naming ``operation``."""
     try:
         return await request
-    except ODataError as error:
+    except models.ODataError as error:
         raise from_odata(error, operation) from None
     except APIError as error:  # an error body that is not Graph's JSON, e.g. a gateway's HTML page
         raise GraphError(error.response_status_code or 0, GATEWAY_PAGE,
@@ -250,11 +244,18 @@ def answer_timeout() -> float:
 
 
 def _sdk_client(connection: TenantConnection, credential: TenantCredential) -> GraphServiceClient:
+    # Imported here, at a tenant's first request: see providers/graph/models.py for why.
+    from kiota_authentication_azure.azure_identity_authentication_provider import AzureIdentityAuthenticationProvider
+    from kiota_http.middleware.options import RetryHandlerOption
+    from msgraph import GraphServiceClient
+    from msgraph.graph_request_adapter import GraphRequestAdapter
+    from msgraph_core import GraphClientFactory
+
     auth = AzureIdentityAuthenticationProvider(credential, scopes=[connection.scope])
     transport = CountingTransport(connection.tenant_id, httpx.AsyncHTTPTransport(verify=tls_context()))
     http = GraphClientFactory.create_with_default_middleware(
         client=httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(answer_timeout(), connect=10)),
-        options={RetryHandlerOption.get_key(): RETRY_OPTION},
+        options={RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=MAX_RETRIES)},
     )
     adapter = GraphRequestAdapter(auth, client=http)
     adapter.base_url = connection.base_url

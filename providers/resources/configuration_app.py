@@ -19,11 +19,10 @@ from dataclasses import dataclass
 
 from typing import Any
 
-from msgraph.generated.models.application import Application as ApplicationModel
-
 from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
+from providers.graph import models
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.sync_instances import (
@@ -134,7 +133,7 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         # A new application may not be visible to every replica yet.
         await until_healed(
             lambda: graph.call(
-                "PATCH", _application(graph, application["id"]), ApplicationModel(tags=others + [OWNER_TAG + owner])
+                "PATCH", _application(graph, application["id"]), models.Application(tags=others + [OWNER_TAG + owner])
             ),
             not_found,
         )

@@ -17,15 +17,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import (
-    CrossTenantIdentitySyncPolicyPartner,
-)
-from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
-
 from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
-from providers.graph import GraphError
+from providers.graph import GraphError, models
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.partner_access import partner_builder
@@ -71,9 +66,9 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
 
     async def create(self, inputs: IdentitySyncPolicyInputs) -> IdentitySyncPolicyState:
         graph = self.tenant(inputs.tenant_id)
-        body = CrossTenantIdentitySyncPolicyPartner(
+        body = models.CrossTenantIdentitySyncPolicyPartner(
             display_name=inputs.display_name,
-            user_sync_inbound=CrossTenantUserSyncInbound(is_sync_allowed=inputs.user_sync_allowed),
+            user_sync_inbound=models.CrossTenantUserSyncInbound(is_sync_allowed=inputs.user_sync_allowed),
         )
         try:
             await graph.call("PUT", policy_builder(graph, inputs.source_tenant_id), body)
@@ -93,7 +88,7 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
         policy = await if_present(self._get(self.tenant(inputs.tenant_id), inputs))
         if policy is None:
             return None
-        inbound = policy.user_sync_inbound or CrossTenantUserSyncInbound()
+        inbound = policy.user_sync_inbound or models.CrossTenantUserSyncInbound()
         observed = IdentitySyncPolicyInputs(
             tenant_id=inputs.tenant_id,
             source_tenant_id=inputs.source_tenant_id,

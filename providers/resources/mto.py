@@ -10,17 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from msgraph.generated.models.multi_tenant_organization import MultiTenantOrganization as MtoModel
-from msgraph.generated.models.multi_tenant_organization_join_request_record import (
-    MultiTenantOrganizationJoinRequestRecord,
-)
-from msgraph.generated.models.multi_tenant_organization_member import MultiTenantOrganizationMember
-from msgraph.generated.models.multi_tenant_organization_member_role import MultiTenantOrganizationMemberRole
-
 from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
-from providers.graph import GraphError
+from providers.graph import GraphError, models
 from providers.graph.retry import not_found, poll, replication_deadline, until_healed
 from providers.graph.session import TenantGraph, if_present
 
@@ -43,7 +36,7 @@ def _value(enum: Any) -> str | None:
     return enum.value if enum is not None else None
 
 
-async def get_member(graph: TenantGraph, tenant_id: str) -> MultiTenantOrganizationMember | None:
+async def get_member(graph: TenantGraph, tenant_id: str) -> models.MultiTenantOrganizationMember | None:
     """``tenant_id``'s membership as ``graph``'s tenant sees it; None when there is none."""
     return await if_present(graph.call("GET", member_builder(graph, tenant_id)))
 
@@ -151,7 +144,7 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
         # The owner leaving as the last tenant is how Graph deletes an organisation.
         await remove_tenant(self.tenant(inputs.tenant_id), inputs.tenant_id)
 
-    async def _get(self, graph: TenantGraph) -> MtoModel:
+    async def _get(self, graph: TenantGraph) -> models.MultiTenantOrganization:
         # The organisation is a singleton every tenant can read (unset until created): a 404 is only
         # replication lag, e.g. right after an interrupted run's PUT, so wait for it to heal.
         return await until_healed(lambda: graph.call("GET", mto_builder(graph)), not_found)
@@ -161,16 +154,16 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
         await graph.send("PUT", mto_builder(graph), body)
 
     async def _patch(self, graph: TenantGraph, inputs: MultiTenantOrganizationInputs) -> None:
-        body = MtoModel(display_name=inputs.display_name, description=inputs.description)
+        body = models.MultiTenantOrganization(display_name=inputs.display_name, description=inputs.description)
         await graph.call("PATCH", mto_builder(graph), body)
 
-    async def _adopt(self, graph: TenantGraph, existing: MtoModel, inputs: MultiTenantOrganizationInputs) -> None:
+    async def _adopt(self, graph: TenantGraph, existing: models.MultiTenantOrganization, inputs: MultiTenantOrganizationInputs) -> None:
         await self._check_ours(graph, existing, inputs)
         if (existing.description or "") != inputs.description:
             await self._patch(graph, inputs)
         adoption_notice(self.type_name, f"organization {inputs.display_name!r} of tenant {inputs.tenant_id}")
 
-    async def _check_ours(self, graph: TenantGraph, existing: MtoModel, inputs: MultiTenantOrganizationInputs) -> None:
+    async def _check_ours(self, graph: TenantGraph, existing: models.MultiTenantOrganization, inputs: MultiTenantOrganizationInputs) -> None:
         own = await get_member(graph, inputs.tenant_id)
         if existing.display_name != inputs.display_name or own is None or _role(own) != "owner":
             raise ValueError(
@@ -185,11 +178,11 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
             )
 
 
-def _state(organization: MtoModel) -> str:
+def _state(organization: models.MultiTenantOrganization) -> str:
     return _value(organization.state) or "inactive"
 
 
-def _organization_state(organization: MtoModel) -> MultiTenantOrganizationState:
+def _organization_state(organization: models.MultiTenantOrganization) -> MultiTenantOrganizationState:
     return MultiTenantOrganizationState(state=_state(organization), organization_id=organization.id)
 
 
@@ -230,10 +223,10 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
 
     async def create(self, inputs: MtoTenantInputs) -> MtoTenantState:
         graph = self.tenant(inputs.tenant_id)
-        body = MultiTenantOrganizationMember(
+        body = models.MultiTenantOrganizationMember(
             tenant_id=inputs.member_tenant_id,
             display_name=inputs.display_name,
-            role=MultiTenantOrganizationMemberRole(inputs.role),
+            role=models.MultiTenantOrganizationMemberRole(inputs.role),
         )
         adopted = False
         try:
@@ -254,7 +247,7 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         return Observed(self._observed(member, inputs), _member_state(member))
 
     @staticmethod
-    def _observed(member: MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> MtoTenantInputs:
+    def _observed(member: models.MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> MtoTenantInputs:
         return MtoTenantInputs(
             tenant_id=inputs.tenant_id,
             member_tenant_id=inputs.member_tenant_id,
@@ -269,22 +262,22 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
     async def delete(self, inputs: MtoTenantInputs, state: MtoTenantState) -> None:
         await remove_tenant(self.tenant(inputs.tenant_id), inputs.member_tenant_id)
 
-    async def _get(self, graph: TenantGraph, inputs: MtoTenantInputs) -> MultiTenantOrganizationMember:
+    async def _get(self, graph: TenantGraph, inputs: MtoTenantInputs) -> models.MultiTenantOrganizationMember:
         # Right after the POST the member may not be readable yet: raise so until_healed retries.
         return await graph.call("GET", member_builder(graph, inputs.member_tenant_id))
 
     async def _patch_role(self, graph: TenantGraph, inputs: MtoTenantInputs) -> None:
-        body = MultiTenantOrganizationMember(role=MultiTenantOrganizationMemberRole(inputs.role))
+        body = models.MultiTenantOrganizationMember(role=models.MultiTenantOrganizationMemberRole(inputs.role))
         await graph.call("PATCH", member_builder(graph, inputs.member_tenant_id), body)
 
-    async def _adopt(self, graph: TenantGraph, member: MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
+    async def _adopt(self, graph: TenantGraph, member: models.MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
         self._check_not_leaving(member, inputs)
         if _role(member) != inputs.role:
             await self._patch_role(graph, inputs)
         adoption_notice(self.type_name, f"membership of {inputs.member_tenant_id} in the organization of {inputs.tenant_id}")
 
     @staticmethod
-    def _check_not_leaving(member: MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
+    def _check_not_leaving(member: models.MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
         if _being_removed(member):
             raise ValueError(
                 f"tenant {inputs.member_tenant_id} is being removed from the multitenant organization of "
@@ -297,18 +290,18 @@ def _already_added(error: GraphError) -> bool:
     return error.status == 400 and "already being added" in error.message.lower()
 
 
-def _being_removed(member: MultiTenantOrganizationMember) -> bool:
+def _being_removed(member: models.MultiTenantOrganizationMember) -> bool:
     desired = _value(member.transition_details.desired_state) if member.transition_details else None
     return _value(member.state) == "removed" or desired == "removed"
 
 
-def _role(member: MultiTenantOrganizationMember) -> str:
+def _role(member: models.MultiTenantOrganizationMember) -> str:
     """The role the member has or is moving to, so a pending role change is no drift."""
     desired = _value(member.transition_details.desired_role) if member.transition_details else None
     return desired or _value(member.role) or "member"
 
 
-def _member_state(member: MultiTenantOrganizationMember) -> MtoTenantState:
+def _member_state(member: models.MultiTenantOrganizationMember) -> MtoTenantState:
     return MtoTenantState(state=_value(member.state), joined=member.joined_date_time is not None)
 
 
@@ -380,7 +373,7 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
         if not await remove_tenant(graph, inputs.tenant_id):
             await self._patch(graph, NO_TENANT)
 
-    async def _get(self, graph: TenantGraph) -> MultiTenantOrganizationJoinRequestRecord:
+    async def _get(self, graph: TenantGraph) -> models.MultiTenantOrganizationJoinRequestRecord:
         # A singleton like the organisation: a 404 is replication lag.
         return await until_healed(lambda: graph.call("GET", mto_builder(graph).join_request), not_found)
 
@@ -393,26 +386,26 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
         return MtoJoinRequestState(member_state="pending", transition_status="notStarted")
 
     async def _patch(self, graph: TenantGraph, owner_tenant_id: str) -> None:
-        body = MultiTenantOrganizationJoinRequestRecord(added_by_tenant_id=owner_tenant_id)
+        body = models.MultiTenantOrganizationJoinRequestRecord(added_by_tenant_id=owner_tenant_id)
         await graph.call("PATCH", mto_builder(graph).join_request, body)
 
 
-def _requested_from(record: MultiTenantOrganizationJoinRequestRecord) -> str | None:
+def _requested_from(record: models.MultiTenantOrganizationJoinRequestRecord) -> str | None:
     owner = (record.added_by_tenant_id or "").lower()
     return None if owner in ("", NO_TENANT) else owner
 
 
-def _failed(record: MultiTenantOrganizationJoinRequestRecord) -> bool:
+def _failed(record: models.MultiTenantOrganizationJoinRequestRecord) -> bool:
     return bool(record.transition_details) and _value(record.transition_details.status) == "failed"
 
 
-def _left(record: MultiTenantOrganizationJoinRequestRecord) -> bool:
+def _left(record: models.MultiTenantOrganizationJoinRequestRecord) -> bool:
     details = record.transition_details
     desired = _value(details.desired_member_state) if details else None
     return _value(record.member_state) == "removed" or desired == "removed"
 
 
-def _join_state(record: MultiTenantOrganizationJoinRequestRecord) -> MtoJoinRequestState:
+def _join_state(record: models.MultiTenantOrganizationJoinRequestRecord) -> MtoJoinRequestState:
     status = _value(record.transition_details.status) if record.transition_details else None
     return MtoJoinRequestState(member_state=_value(record.member_state), transition_status=status)
 

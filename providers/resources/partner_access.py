@@ -8,20 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
-    CrossTenantAccessPolicyConfigurationPartner,
-)
-from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import (
-    CrossTenantAccessPolicyInboundTrust,
-)
-from msgraph.generated.models.inbound_outbound_policy_configuration import (
-    InboundOutboundPolicyConfiguration,
-)
-
 from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
 from providers.framework.values import guid, lower_guid
-from providers.graph import GraphError
+from providers.graph import GraphError, models
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 
@@ -41,15 +31,15 @@ class PartnerAccessState:
     in_multi_tenant_organization: bool = computed()
 
 
-def partner_body(inputs: PartnerAccessInputs, with_key: bool) -> CrossTenantAccessPolicyConfigurationPartner:
-    return CrossTenantAccessPolicyConfigurationPartner(
+def partner_body(inputs: PartnerAccessInputs, with_key: bool) -> models.CrossTenantAccessPolicyConfigurationPartner:
+    return models.CrossTenantAccessPolicyConfigurationPartner(
         tenant_id=inputs.partner_tenant_id if with_key else None,
-        inbound_trust=CrossTenantAccessPolicyInboundTrust(
+        inbound_trust=models.CrossTenantAccessPolicyInboundTrust(
             is_mfa_accepted=inputs.trust_mfa,
             is_compliant_device_accepted=inputs.trust_compliant_device,
             is_hybrid_azure_a_d_joined_device_accepted=inputs.trust_hybrid_joined_device,
         ),
-        automatic_user_consent_settings=InboundOutboundPolicyConfiguration(
+        automatic_user_consent_settings=models.InboundOutboundPolicyConfiguration(
             inbound_allowed=inputs.inbound_auto_redeem,
             outbound_allowed=inputs.outbound_auto_redeem,
         ),
@@ -94,8 +84,8 @@ class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessStat
         partner = await if_present(self._get(graph, inputs.partner_tenant_id))
         if partner is None:
             return None
-        trust = partner.inbound_trust or CrossTenantAccessPolicyInboundTrust()
-        consent = partner.automatic_user_consent_settings or InboundOutboundPolicyConfiguration()
+        trust = partner.inbound_trust or models.CrossTenantAccessPolicyInboundTrust()
+        consent = partner.automatic_user_consent_settings or models.InboundOutboundPolicyConfiguration()
         observed = PartnerAccessInputs(
             tenant_id=inputs.tenant_id,
             partner_tenant_id=inputs.partner_tenant_id,

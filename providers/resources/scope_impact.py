@@ -8,8 +8,7 @@ import asyncio
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from msgraph.generated.models.user import User
-
+from providers.graph import models
 from providers.graph.session import TenantGraph, all_pages, if_present
 
 
@@ -35,7 +34,7 @@ async def _members(graph: TenantGraph, groups: Collection[str]) -> set[str]:
         return await if_present(all_pages(graph, graph.sdk.groups.by_group_id(group_id).members)) or []
 
     pages = await asyncio.gather(*(of(group) for group in sorted(groups)))
-    return {member.id.lower() for page in pages for member in page if isinstance(member, User) and member.id}
+    return {member.id.lower() for page in pages for member in page if isinstance(member, models.User) and member.id}
 
 
 def leaving_warning(source: str, target: str, count: int, threshold: int | None) -> str:

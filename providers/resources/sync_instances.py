@@ -9,11 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Awaitable
 
-from kiota_abstractions.base_request_configuration import RequestConfiguration
-from msgraph.generated.service_principals.service_principals_request_builder import ServicePrincipalsRequestBuilder
-
 from providers.framework.values import lower_guid
-from providers.graph import GraphError
+from providers.graph import GraphError, models
 from providers.graph.session import TenantGraph, raw_pages
 from providers.resources.sync_secrets import saved_secrets
 
@@ -46,11 +43,11 @@ class TemplateInstance:
 
 
 async def template_instances(graph: TenantGraph, template_id: str) -> list[TemplateInstance]:
-    query = ServicePrincipalsRequestBuilder.ServicePrincipalsRequestBuilderGetQueryParameters(
+    query = models.ServicePrincipalsRequestBuilder.ServicePrincipalsRequestBuilderGetQueryParameters(
         filter=f"applicationTemplateId eq '{template_id}'"
     )
     found = await raw_pages(
-        graph, graph.sdk.service_principals, request_configuration=RequestConfiguration(query_parameters=query)
+        graph, graph.sdk.service_principals, request_configuration=models.RequestConfiguration(query_parameters=query)
     )
     return [await template_instance(graph, service_principal) for service_principal in found]
 

@@ -19,25 +19,17 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from msgraph.generated.models.synchronization_job_restart_criteria import SynchronizationJobRestartCriteria
-from msgraph.generated.models.synchronization_schedule_state import SynchronizationScheduleState
-from msgraph.generated.service_principals.item.synchronization.jobs.item.restart.restart_post_request_body import (
-    RestartPostRequestBody,
-)
-from msgraph.generated.service_principals.item.synchronization.jobs.item.validate_credentials.validate_credentials_post_request_body import (
-    ValidateCredentialsPostRequestBody,
-)
-
 from providers.framework import GraphResource, Observed, Repair, notice
 from providers.framework import attribute, computed
-from providers.graph import GraphError
+from providers.graph import GraphError, models
 from providers.framework.values import guid, lower_guid, lower_guids
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.scope_impact import Scope, leaving, leaving_warning
 from providers.resources.sync_job import Job, job_builder, job_status, quarantine_of, read_job, schedule_state
 
-ACTIVE = SynchronizationScheduleState.Active.value
+# A started job's schedule state (msgraph-sdk's SynchronizationScheduleState.Active).
+ACTIVE = "Active"
 # The quarantine that only a person releases (restart with ForceDeletes).
 TOO_MANY_DELETES = "TooManyDeletes"
 # What a repaired quarantine is restarted with: lift it, and reset the escrow counters that led to it.
@@ -88,10 +80,10 @@ def quarantine_reason(job: Job) -> str | None:
     return None if quarantine is None else quarantine.get("reason") or "Unknown"
 
 
-def restart_body(reset_scope: str) -> RestartPostRequestBody:
+def restart_body(reset_scope: str) -> models.RestartPostRequestBody:
     # msgraph-sdk types resetScope as one enum value and serialises no list, while Graph takes a
     # comma-separated set of flags: the text goes in as it is.
-    return RestartPostRequestBody(criteria=SynchronizationJobRestartCriteria(additional_data={"resetScope": reset_scope}))
+    return models.RestartPostRequestBody(criteria=models.SynchronizationJobRestartCriteria(additional_data={"resetScope": reset_scope}))
 
 
 class SynchronizationJobScheduleResource(
@@ -166,7 +158,7 @@ class SynchronizationJobScheduleResource(
         """Restart the quarantined job if its saved credentials validate now; else say why not."""
         job = job_builder(graph, inputs.service_principal_id, inputs.job_id)
         try:
-            await graph.call("POST", job.validate_credentials, ValidateCredentialsPostRequestBody(use_saved_credentials=True))
+            await graph.call("POST", job.validate_credentials, models.JobValidateCredentialsPostRequestBody(use_saved_credentials=True))
         except GraphError as error:
             if error.status != 400:
                 raise

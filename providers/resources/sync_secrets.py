@@ -17,21 +17,10 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
-from msgraph.generated.models.synchronization_secret import SynchronizationSecret
-from msgraph.generated.models.synchronization_secret_key_string_value_pair import (
-    SynchronizationSecretKeyStringValuePair,
-)
-from msgraph.generated.service_principals.item.synchronization.jobs.validate_credentials.validate_credentials_post_request_body import (
-    ValidateCredentialsPostRequestBody,
-)
-from msgraph.generated.service_principals.item.synchronization.secrets.secrets_put_request_body import (
-    SecretsPutRequestBody,
-)
-
 from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
 from providers.framework.values import email, guid, lower_guid, non_negative
-from providers.graph import GraphError
+from providers.graph import GraphError, models
 from providers.graph.retry import sync_endpoint_lag, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.sync_job import JOB_TEMPLATE
@@ -68,7 +57,7 @@ class TargetNotReady(RuntimeError):
     """validateCredentials refused: the tenants' cross-tenant policies do not allow this sync yet."""
 
 
-def secret_values(inputs: SynchronizationSecretsInputs) -> dict[SynchronizationSecret, str]:
+def secret_values(inputs: SynchronizationSecretsInputs) -> dict[models.SynchronizationSecret, str]:
     """The full set, as the portal writes it for cross-tenant synchronization."""
     notifications = {
         "Enabled": inputs.notification_email is not None,
@@ -77,16 +66,16 @@ def secret_values(inputs: SynchronizationSecretsInputs) -> dict[SynchronizationS
         "DeleteThresholdValue": inputs.deletion_threshold,
     }
     return {
-        SynchronizationSecret.AuthenticationType: AUTHENTICATION_TYPE,
-        SynchronizationSecret.CompanyId: inputs.target_tenant_id,
-        SynchronizationSecret.SyncNotificationSettings: json.dumps(notifications, separators=(",", ":")),
-        SynchronizationSecret.SyncAll: "true" if inputs.sync_all else "false",
+        models.SynchronizationSecret.AuthenticationType: AUTHENTICATION_TYPE,
+        models.SynchronizationSecret.CompanyId: inputs.target_tenant_id,
+        models.SynchronizationSecret.SyncNotificationSettings: json.dumps(notifications, separators=(",", ":")),
+        models.SynchronizationSecret.SyncAll: "true" if inputs.sync_all else "false",
     }
 
 
-def _pairs(values: dict[SynchronizationSecret, str]) -> list[SynchronizationSecretKeyStringValuePair]:
+def _pairs(values: dict[models.SynchronizationSecret, str]) -> list[models.SynchronizationSecretKeyStringValuePair]:
     # Keys must be enum members: msgraph-sdk 1.65 silently drops a str key (tests/emulator pins it).
-    return [SynchronizationSecretKeyStringValuePair(key=key, value=value) for key, value in values.items()]
+    return [models.SynchronizationSecretKeyStringValuePair(key=key, value=value) for key, value in values.items()]
 
 
 def observed_inputs(inputs: SynchronizationSecretsInputs, saved: dict[str, str]) -> SynchronizationSecretsInputs | None:
@@ -94,13 +83,13 @@ def observed_inputs(inputs: SynchronizationSecretsInputs, saved: dict[str, str])
     written = {key.value: value for key, value in secret_values(inputs).items()}
     # A masked value cannot drift visibly: take it as what was written.
     seen = {key: written.get(key) if value == MASKED else value for key, value in saved.items()}
-    target = seen.get(SynchronizationSecret.CompanyId.value)
+    target = seen.get(models.SynchronizationSecret.CompanyId.value)
     if not target:
         return None
-    notifications = json.loads(seen.get(SynchronizationSecret.SyncNotificationSettings.value) or "{}")
+    notifications = json.loads(seen.get(models.SynchronizationSecret.SyncNotificationSettings.value) or "{}")
     threshold = int(notifications.get("DeleteThresholdValue") or 0) if notifications.get("DeleteThresholdEnabled") else 0
     email = (notifications.get("Recipients") or None) if notifications.get("Enabled") else None
-    sync_all = (seen.get(SynchronizationSecret.SyncAll.value) or "false").lower() == "true"
+    sync_all = (seen.get(models.SynchronizationSecret.SyncAll.value) or "false").lower() == "true"
     return dataclasses.replace(
         inputs, target_tenant_id=lower_guid(target), deletion_threshold=threshold, notification_email=email,
         sync_all=sync_all,
@@ -147,18 +136,18 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
         graph = self.tenant(inputs.tenant_id)
         await if_present(self._put(graph, inputs, {key: "" for key in secret_values(inputs)}))
 
-    async def _put(self, graph: TenantGraph, inputs, values: dict[SynchronizationSecret, str]) -> None:
+    async def _put(self, graph: TenantGraph, inputs, values: dict[models.SynchronizationSecret, str]) -> None:
         secrets = _synchronization(graph, inputs.service_principal_id).secrets
-        await graph.call("PUT", secrets, SecretsPutRequestBody(value=_pairs(values)))
+        await graph.call("PUT", secrets, models.SecretsPutRequestBody(value=_pairs(values)))
 
     async def _validate(self, graph: TenantGraph, inputs: SynchronizationSecretsInputs) -> None:
-        body = ValidateCredentialsPostRequestBody(
+        body = models.ValidateCredentialsPostRequestBody(
             use_saved_credentials=False,
             template_id=JOB_TEMPLATE,
             credentials=_pairs(
                 {
-                    SynchronizationSecret.CompanyId: inputs.target_tenant_id,
-                    SynchronizationSecret.AuthenticationType: AUTHENTICATION_TYPE,
+                    models.SynchronizationSecret.CompanyId: inputs.target_tenant_id,
+                    models.SynchronizationSecret.AuthenticationType: AUTHENTICATION_TYPE,
                 }
             ),
         )
