@@ -30,7 +30,7 @@ MTO_COMPONENT = "mto"
 TURNS_AFTER_EACH_PAIR = 10
 
 # CPython's collector runs each time 700 more container objects have been allocated than freed. The
-# SDK allocates some 300 per resource (Outputs, futures, tasks, most of them alive until the engine
+# SDK allocates some 400 per resource (Outputs, futures, tasks, most of them alive until the engine
 # answers): on the 30-tenant bench it ran about 300 times, 0.45-0.5 s, a tenth of the program's CPU,
 # on its critical path. Once every 50,000 it runs 3 times (0.05-0.2 s) and frees the same cycles.
 GC_THRESHOLD = 50_000
