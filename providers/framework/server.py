@@ -18,6 +18,8 @@ import argparse
 import asyncio
 import contextvars
 import logging
+import os
+import signal
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
@@ -34,6 +36,8 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, prov
 
 from providers.framework.provider import VERSION, GraphProvider
 
+# Within the engine's 5 s between its interrupt and a SIGKILL.
+SHUTDOWN_GRACE_SECONDS = 4
 _CURRENT_URN: contextvars.ContextVar[str] = contextvars.ContextVar("urn", default="")
 _KINDS = {
     rpc.PropertyDiffKind.ADD: provider_pb2.PropertyDiff.ADD,
@@ -184,6 +188,10 @@ class EngineLogHandler(logging.Handler):
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
+    async def drain(self) -> None:
+        """Deliver the warnings still on their way to the engine."""
+        await asyncio.gather(*self._pending, return_exceptions=True)
+
 
 async def start(provider: GraphProvider, engine_address: str | None = None) -> tuple[grpc.aio.Server, int]:
     """The server on a loopback port, on the running loop (tests start it in-process too)."""
@@ -195,19 +203,33 @@ async def start(provider: GraphProvider, engine_address: str | None = None) -> t
 
 
 def serve(provider: GraphProvider, argv: list[str]) -> None:
-    """The plugin's main: start, print the port (the engine's handshake), serve until killed."""
+    """The plugin's main: start, print the port (the engine's handshake), serve until the engine
+    interrupts it, then exit at once.
+
+    The engine ends every command by interrupting its plugins (SIGINT, SIGKILL after 5 s) and waits
+    for them to exit: the time a plugin takes to exit is added to every ``pulumi`` command. Calls in
+    flight are let finish (a Graph write half-way is not cut), then the process exits without the
+    interpreter's teardown, which has nothing left to do (the server is stopped, stdio flushed).
+    """
     parser = argparse.ArgumentParser(description="the ctsync Pulumi resource provider plugin")
     parser.add_argument("engine", nargs="?", help="the engine's gRPC address")
     args, _ = parser.parse_known_args(argv)
 
     async def run() -> None:
-        if args.engine:
-            logging.getLogger("ctsync").addHandler(EngineLogHandler(args.engine))
+        interrupted = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(signum, interrupted.set)
+        handler = EngineLogHandler(args.engine) if args.engine else None
+        if handler:
+            logging.getLogger("ctsync").addHandler(handler)
         server, port = await start(provider, args.engine)
         print(port, flush=True)
-        await server.wait_for_termination()
+        await interrupted.wait()
+        await server.stop(SHUTDOWN_GRACE_SECONDS)
+        if handler:
+            await handler.drain()
 
-    try:
-        asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
+    asyncio.run(run())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
