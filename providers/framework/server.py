@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import contextvars
 import logging
-import os
 import signal
 import sys
 import traceback
@@ -204,12 +203,14 @@ async def start(provider: GraphProvider, engine_address: str | None = None) -> t
 
 def serve(provider: GraphProvider, argv: list[str]) -> None:
     """The plugin's main: start, print the port (the engine's handshake), serve until the engine
-    interrupts it, then exit at once.
+    interrupts it (SIGINT, or SIGTERM; SIGKILL follows 5 s later), let the calls in flight finish (a
+    Graph write is not cut half-way), then return.
 
-    The engine ends every command by interrupting its plugins (SIGINT, SIGKILL after 5 s) and waits
-    for them to exit: the time a plugin takes to exit is added to every ``pulumi`` command. Calls in
-    flight are let finish (a Graph write half-way is not cut), then the process exits without the
-    interpreter's teardown, which has nothing left to do (the server is stopped, stdio flushed).
+    Why not exit at once (``os._exit``, 0.011 s instead of 0.08-0.14 s): the engine closes its
+    language host right after its resource plugins, and on a failed update the program is still
+    reporting its errors then. The sooner the plugin is gone, the likelier the program is interrupted
+    mid-report; this project's language host then exits quietly, but a host that prints the program's
+    KeyboardInterrupt (as a plain Python process does) would show it in the output.
     """
     parser = argparse.ArgumentParser(description="the ctsync Pulumi resource provider plugin")
     parser.add_argument("engine", nargs="?", help="the engine's gRPC address")
@@ -230,6 +231,3 @@ def serve(provider: GraphProvider, argv: list[str]) -> None:
             await handler.drain()
 
     asyncio.run(run())
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)

@@ -1,6 +1,5 @@
 """How the plugin ends: the engine ends every command by interrupting its plugins (SIGINT; SIGKILL
-after 5 s) and waits for them to exit, so the plugin's exit time is part of every `pulumi` command.
-The plugin lets calls in flight finish, then exits at once, with nothing on stderr."""
+after 5 s). The plugin lets the calls in flight finish, then exits 0 with nothing on stderr."""
 from __future__ import annotations
 
 import signal
