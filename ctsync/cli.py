@@ -15,6 +15,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from ctsync import live, logs, release, stackfile, status, verify
 from ctsync.discovery import PROGRESS as EXPORT_PROGRESS, discover
@@ -24,13 +25,24 @@ from ctsync.progress import Progress
 from providers.graph.connection import connections_for
 from providers.graph.session import GraphSession
 from stackconfig import ConfigError, StackConfig
+from stackconfig.values import is_guid, is_upn
 
 OK, PARTIAL, BAD_INPUT, PROBLEM, MISSING, DECLINED = 0, 1, 2, 3, 4, 5
 _BAD_INPUT = (stackfile.StackFileError, TenantUnreadable, live.DirectionError, verify.UserNotFound, logs.SpanError)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad argument said in one line (exit 2), like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stopped:  # --help (0), or a bad argument already said in one line (2)
+        return int(stopped.code or 0)
     root = Path.cwd()
     if not (root / "Pulumi.yaml").is_file():
         return _fail(args.command, f"{root} is not the project root (no Pulumi.yaml): run python -m ctsync from there")
@@ -43,8 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m ctsync", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="python -m ctsync", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, run: Callable, help: str) -> argparse.ArgumentParser:
@@ -61,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     status_command.add_argument("--json", action="store_true", help="JSON for machines instead of the table")
     verify_command = command("verify", _verify, "provision one user now through a direction's job (for real) and show the target attributes set")
     _direction_arguments(verify_command)
-    verify_command.add_argument("--user", required=True, help="the source user's principal name or object id")
+    verify_command.add_argument("--user", required=True, type=_user, help="the source user's principal name or object id")
     logs_command = command("logs", _logs, "summary of the provisioning logs of both tenants of each direction (reads only)")
     logs_command.add_argument("--since", default="24h", help="how far back: 90m, 24h, 7d (default 24h)")
     logs_command.add_argument("--direction", help="only SOURCE:TARGET (tenant aliases)")
@@ -70,6 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     _direction_arguments(release_command)
     release_command.add_argument("--yes", action="store_true", help="confirm without asking (CI)")
     return parser
+
+
+def _user(value: str) -> str:
+    """A user as Graph's /users/{id} takes it: an object id or a principal name, nothing else (``.``
+    or ``?$top=5`` would address the collection)."""
+    if not (is_guid(value) or is_upn(value)):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a user's object id (GUID) or principal name (name@domain)")
+    return value
 
 
 def _direction_arguments(sub: argparse.ArgumentParser) -> None:
@@ -85,12 +104,12 @@ def _export(args: argparse.Namespace, root: Path) -> int:
 
 def run_export(stack: str, dry_run: bool, allow_partial: bool, root: Path) -> int:
     try:
-        document = stackfile.load(root, stack)
-        config = stackfile.tenants(root, stack, document)
-        declared = stackfile.already_declared(document)
+        stack_file = stackfile.load(root, stack)
+        config = stackfile.tenants(root, stack, stack_file.document)
+        declared = stackfile.already_declared(stack_file)
         if declared and not dry_run:
             raise stackfile.StackFileError(
-                f"{stackfile.stack_path(root, stack)} already declares {', '.join(declared)}; export writes into a "
+                f"{stack_file.path} already declares {', '.join(declared)}; export writes into a "
                 "stack file that lists only tenants (remove them, or see what it would write with --dry-run)"
             )
         exported = asyncio.run(_read(config))
@@ -107,9 +126,12 @@ def run_export(stack: str, dry_run: bool, allow_partial: bool, root: Path) -> in
         EXPORT_PROGRESS.say(f"{len(exported.gaps)} thing(s) above cannot be expressed in the config; the stack file "
                             "was not written (--allow-partial writes the rest)")
         return PARTIAL
-    stackfile.write(root, stack, stackfile.with_sections(document, sections))
+    try:
+        stackfile.write(stack_file, stackfile.with_sections(stack_file.document, sections))
+    except stackfile.StackFileError as error:
+        return _fail("export", str(error))
     EXPORT_PROGRESS.say(f"wrote {len(exported.sync)} sync direction(s){' and the MTO' if exported.mto else ''} "
-                        f"into {stackfile.stack_path(root, stack)}")
+                        f"into {stack_file.path}")
     return OK
 
 
@@ -138,7 +160,7 @@ def _sections(exported: Exported, stack: str) -> dict:
 # ---- operations ---------------------------------------------------------------------------------
 
 def _stack_config(root: Path, stack: str) -> StackConfig:
-    return stackfile.stack_config(root, stack, stackfile.load(root, stack))
+    return stackfile.stack_config(root, stack, stackfile.load(root, stack).document)
 
 
 def _session(config: StackConfig) -> GraphSession:

@@ -19,8 +19,11 @@ from ctsync.provisioning_log import LogEntry, read_entries
 from providers.graph.session import GraphSession
 
 PROGRESS = Progress("logs")
-_SPAN = re.compile(r"^(\d+)([mhd])$")
+_SPAN = re.compile(r"(\d{1,6})([mhd])")
 _UNIT = {"m": "minutes", "h": "hours", "d": "days"}
+# Entra ID keeps provisioning logs 30 days at most (7 without a P1/P2 licence):
+# https://learn.microsoft.com/en-us/entra/identity/monitoring-health/reference-reports-data-retention
+LONGEST = datetime.timedelta(days=30)
 
 
 class SpanError(ValueError):
@@ -28,11 +31,14 @@ class SpanError(ValueError):
 
 
 def since(span: str, now: datetime.datetime) -> datetime.datetime:
-    """``24h``, ``90m``, ``7d`` before ``now``."""
-    match = _SPAN.match(span.strip())
+    """``24h``, ``90m``, ``7d`` before ``now``; at most 30 days, which is as long as Entra keeps the logs."""
+    match = _SPAN.fullmatch(span.strip())
     if not match:
         raise SpanError(f"--since {span!r} must be a number and a unit, m, h or d (e.g. 24h, 90m, 7d)")
-    return now - datetime.timedelta(**{_UNIT[match.group(2)]: int(match.group(1))})
+    length = datetime.timedelta(**{_UNIT[match.group(2)]: int(match.group(1))})
+    if not datetime.timedelta(0) < length <= LONGEST:
+        raise SpanError(f"--since {span!r} must be more than 0 and at most 30d: Entra ID keeps provisioning logs 30 days at most")
+    return now - length
 
 
 @dataclass(frozen=True)

@@ -120,8 +120,9 @@ class Emulator:
                 if isinstance(matched, ErrorReply):
                     raise matched
                 faults = self.state.faults
-                reply = faults.gateway_page(relative) or faults.truncated(
-                    relative, faults.incomplete(relative, self._dispatch(incoming, root, relative, body, caller, *matched)))
+                # A gateway's page stands in for Graph: the request never reaches it, so nothing is done.
+                reply = faults.gateway_page(relative) or faults.truncated(relative, faults.incomplete(
+                    relative, faults.sent_elsewhere(relative, self._dispatch(incoming, root, relative, body, caller, *matched))))
             except ErrorReply as err:
                 reply = self._error(err, incoming)
             # The route says how its body is logged; without one, nothing says what it may hold.

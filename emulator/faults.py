@@ -16,6 +16,8 @@ Shape of `POST /_emulator/faults` (every key optional; the whole configuration i
     incompleteRate       float  fraction of successful JSON answers that lack what identifies
                                 them: a collection's `value` is null, an object has no `id` or
                                 `tenantId` (what the request did is done)
+    nextLinkOrigin       str    scheme://host:port that every @odata.nextLink points to instead
+                                of this emulator (a proxy or a hostile answer sending the client on)
     pathPattern          str    regex searched in the request path (`/v1.0/...`); only matching
                                 requests are subject to any fault
 """
@@ -25,6 +27,7 @@ import random
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from .wire import ErrorReply, Reply
 
@@ -41,6 +44,7 @@ _FIELDS = {
     "gatewayErrorRate": ("gateway_error_rate", float),
     "truncateRate": ("truncate_rate", float),
     "incompleteRate": ("incomplete_rate", float),
+    "nextLinkOrigin": ("next_link_origin", str),
     "pathPattern": ("path_pattern", str),
 }
 
@@ -61,6 +65,7 @@ class FaultConfig:
     gateway_error_rate: float = 0.0
     truncate_rate: float = 0.0
     incomplete_rate: float = 0.0
+    next_link_origin: str | None = None
     path_pattern: str | None = None
 
     @classmethod
@@ -80,7 +85,7 @@ class FaultConfig:
 
     @staticmethod
     def _coerce(key: str, value: Any, kind: type) -> Any:
-        if value is None and key == "pathPattern":
+        if value is None and key in ("pathPattern", "nextLinkOrigin"):
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float) if kind is not str else str):
             raise admin_error(f"Fault setting {key} must be a {kind.__name__}.")
@@ -156,6 +161,15 @@ class Faults:
             return reply
         whole = reply.encoded()
         return Reply(reply.status, headers=dict(reply.headers), raw=whole[: len(whole) // 2])
+
+    def sent_elsewhere(self, path: str, reply: Reply) -> Reply:
+        """The answer with its ``@odata.nextLink`` moved to ``nextLinkOrigin`` (same path and query)."""
+        body = reply.body
+        if not self.config.next_link_origin or not isinstance(body, dict) or "@odata.nextLink" not in body or not self.applies(path):
+            return reply
+        link = urlsplit(body["@odata.nextLink"])
+        moved = self.config.next_link_origin.rstrip("/") + urlunsplit(("", "", link.path, link.query, ""))
+        return Reply(reply.status, {**body, "@odata.nextLink": moved}, dict(reply.headers))
 
     def incomplete(self, path: str, reply: Reply) -> Reply:
         """The answer without what identifies it, for a seeded fraction of successful JSON answers."""

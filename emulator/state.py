@@ -19,7 +19,7 @@ from .clock import Clock
 from .faults import Faults
 
 NIL_GUID = "00000000-0000-0000-0000-000000000000"
-GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 # Documented: PUT answers `state: active`, and a tenant can be added right away
 # (https://learn.microsoft.com/en-us/graph/api/tenantrelationship-put-multitenantorganization); a
@@ -36,7 +36,7 @@ def new_id() -> str:
 
 
 def is_guid(value: Any) -> bool:
-    return isinstance(value, str) and bool(GUID.match(value))
+    return isinstance(value, str) and bool(GUID.fullmatch(value))
 
 
 def _unconfigured_consent() -> dict:

@@ -23,7 +23,7 @@ USER_FIELDS = ["displayName", "userPrincipalName", "userType", "externalUserStat
 def main() -> None:
     args = parse_args()
     values = yaml.safe_load(Path(args.stack).read_text())["config"]
-    config = load_stack_config(values, secret_keys=("ctsync:tenants",))
+    config = load_stack_config(values, secret_paths=("ctsync:tenants",))
     cycle = AdminClient(args.endpoint).run_sync()
     print(f"\nProvisioning cycle: {json.dumps(summarise(cycle))}\n")
     asyncio.run(report(GraphSession(connections_from_stack_config(values)), config, Path(args.outputs)))

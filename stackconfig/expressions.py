@@ -19,6 +19,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from .values import control_character
+
 # Function -> (parameter names, how many are required). A name ending in "*" repeats (source1, source2, ...).
 FUNCTIONS: dict[str, tuple[tuple[str, ...], int]] = {
     "AltSecidFromNetid": (("netid",), 1),
@@ -71,6 +73,11 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], int]] = {
 _TOKEN = re.compile(r'\s*(?:(?P<name>[A-Za-z_]\w*)|(?P<attr>\[[^\[\]]*\])|(?P<str>"(?:\\.|[^"\\])*")|(?P<num>-?\d+)|(?P<punct>[(),]))')
 
 
+# How deep functions may nest. Graph's own limit is not documented; real mappings nest a handful of
+# levels, and a bound keeps a hostile expression from exhausting Python's recursion limit.
+MAX_DEPTH = 64
+
+
 class ExpressionError(ValueError):
     """What is wrong, and where (0-based character position in the expression)."""
 
@@ -113,6 +120,7 @@ def parse(text: str, suggest=None) -> Node:
 class _Parser:
     def __init__(self, text: str, suggest):
         self.text, self.position, self.suggest = text, 0, suggest
+        self.depth = 0
 
     def _next(self) -> tuple[str, str, int] | None:
         match = _TOKEN.match(self.text, self.position)
@@ -141,7 +149,7 @@ class _Parser:
                 raise ExpressionError("an attribute needs a name between [ and ]", at)
             return Node("Attribute", name)
         if kind == "str":
-            return Node("Constant", json.loads(value))
+            return Node("Constant", _string(value, at))
         if kind == "num":
             return Node("Constant", value)
         if kind == "name":
@@ -157,6 +165,9 @@ class _Parser:
         if value != "(":
             raise ExpressionError(f"{name} needs its arguments in parentheses", where)
         arguments: list[Node] = []
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(f"functions nest more than {MAX_DEPTH} deep", at, "write a simpler expression")
         following = self._peek()
         if following and following[1] == ")":
             self._take()
@@ -168,8 +179,22 @@ class _Parser:
                     break
                 if value != ",":
                     raise ExpressionError(f"expected ',' or ')' in the arguments of {name}, got {value!r}", where)
+        self.depth -= 1
         _check_arity(name, len(arguments), at)
         return Node("Function", name, tuple(arguments))
+
+
+def _string(token: str, at: int) -> str:
+    """A string literal's text; its escapes are JSON's (\\" \\\\ \\n \\uXXXX ...)."""
+    try:
+        text = json.loads(token)
+    except json.JSONDecodeError:
+        raise ExpressionError(f"the string {token[:20]!r} has an escape Graph does not know", at,
+                              'escape only \\" and \\\\ inside a string') from None
+    hidden = control_character(text)
+    if hidden is not None:
+        raise ExpressionError(f"the string holds the control character {hidden}", at, "remove it")
+    return text
 
 
 def _check_arity(name: str, count: int, at: int) -> None:

@@ -11,13 +11,14 @@ from .errors import Problems
 from .model import NAMESPACE, DirectionalSync, StackConfig
 from .mto import check_template_agreement, read_mto
 from .reader import ABSENT, Node, suggest
+from .secrecy import is_secret
 from .syncs import Declaration, read_sync_entries
 from .tenants import read_tenants
 from .topology import pair_up, read_topology
 
 SECTIONS = ("tenants", "sync", "topology", "mto", "deleteTakenOver", "takeOverFrom")
 # A stack as an owner marker names it: <project>/<stack> (Pulumi's own names have no "/" or spaces).
-_STACK_NAME = re.compile(r"^[^/\s]+/[^/\s]+$")
+_STACK_NAME = re.compile(r"[^/\s]+/[^/\s]+")
 
 
 class _AnyAlias:
@@ -34,17 +35,19 @@ class _AnyAlias:
 
 
 def load_stack_config(
-    values: Mapping[str, Any], secret_keys: Iterable[str] = (), *, extra_keys: Iterable[str] = ()
+    values: Mapping[str, Any], secret_paths: Iterable[str] = (), *, extra_keys: Iterable[str] = ()
 ) -> StackConfig:
     """Read the `ctsync:*` keys of a stack's config (objects or JSON strings) into a StackConfig.
 
-    `secret_keys` are the config keys Pulumi holds as secrets; `extra_keys` names further `ctsync:` keys that
-    the program reads itself, so they are not reported as unknown. Raises ConfigError with every problem.
+    `secret_paths` are the config paths whose values Pulumi holds as secrets (a key stands for every
+    value under it; `secrecy.secret_paths` finds them value by value); `extra_keys` names further
+    `ctsync:` keys that the program reads itself, so they are not reported as unknown. Raises
+    ConfigError with every problem.
     """
     problems = Problems()
     sections = _sections(values, problems, set(extra_keys))
-    secret = f"{NAMESPACE}:tenants" in set(secret_keys)
-    tenants = read_tenants(sections["tenants"], secret) if sections["tenants"] else None
+    secrets = frozenset(secret_paths)
+    tenants = read_tenants(sections["tenants"], lambda path: is_secret(path, secrets)) if sections["tenants"] else None
     aliases = _AnyAlias() if tenants is None else tenants.keys()
     topology = read_topology(sections["topology"], aliases) if sections["topology"] else []
     explicit = read_sync_entries(sections["sync"], aliases) if sections["sync"] else []
@@ -70,7 +73,7 @@ def load_stack_config(
 
 def _stack_name(node: Node) -> str | None:
     name = node.text()
-    if name is not None and name != "*" and not _STACK_NAME.match(name):
+    if name is not None and name != "*" and not _STACK_NAME.fullmatch(name):
         node.report(f"{name!r} is not a stack as ctsync's owner markers name it",
                     "write <project>/<stack>, e.g. ctsync/prod, as the refusal message gives it, or \"*\" for any stack")
         return None

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
 from .errors import Problems
-from .values import GUID, NIL_GUID
+from .values import GUID, NIL_GUID, control_character
 
 T = TypeVar("T")
 
@@ -22,7 +22,7 @@ REQUIRED: Any = object()  # as a default: the key must be given
 ABSENT: Any = object()  # as a value: the key is not there
 
 # Keys that Pulumi's path syntax can write as `.key`; anything else needs `["key"]`.
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _SHOWN_MAX = 60
 
 
@@ -57,7 +57,7 @@ def kind(value: Any) -> str:
 
 
 def child_path(parent: str, key: str) -> str:
-    return f"{parent}.{key}" if _PLAIN_KEY.match(key) else f"{parent}[{json.dumps(key)}]"
+    return f"{parent}.{key}" if _PLAIN_KEY.fullmatch(key) else f"{parent}[{json.dumps(key)}]"
 
 
 class Node:
@@ -116,11 +116,17 @@ class Node:
             return None
         return default
 
-    def text(self, default: Any = REQUIRED, *, fix: str | None = None) -> str | None:
+    def text(self, default: Any = REQUIRED, *, fix: str | None = None, layout: bool = False) -> str | None:
+        """A non-empty string without control characters (``layout``: tabs and line breaks allowed)."""
         if not self.present:
             return self._absent(default, fix)
         if not isinstance(self.value, str) or not self.value.strip():
             self.report(f"must be a non-empty string, {self.got()}", fix)
+            return None
+        hidden = control_character(self.value, layout=layout)
+        if hidden is not None:
+            # Named, not shown: a bidirectional override would garble the message itself.
+            self.report(f"holds the control character {hidden}", "remove it (a stray line break, tab or invisible mark)")
             return None
         return self.value
 
@@ -155,7 +161,7 @@ class Node:
         """A GUID in its canonical lower-case form; `what` names it with its article ("a tenant id")."""
         if not self.present:
             return self._absent(default, fix)
-        if not isinstance(self.value, str) or not GUID.match(self.value):
+        if not isinstance(self.value, str) or not GUID.fullmatch(self.value):
             self.report(f"{show(self.value)} is not {what} (GUID)", fix)
             return None
         if self.value == NIL_GUID:

@@ -30,9 +30,10 @@ FLOWS = ("always", "objectAddOnly")
 DIRECTION_KEYS = ("from", "to", "bidirectional")
 
 # Targets that an attribute mapping may not set, and why (https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure).
+# Keyed case-folded: Graph's attribute names are case-insensitive, and so is the provider's check.
 _RESERVED_TARGETS = {
-    "userType": "set the sync's userType instead",
-    "alternativeSecurityIds": "Entra fixes the matching attribute; mapping it makes the schema invalid",
+    "usertype": "set the sync's userType instead",
+    "alternativesecurityids": "Entra fixes the matching attribute; mapping it makes the schema invalid",
 }
 _EMPTY_SCOPE_FIX = "say whom to sync: groups, users, filters, managedGroup, or allUsers: true"
 
@@ -124,7 +125,7 @@ def _read_managed_group(node: Node) -> ManagedGroup | None:
     if not node.present or not node.object(MANAGED_GROUP_KEYS):
         return None
     display_name = node.at("displayName").text(fix="the group's name in the source tenant")
-    rule = node.at("membershipRule").text(default=None, fix='an Entra dynamic membership rule, e.g. user.department -eq "Sales"')
+    rule = node.at("membershipRule").text(default=None, layout=True, fix='an Entra dynamic membership rule, e.g. user.department -eq "Sales"')
     return None if display_name is None else ManagedGroup(display_name=display_name, membership_rule=rule)
 
 
@@ -132,8 +133,8 @@ def _read_mapping(node: Node) -> AttributeMapping | None:
     if not node.object(MAPPING_KEYS):
         return None
     target = node.at("target").text(fix="the target user attribute, e.g. companyName")
-    if target in _RESERVED_TARGETS:
-        node.at("target").report(f"{show(target)} cannot be mapped", _RESERVED_TARGETS[target])
+    if target is not None and target.casefold() in _RESERVED_TARGETS:
+        node.at("target").report(f"{show(target)} cannot be mapped", _RESERVED_TARGETS[target.casefold()])
         return None
     remove = node.at("remove").flag(False)
     given = [key for key in (*MAPPING_SOURCES, "flow", "default") if node.at(key).present]
@@ -162,7 +163,7 @@ def _read_mapping(node: Node) -> AttributeMapping | None:
 
 
 def _read_expression(node: Node) -> str | None:
-    text = node.text(default=None)
+    text = node.text(default=None, layout=True)
     if text is None:
         return None
     try:
@@ -189,7 +190,7 @@ SETTINGS: dict[str, tuple[str, Callable[[Node], Any]]] = {
     "removeDisabledUsers": ("remove_disabled_users", lambda node: node.flag(True)),
     "deletionThreshold": ("deletion_threshold", lambda node: node.count(DEFAULT_DELETION_THRESHOLD)),
     "notificationEmail": ("notification_email", _read_email),
-    "attributeMappings": ("attribute_mappings", lambda node: node.distinct(_read_mapping, key=lambda m: m.target)),
+    "attributeMappings": ("attribute_mappings", lambda node: node.distinct(_read_mapping, key=lambda m: m.target.casefold())),
     "start": ("start", lambda node: node.flag(True)),
     "provisionGroups": ("provision_groups", lambda node: node.flag(False)),
     "allowUnlimitedDeletions": ("allow_unlimited_deletions", lambda node: node.flag(False)),

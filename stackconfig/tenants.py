@@ -6,28 +6,27 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from .clouds import CLOUDS, DEFAULT_CLOUD
+from .clouds import CLOUDS, DEFAULT_CLOUD, Cloud
 from .model import (
     AUTH_METHODS,
     DEFAULT_AUTH_METHOD,
     DEFAULT_DIAGNOSTIC_CATEGORIES,
     DIAGNOSTIC_CATEGORIES,
-    NAMESPACE,
     Auth,
     Diagnostics,
     Secret,
     Tenant,
 )
 from .reader import Node, show
+from .values import is_alias
 
-TENANT_KEYS = ("tenantId", "displayName", "auth", "cloud", "graphEndpoint", "authorityHost", "diagnostics")
+TENANT_KEYS = ("tenantId", "displayName", "auth", "cloud", "graphEndpoint", "allowCustomGraphEndpoint", "authorityHost",
+               "diagnostics")
 AUTH_KEYS = ("method", "clientId", "clientSecret", "certificatePath", "tokenFile")
 DIAGNOSTICS_KEYS = ("workspaceId", "categories")
 
-# Aliases end up in Pulumi resource names, where ':' and friends would break URNs.
-_ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
 _WORKSPACE_ID = re.compile(
-    r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\.OperationalInsights/workspaces/[^/]+$",
+    r"/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\.OperationalInsights/workspaces/[^/]+",
     re.IGNORECASE,
 )
 _EMULATOR_URL = "http://127.0.0.1:18080"
@@ -44,12 +43,13 @@ _TAKES = {"default": ("clientId",), "managedIdentity": ("clientId",), "oidc": ("
 _SIGN_IN_AT_AUTHORITY = ("default", "clientSecret", "certificate", "oidc")
 
 
-def read_tenants(node: Node, secret: bool) -> dict[str, Tenant | None] | None:
-    """Alias -> tenant (None where its entry is not an object); None when the section itself is unreadable,
-    so that the rest of the configuration is read without calling every alias undeclared.
+# Whether Pulumi holds the value at a config path as a secret, the only safe home of a credential.
+SecretAt = Callable[[str], bool]
 
-    `secret` says whether Pulumi holds ctsync:tenants as a secret, the only safe home of a client secret.
-    """
+
+def read_tenants(node: Node, secret: SecretAt) -> dict[str, Tenant | None] | None:
+    """Alias -> tenant (None where its entry is not an object); None when the section itself is unreadable,
+    so that the rest of the configuration is read without calling every alias undeclared."""
     if not node.present:
         node.report("is required", "declare each tenant as <alias>: {tenantId: <GUID>}")
         return {}
@@ -61,8 +61,8 @@ def read_tenants(node: Node, secret: bool) -> dict[str, Tenant | None] | None:
     return {alias: _read_tenant(alias, node.at(alias), owners, secret) for alias in node.keys()}
 
 
-def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: bool) -> Tenant | None:
-    if not _ALIAS.match(str(alias)):
+def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: SecretAt) -> Tenant | None:
+    if not is_alias(alias):
         node.report("is not a usable alias", "start with a letter, then letters, digits, - or _ (at most 63)")
     if not node.object(TENANT_KEYS, "an object with at least tenantId"):
         return None
@@ -72,12 +72,13 @@ def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: bool) -
     if auth is not None and auth.method == "emulator" and not node.at("graphEndpoint").present:
         node.at("graphEndpoint").report("is required with auth method emulator", f"set it to the emulator's URL, e.g. {_EMULATOR_URL}")
     cloud = node.at("cloud").choice(tuple(CLOUDS), default=DEFAULT_CLOUD)
+    custom = node.at("allowCustomGraphEndpoint").flag(False)
     return Tenant(
         alias=alias,
         tenant_id=tenant_id,
         display_name=node.at("displayName").text(default=alias),
         auth=auth,
-        graph_endpoint=_read_endpoint(node.at("graphEndpoint")),
+        graph_endpoint=_read_endpoint(node.at("graphEndpoint"), CLOUDS[cloud or DEFAULT_CLOUD], bool(custom)),
         diagnostics=_read_diagnostics(node.at("diagnostics")),
         cloud=CLOUDS[cloud or DEFAULT_CLOUD],
         authority_host=_read_authority_host(node.at("authorityHost"), auth),
@@ -94,7 +95,7 @@ def _claim(node: Node, tenant_id: str | None, alias: str, owners: dict[str, str]
         owners[tenant_id] = alias
 
 
-def _read_auth(node: Node, secret: bool) -> Auth | None:
+def _read_auth(node: Node, secret: SecretAt) -> Auth | None:
     if not node.present:
         return Auth()
     if not node.object(AUTH_KEYS):
@@ -114,22 +115,22 @@ def _read_auth(node: Node, secret: bool) -> Auth | None:
     return Auth(method=method, **credentials)
 
 
-def _read_client_secret(node: Node, secret: bool) -> Secret | None:
+def _read_client_secret(node: Node, secret: SecretAt) -> Secret | None:
     node = node.conceal()
     value = node.text()
     if value is None:
         return None
-    if not secret:
-        pulumi_path = node.path.removeprefix(f"{NAMESPACE}:")
+    if not secret(node.path):
+        # Checked at its own path: another tenant's secret beside it makes the key secret, not this value.
         node.report(
-            "is in plain text; a client secret must be a Pulumi secret",
-            f"pulumi config set --path --secret '{pulumi_path}' <value>",
+            "is in plain text; a client secret must itself be a Pulumi secret (secure:)",
+            f"pulumi config set --secret --path '{node.path}' <value>",
         )
         return None
     return Secret(value)
 
 
-_CREDENTIALS: dict[str, tuple[str, Callable[[Node, bool], object]]] = {
+_CREDENTIALS: dict[str, tuple[str, Callable[[Node, SecretAt], object]]] = {
     "clientId": (
         "client_id",
         lambda node, secret: node.guid("an application (client) id", "use the app registration's Application (client) ID"),
@@ -140,17 +141,28 @@ _CREDENTIALS: dict[str, tuple[str, Callable[[Node, bool], object]]] = {
 }
 
 
-def _read_endpoint(node: Node) -> str | None:
+def _read_endpoint(node: Node, cloud: Cloud, custom: bool) -> str | None:
     if not node.present:
         return None
     url = node.text()
     if url is None:
         return None
-    problem = _endpoint_problem(url)
+    problem = _endpoint_problem(url) or (None if custom else _foreign_graph(url, cloud))
     if problem:
         node.report(f"{show(url)} {problem[0]}", problem[1])
         return None
     return url.rstrip("/")
+
+
+def _foreign_graph(url: str, cloud: Cloud) -> tuple[str, str] | None:
+    """The tenant's token is for its cloud's Graph and goes wherever graphEndpoint says: another host
+    (a proxy, a typo) needs the stack to say so. Loopback is a local emulator or tunnel."""
+    parts = urlsplit(url)
+    if _is_loopback(parts.hostname or "") or url.rstrip("/").lower() == cloud.graph_endpoint:
+        return None
+    return (f"is not the Graph of cloud {cloud.name} ({cloud.graph_endpoint}), and the tenant's token would go there",
+            "leave graphEndpoint out, set cloud to the tenant's cloud, or set allowCustomGraphEndpoint: true "
+            "for a proxy you run in front of Graph")
 
 
 _GRAPH_PATH_FIX = "leave out any path such as /v1.0: ctsync adds the API version"
@@ -205,7 +217,7 @@ def _read_diagnostics(node: Node) -> Diagnostics | None:
         return None
     workspace = node.at("workspaceId")
     workspace_id = workspace.text(fix="the Log Analytics workspace's resource id")
-    if workspace_id is not None and not _WORKSPACE_ID.match(workspace_id):
+    if workspace_id is not None and not _WORKSPACE_ID.fullmatch(workspace_id):
         workspace.report(
             f"{show(workspace_id)} is not the ARM resource id of a Log Analytics workspace",
             "write /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>",

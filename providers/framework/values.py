@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from stackconfig.values import is_email, is_guid, lower_guid
+from stackconfig.values import control_character, is_email, is_guid, lower_guid
 
-__all__ = ["email", "guid", "lower_guid", "lower_guids", "non_negative", "one_of"]
+__all__ = ["email", "guid", "lower_guid", "lower_guids", "non_negative", "one_of", "plain_text"]
 
 
 def guid(value: Any) -> str | None:
@@ -20,6 +20,12 @@ def lower_guids(values: Any) -> list[str]:
 
 def email(value: Any) -> str | None:
     return None if is_email(value) else f"{value!r} is not an email address"
+
+
+def plain_text(value: Any) -> str | None:
+    """A name or text Graph stores: no control or bidirectional-control characters (as the config)."""
+    hidden = control_character(value) if isinstance(value, str) else None
+    return None if hidden is None else f"holds the control character {hidden}"
 
 
 def one_of(*allowed: str):

@@ -69,7 +69,7 @@ def connections_from_stack_config(values: Mapping[str, Any]) -> dict[str, Tenant
     """
     from stackconfig import load_stack_config
 
-    config = load_stack_config(values, secret_keys=("ctsync:tenants",))
+    config = load_stack_config(values, secret_paths=("ctsync:tenants",))
     return connections_for(config.tenants.values())
 
 

@@ -16,6 +16,7 @@ from providers.graph import models
 from providers.graph.connection import TenantConnection, TenantCredential, tls_context
 from providers.graph.counter import CountingTransport
 from providers.graph.errors import GraphError, SignInFailed, from_odata
+from providers.graph.origin import SameOriginTransport
 
 if TYPE_CHECKING:
     from msgraph import GraphServiceClient
@@ -68,16 +69,21 @@ class TenantGraph:
         Used for identitySynchronization PATCH, MTO PUT, secrets GET and schema GET/PUT, which
         msgraph-sdk does not generate; raw JSON also keeps flags enums that typed models drop.
         """
-        info = self._request_information(method, builder)
-        info.headers.try_add("Accept", "application/json")
-        if body is not None:
-            info.headers.try_add("Content-Type", "application/json")
-            info.content = json.dumps(body).encode()
+        def request() -> RequestInformation:
+            info = self._request_information(method, builder)
+            info.headers.try_add("Accept", "application/json")
+            if body is not None:
+                info.headers.try_add("Content-Type", "application/json")
+                info.content = json.dumps(body).encode()
+            return info
+
         async def sent() -> Any:
-            raw = await self.sdk.request_adapter.send_primitive_async(info, "bytes", {"XXX": models.ODataError})
+            # A request of its own each time: the adapter writes the bearer token into the request it
+            # sends, so a request built once would go out again with a token Graph has just refused.
+            raw = await self.sdk.request_adapter.send_primitive_async(request(), "bytes", {"XXX": models.ODataError})
             return json.loads(raw) if raw else None
 
-        return await self._sent(method, f"{method} {self._path(info)}", sent)
+        return await self._sent(method, f"{method} {self._path(request())}", sent)
 
     async def _sent(self, method: str, operation: str, request: Callable[[], Awaitable[T]]) -> T:
         """The request's answer. An answer that is not Graph's (a gateway's error page, JSON cut off,
@@ -251,8 +257,12 @@ def _sdk_client(connection: TenantConnection, credential: TenantCredential) -> G
     from msgraph.graph_request_adapter import GraphRequestAdapter
     from msgraph_core import GraphClientFactory
 
-    auth = AzureIdentityAuthenticationProvider(credential, scopes=[connection.scope])
-    transport = CountingTransport(connection.tenant_id, httpx.AsyncHTTPTransport(verify=tls_context()))
+    # The token only for the tenant's Graph: kiota leaves it off a request to another host, and the
+    # transport refuses to send one to another origin at all (providers/graph/origin.py).
+    auth = AzureIdentityAuthenticationProvider(credential, scopes=[connection.scope],
+                                               allowed_hosts=[httpx.URL(connection.endpoint).host])
+    transport = SameOriginTransport(connection.endpoint, CountingTransport(
+        connection.tenant_id, httpx.AsyncHTTPTransport(verify=tls_context())))
     http = GraphClientFactory.create_with_default_middleware(
         client=httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(answer_timeout(), connect=10)),
         options={RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=MAX_RETRIES)},

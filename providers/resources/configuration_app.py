@@ -21,7 +21,7 @@ from typing import Any
 
 from providers.framework import GraphResource, Observed
 from providers.framework import attribute, computed
-from providers.framework.values import guid, lower_guid
+from providers.framework.values import guid, lower_guid, plain_text
 from providers.graph import models
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
@@ -44,7 +44,7 @@ Application = dict[str, Any]
 @dataclass(frozen=True)
 class ConfigurationAppInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
-    display_name: str = attribute(set_on_create=True, description="the name of a new app")
+    display_name: str = attribute(set_on_create=True, validate=plain_text, description="the name of a new app")
     target_tenant_id: str | None = attribute(
         default=None, normalize=lower_guid, validate=guid,
         description="the tenant the app provisions into: an existing app is found by its CompanyId",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
-from providers.framework.values import guid, lower_guid
+from providers.framework.values import guid, lower_guid, plain_text
 from providers.graph import GraphError, models
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
@@ -29,7 +29,7 @@ from providers.resources.partner_access import partner_builder
 class IdentitySyncPolicyInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the target tenant")
     source_tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
-    display_name: str = attribute(set_on_create=True, description="the name of a new policy")
+    display_name: str = attribute(set_on_create=True, validate=plain_text, description="the name of a new policy")
     user_sync_allowed: bool = attribute(
         default=True, description="False stops inbound sync; users already synced stay as they are"
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from providers.framework import GraphResource, Observed, adoption_notice
 from providers.framework import attribute, computed
-from providers.framework.values import guid, lower_guid, one_of
+from providers.framework.values import guid, lower_guid, one_of, plain_text
 from providers.graph import GraphError, models
 from providers.graph.retry import not_found, poll, replication_deadline, until_healed
 from providers.graph.session import TenantGraph, if_present
@@ -75,8 +75,8 @@ async def leaving(graph: TenantGraph, tenant_id: str) -> bool:
 @dataclass(frozen=True)
 class MultiTenantOrganizationInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the owner tenant")
-    display_name: str = attribute()
-    description: str = attribute(default="")
+    display_name: str = attribute(validate=plain_text)
+    description: str = attribute(default="", validate=plain_text)
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def _organization_state(organization: models.MultiTenantOrganization) -> MultiTe
 class MtoTenantInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the owner tenant")
     member_tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
-    display_name: str = attribute(set_on_create=True, description="the tenant's name in the organisation (Graph cannot change it)")
+    display_name: str = attribute(set_on_create=True, validate=plain_text, description="the tenant's name in the organisation (Graph cannot change it)")
     role: str = attribute(default="member", validate=one_of("member", "owner"))
 
 

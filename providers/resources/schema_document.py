@@ -40,6 +40,7 @@ from typing import Any, Iterable
 from stackconfig.expressions import ExpressionError, parse, source_json
 from stackconfig.model import AttributeMapping
 from stackconfig.reader import suggest
+from stackconfig.values import control_character
 
 MAPPING_KEYS = AttributeMapping.KEYS
 
@@ -589,6 +590,9 @@ def invalid_filters(filters: list) -> str | None:
             return f"item {index} needs an operator (e.g. EQUALS; GET .../schema/filterOperators lists them)"
         if not all(isinstance(v, str) for v in item.get("values") or []):
             return f"item {index}: values must be strings"
+        hidden = next((control_character(v) for v in item.get("values") or [] if control_character(v)), None)
+        if hidden:
+            return f"item {index}: a value holds the control character {hidden}"
         unknown = set(item) - {"attribute", "operator", "values"}
         if unknown:
             return f"item {index}: unknown keys {sorted(unknown)}"
@@ -624,6 +628,10 @@ def _invalid_mapping(item: Any) -> str | None:
         return "needs exactly one of source (an attribute name), constant (a value) or expression"
     if not all(isinstance(item[key], str) for key in (*sources, *(k for k in ("default",) if k in item))):
         return "source, constant, expression and default must be strings"
+    hidden = next((f"{key} holds the control character {control_character(item[key])}" for key in ("target", "source", "constant", "default")
+                   if key in item and control_character(item[key])), None)
+    if hidden:
+        return hidden
     if "flow" in item and item["flow"] not in FLOW_TYPES:
         return f"flow must be one of {', '.join(FLOW_TYPES)}"
     if "expression" in item:

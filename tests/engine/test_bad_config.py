@@ -33,3 +33,31 @@ def test_preview_of_an_invalid_stack_lists_every_problem_and_touches_nothing(tmp
         assert emulator.admin.requests() == []
         state = project.pulumi("stack", "export", "-s", STACK).json()
         assert not state["deployment"].get("resources"), "no resource was registered"
+
+
+def test_a_plain_client_secret_beside_an_encrypted_one_is_refused_by_up(tmp_path):
+    """One tenant's secret set with --secret makes ctsync:tenants a secret key; another tenant's
+    pasted in plain text must still stop `pulumi up`, before anything is written, and stay out of the
+    update's output."""
+    plain = "pl41n-t3xt-s3cr3t-in-the-stack-file"
+    with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
+        project = Project.create(tmp_path / "project", emulator.base_url, CLI)
+        project.init()
+        for alias in ("contoso", "fabrikam"):
+            project.config_set_path(f"ctsync:tenants.{alias}.auth.method", "clientSecret")
+            project.config_set_path(f"ctsync:tenants.{alias}.auth.clientId", "44444444-4444-4444-8444-444444444444")
+            project.config_set_path(f"ctsync:tenants.{alias}.authorityHost", "https://127.0.0.1:18443")
+        project.pulumi("config", "set", "--secret", "--path", "ctsync:tenants.contoso.auth.clientSecret", "encrypted", "-s", STACK)
+        # pasted into the stack file (Pulumi's own hint against it is overridden as a paste would)
+        project.pulumi("config", "set", "--plaintext", "--path", "ctsync:tenants.fabrikam.auth.clientSecret", plain, "-s", STACK)
+        assert project.pulumi("config", "-s", STACK, "--json").json()["ctsync:tenants"]["secret"] is True
+        emulator.admin.clear_requests()
+
+        run = project.pulumi("up", "--yes", "--skip-preview", "-s", STACK, check=False)
+
+        output = run.stdout + run.stderr
+        assert run.returncode != 0
+        assert "ctsync:tenants.fabrikam.auth.clientSecret: is in plain text" in output
+        assert "ctsync:tenants.contoso.auth.clientSecret" not in output
+        assert plain not in output
+        assert emulator.admin.requests() == []

@@ -8,7 +8,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from providers.framework import attribute, computed
 from providers.framework.schema import check, diff, dump, load, secret_fields
-from providers.framework.values import guid, lower_guid, non_negative, one_of
+from providers.framework.values import guid, lower_guid, non_negative, one_of, plain_text
 
 TENANT = "11111111-1111-4111-8111-111111111111"
 
@@ -16,7 +16,7 @@ TENANT = "11111111-1111-4111-8111-111111111111"
 @dataclass(frozen=True)
 class Inputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
-    display_name: str = attribute(default="ctsync")
+    display_name: str = attribute(default="ctsync", validate=plain_text)
     threshold: int = attribute(default=500, validate=non_negative)
     user_type: str = attribute(default="Member", validate=one_of("Member", "Guest"))
     groups: list = attribute(default=[])
@@ -35,6 +35,9 @@ CHECK_CASES = {
     "GUID normalised to lower case": ({"tenant_id": TENANT.upper()}, [], {"tenant_id": TENANT}),
     "missing required": ({}, ["tenant_id"], {}),
     "not a GUID": ({"tenant_id": "contoso"}, ["tenant_id"], {}),
+    "GUID with a trailing newline": ({"tenant_id": TENANT + "\n"}, ["tenant_id"], {}),
+    "name with a NUL": ({"tenant_id": TENANT, "display_name": "Contoso\x00"}, ["display_name"], {}),
+    "name with a bidi isolate": ({"tenant_id": TENANT, "display_name": "\u2067Contoso"}, ["display_name"], {}),
     "wrong type": ({"tenant_id": TENANT, "threshold": "many"}, ["threshold"], {}),
     "bool is not an int": ({"tenant_id": TENANT, "threshold": True}, ["threshold"], {}),
     "integral float accepted as int": ({"tenant_id": TENANT, "threshold": 10.0}, [], {"threshold": 10.0}),

@@ -322,6 +322,10 @@ VALIDATION_CASES = {
     "userType as a mapping": ([{"target": "UserType", "constant": "Guest"}], invalid_mappings, "user_type"),
     "matching attribute": ([{"target": "alternativeSecurityIds", "source": "x"}], invalid_mappings, "matching"),
     "target twice": ([COMPANY, {"target": "CompanyName", "source": "x"}], invalid_mappings, "twice"),
+    # the config contract's rule, applied by the provider to inputs from any program
+    "constant with a NUL": ([{"target": "companyName", "constant": "Contoso\x00"}], invalid_mappings, "U+0000"),
+    "constant with a bidi override": ([{"target": "companyName", "constant": "\u202eosotnoC"}], invalid_mappings, "U+202E"),
+    "filter value with a line break": ([{**SALES, "values": ["Sales\n"]}], invalid_filters, "U+000A"),
 }
 
 

@@ -73,4 +73,4 @@ def stack_values():
 @pytest.fixture
 def load():
     """load_stack_config with ctsync:tenants held as a Pulumi secret, as `pulumi config set --secret` makes it."""
-    return functools.partial(load_stack_config, secret_keys=SECRET_KEYS)
+    return functools.partial(load_stack_config, secret_paths=SECRET_KEYS)

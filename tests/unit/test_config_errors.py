@@ -88,7 +88,7 @@ BAD_INPUTS = [
     row("unknown key, no suggestion", [("ctsync:mto.zzz", 1)], "ctsync:mto.zzz", "allowed keys: displayName, description, owner, members, templates"),
     # auth and endpoints
     row("client secret not a pulumi secret", [], "ctsync:tenants.northwind.auth.clientSecret",
-        "pulumi config set --path --secret 'tenants.northwind.auth.clientSecret' <value>", secret=False),
+        "pulumi config set --secret --path 'ctsync:tenants.northwind.auth.clientSecret' <value>", secret=False),
     row("client id missing for clientSecret", [("ctsync:tenants.northwind.auth.clientId", DELETE)],
         "ctsync:tenants.northwind.auth.clientId", "is required with auth method clientSecret"),
     row("client id missing for oidc", [("ctsync:tenants.contoso.auth.clientId", DELETE)],
@@ -163,6 +163,17 @@ BAD_INPUTS = [
         "also sets constant"),
     row("mapping of userType", [("ctsync:sync[0].attributeMappings[0].target", "userType")],
         "ctsync:sync[0].attributeMappings[0].target", "set the sync's userType instead"),
+    # Graph's attribute names are case-insensitive, and so is the provider's check: refused here,
+    # before the first write, not by the provider after writes under --skip-preview
+    row("mapping of UserType", [("ctsync:sync[0].attributeMappings[0].target", "UserType")],
+        "ctsync:sync[0].attributeMappings[0].target", "set the sync's userType instead"),
+    row("mapping of the matching attribute in capitals", [("ctsync:sync[0].attributeMappings[0].target", "ALTERNATIVESECURITYIDS")],
+        "ctsync:sync[0].attributeMappings[0].target", "Entra fixes the matching attribute"),
+    row("expression with an unknown escape", [("ctsync:sync[0].attributeMappings[0]", {"target": "displayName", "expression": 'Append([surname], "\\q")'})],
+        "ctsync:sync[0].attributeMappings[0].expression", "has an escape Graph does not know"),
+    row("expression nested 3,000 deep", [("ctsync:sync[0].attributeMappings[0]",
+                                          {"target": "displayName", "expression": "ToUpper(" * 3000 + "[surname]" + ")" * 3000})],
+        "ctsync:sync[0].attributeMappings[0].expression", "functions nest more than 64 deep"),
     row("notification email", [("ctsync:sync[0].notificationEmail", "ops")], "ctsync:sync[0].notificationEmail",
         "is not an email address"),
     row("managed group without name", [("ctsync:sync[0].scope.managedGroup", {"membershipRule": "user.department -eq \"Sales\""})],
@@ -211,7 +222,7 @@ def test_bad_input_is_refused_with_its_path_alone(stack_values, edits, path, fra
     for edit_path, value in edits:
         edit(stack_values, edit_path, value)
     with pytest.raises(ConfigError) as caught:
-        load_stack_config(stack_values, secret_keys=("ctsync:tenants",) if secret else ())
+        load_stack_config(stack_values, secret_paths=("ctsync:tenants",) if secret else ())
     # One edit, one problem: a bad value must not set off a cascade of follow-on complaints.
     assert [problem.path for problem in caught.value.problems] == [path]
     assert fragment in str(caught.value)
@@ -234,7 +245,7 @@ def test_every_problem_is_reported_at_once(stack_values):
     for path, value in edits.items():
         edit(stack_values, path, value)
     with pytest.raises(ConfigError) as caught:
-        load_stack_config(stack_values, secret_keys=("ctsync:tenants",))
+        load_stack_config(stack_values, secret_paths=("ctsync:tenants",))
     problems = caught.value.problems
     assert [problem.path for problem in problems] == [
         "ctsync:tenants.contoso.tenantId",
@@ -256,7 +267,7 @@ def test_a_client_secret_never_appears_in_the_message(stack_values, path):
     secret = stack_values["ctsync:tenants"]["northwind"]["auth"]["clientSecret"]
     edit(stack_values, path, secret)
     with pytest.raises(ConfigError) as caught:
-        load_stack_config(stack_values, secret_keys=())
+        load_stack_config(stack_values, secret_paths=())
     assert secret not in str(caught.value)
     assert secret not in repr(caught.value.problems)
 
@@ -264,7 +275,7 @@ def test_a_client_secret_never_appears_in_the_message(stack_values, path):
 def test_unreadable_tenants_do_not_make_every_alias_unknown(stack_values):
     stack_values["ctsync:tenants"] = '{"contoso": '
     with pytest.raises(ConfigError) as caught:
-        load_stack_config(stack_values, secret_keys=("ctsync:tenants",))
+        load_stack_config(stack_values, secret_paths=("ctsync:tenants",))
     assert [problem.path for problem in caught.value.problems] == ["ctsync:tenants"]
     assert "line 1 column 13" in str(caught.value)
 
@@ -272,5 +283,5 @@ def test_unreadable_tenants_do_not_make_every_alias_unknown(stack_values):
 def test_an_mto_of_exactly_100_tenants_is_accepted(stack_values):
     for path, value in many_tenants(99):
         edit(stack_values, path, value)
-    mto = load_stack_config(stack_values, secret_keys=("ctsync:tenants",)).mto
+    mto = load_stack_config(stack_values, secret_paths=("ctsync:tenants",)).mto
     assert len(mto.members) + 1 == 100

@@ -156,7 +156,7 @@ def test_json_strings_read_like_objects(load, stack_values):
 
 def test_other_namespaces_and_extra_keys_are_left_alone(stack_values):
     stack_values["ctsync:emulatorPort"] = "18080"
-    config = load_stack_config(stack_values, secret_keys=["ctsync:tenants"], extra_keys=["emulatorPort"])
+    config = load_stack_config(stack_values, secret_paths=["ctsync:tenants"], extra_keys=["emulatorPort"])
     assert set(config.tenants) == {"contoso", "fabrikam", "northwind"}
 
 
@@ -176,23 +176,45 @@ def test_null_means_not_given(load, stack_values):
 
 
 @pytest.mark.parametrize(
-    "endpoint",
-    ["https://graph.microsoft.us", "http://localhost:18080", "http://127.0.0.2:9000", "http://[::1]:18080"],
+    "endpoint, settings",
+    [
+        ("https://graph.microsoft.us", {"cloud": "usGovernment"}),
+        ("https://graph.microsoft.com", {}),
+        ("https://graph-proxy.contoso.com", {"allowCustomGraphEndpoint": True}),
+        ("http://localhost:18080", {}),
+        ("http://127.0.0.2:9000", {}),
+        ("http://[::1]:18080", {}),
+        ("https://127.0.0.1:18443", {"cloud": "china"}),
+    ],
 )
-def test_accepted_graph_endpoints(load, stack_values, endpoint):
-    stack_values["ctsync:tenants"]["contoso"]["graphEndpoint"] = endpoint
+def test_accepted_graph_endpoints(load, stack_values, endpoint, settings):
+    stack_values["ctsync:tenants"]["contoso"].update(graphEndpoint=endpoint, **settings)
     assert load(stack_values).tenants["contoso"].graph_endpoint == endpoint
+
+
+@pytest.mark.parametrize("endpoint, cloud", [
+    ("https://graph.microsoft.us", None),  # the token is for graph.microsoft.com
+    ("https://graph.microsoft.com", "china"),
+    ("https://graph-proxy.contoso.com", None),
+])
+def test_a_graph_endpoint_outside_the_tenants_cloud_needs_saying_so(load, stack_values, endpoint, cloud):
+    stack_values["ctsync:tenants"]["contoso"].update(graphEndpoint=endpoint, **({"cloud": cloud} if cloud else {}))
+    with pytest.raises(ConfigError) as raised:
+        load(stack_values)
+    [problem] = raised.value.problems
+    assert problem.path == "ctsync:tenants.contoso.graphEndpoint"
+    assert "is not the Graph of cloud" in problem.message and "allowCustomGraphEndpoint: true" in problem.fix
 
 
 @pytest.mark.parametrize("value,expected", [(None, False), (True, True), ("true", True), (False, False)])
 def test_delete_taken_over_is_an_opt_in_flag(stack_values, value, expected):
     values = {**stack_values} if value is None else {**stack_values, "ctsync:deleteTakenOver": value}
-    assert load_stack_config(values, secret_keys=["ctsync:tenants"]).delete_taken_over is expected
+    assert load_stack_config(values, secret_paths=["ctsync:tenants"]).delete_taken_over is expected
 
 
 def test_delete_taken_over_must_be_a_boolean(stack_values):
     with pytest.raises(ConfigError) as error:
-        load_stack_config({**stack_values, "ctsync:deleteTakenOver": "yes"}, secret_keys=["ctsync:tenants"])
+        load_stack_config({**stack_values, "ctsync:deleteTakenOver": "yes"}, secret_paths=["ctsync:tenants"])
     assert [p.path for p in error.value.problems] == ["ctsync:deleteTakenOver"]
 
 

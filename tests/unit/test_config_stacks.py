@@ -5,20 +5,14 @@ import pytest
 import yaml
 
 from stackconfig import Scope, Trust, load_stack_config
+from stackconfig.secrecy import secure_paths
 
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
 
 
-def holds_secret(value):
-    """Pulumi marks a whole top-level key secret when any leaf under it is `{secure: ...}`."""
-    if isinstance(value, dict):
-        return set(value) == {"secure"} or any(holds_secret(item) for item in value.values())
-    return isinstance(value, list) and any(holds_secret(item) for item in value)
-
-
 def load_stack(name):
     values = yaml.safe_load((STACKS / f"Pulumi.{name}.yaml").read_text())["config"]
-    return load_stack_config(values, secret_keys=[key for key, value in values.items() if holds_secret(value)])
+    return load_stack_config(values, secret_paths=secure_paths(values))
 
 
 def test_local_stack_targets_the_emulator_fixture():
