@@ -121,6 +121,7 @@ class ProvisioningJob(pulumi.ComponentResource):
             # What a preview of a scope change compares, to count who leaves (read from Graph).
             scope_groups=[principal for _, principal, kind in self._principals(args) if kind == "Group"],
             scope_users=[principal for _, principal, kind in self._principals(args) if kind == "User"],
+            sync_all=sync.scope.sync_all,
             target_tenant_id=args.target.tenant_id,
             deletion_threshold=sync.deletion_threshold,
         )

@@ -9,6 +9,7 @@ behind a write (replication), which read and create allow for.
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +21,17 @@ from providers.graph.retry import not_found, poll, until_healed
 from providers.graph.session import TenantGraph, if_present, raw_pages
 
 
+# The principal types that make a synchronization's scope (an app can be assigned to service principals too).
+GROUP, USER = "Group", "User"
+
+
 @dataclass(frozen=True)
 class ScopeAssignmentInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
     service_principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
     app_role_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="msiam_access")
     principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
-    principal_type: str = attribute(replace=True, validate=one_of("User", "Group"))
+    principal_type: str = attribute(replace=True, validate=one_of(USER, GROUP))
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,11 @@ AppRoleAssignment = dict[str, Any]
 
 def assigned_to(graph: TenantGraph, service_principal_id: str):
     return graph.sdk.service_principals.by_service_principal_id(service_principal_id).app_role_assigned_to
+
+
+def scope_assignments(graph: TenantGraph, service_principal_id: str) -> Awaitable[list[AppRoleAssignment]]:
+    """Every assignment to the configuration app: who is in the synchronization's scope."""
+    return raw_pages(graph, assigned_to(graph, service_principal_id))
 
 
 def _lower(value) -> str:
@@ -103,7 +113,7 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
 
     async def _find(self, graph: TenantGraph, inputs: ScopeAssignmentInputs, id: str | None) -> AppRoleAssignment | None:
         """By assignment id when known, else by the natural key (principal, app role)."""
-        assignments = await raw_pages(graph, assigned_to(graph, inputs.service_principal_id))
+        assignments = await scope_assignments(graph, inputs.service_principal_id)
         return next((a for a in assignments if _matches(a, inputs, id)), None)
 
     async def _post(self, graph: TenantGraph, inputs: ScopeAssignmentInputs) -> AppRoleAssignment:

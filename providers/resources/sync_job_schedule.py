@@ -13,6 +13,13 @@ passes with its saved secrets, that is once the cause is repaired, and only then
 A quarantine for too many deletions (accidental-deletion prevention) is never released here: that is
 a person's decision (``python -m ctsync release-deletes``). Microsoft's page on quarantine:
 https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-quarantine-status
+
+The scope is read as a whole here: refresh reads every user and group assigned to the configuration
+app as ``scope_groups`` / ``scope_users``, so an assignment the stack does not declare (a group added
+in the admin center, which widens who leaves the tenant) is drift; the preview names it and counts who
+it would take out, and ``up`` removes it (the job's deletion threshold still holds the next cycle's
+deletions). With ``sync_all`` every user is in scope whatever is assigned, and assignments are not
+compared.
 """
 from __future__ import annotations
 
@@ -25,6 +32,7 @@ from providers.graph import GraphError, models
 from providers.framework.values import guid, lower_guid, lower_guids
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
+from providers.resources.scope_assignment import GROUP, USER, assigned_to, scope_assignments
 from providers.resources.scope_impact import Scope, leaving, leaving_warning
 from providers.resources.sync_job import Job, job_builder, job_status, quarantine_of, read_job, schedule_state
 
@@ -47,6 +55,8 @@ class SynchronizationJobScheduleInputs:
                                    description="the groups assigned as scope: a preview of a change counts who leaves it")
     scope_users: list = attribute(default=[], normalize=lower_guids,
                                   description="the users assigned as scope")
+    sync_all: bool = attribute(default=False, description="every user is in scope (allUsers, or filters alone): "
+                               "assignments do not make the scope and are not compared")
     target_tenant_id: str | None = attribute(default=None, normalize=lower_guid, validate=guid,
                                              description="where the job provisions (named in the preview's warning)")
     deletion_threshold: int | None = attribute(default=None, description="the job's accidental-deletion threshold")
@@ -72,6 +82,11 @@ def _state(job: Job) -> SynchronizationJobScheduleState:
 
 def _scope(inputs: SynchronizationJobScheduleInputs) -> Scope:
     return Scope(frozenset(inputs.scope_groups), frozenset(inputs.scope_users))
+
+
+def _named(assignment: dict) -> str:
+    kind = "group" if assignment.get("principalType") == GROUP else "user"
+    return f"{kind} {assignment.get('principalDisplayName')!r} ({lower_guid(assignment.get('principalId'))})"
 
 
 def quarantine_reason(job: Job) -> str | None:
@@ -105,8 +120,16 @@ class SynchronizationJobScheduleResource(
         job = await if_present(read_job(graph, inputs.service_principal_id, inputs.job_id))
         if job is None:
             return None
-        observed = dataclasses.replace(inputs, enabled=schedule_state(job) == ACTIVE)
+        observed = dataclasses.replace(inputs, enabled=schedule_state(job) == ACTIVE, **await self._assigned(graph, inputs))
         return Observed(observed, _state(job))
+
+    async def _assigned(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs) -> dict[str, list[str]]:
+        """The scope as Graph has it: every group and user assigned to the app (nothing under sync_all)."""
+        if inputs.sync_all:
+            return {}
+        assignments = await if_present(scope_assignments(graph, inputs.service_principal_id)) or []
+        return {field: lower_guids(a["principalId"] for a in assignments if a.get("principalType") == kind)
+                for field, kind in (("scope_groups", GROUP), ("scope_users", USER))}
 
     def repair_needed(
         self, inputs: SynchronizationJobScheduleInputs, state: SynchronizationJobScheduleState
@@ -132,10 +155,23 @@ class SynchronizationJobScheduleResource(
         self, olds: SynchronizationJobScheduleInputs, news: SynchronizationJobScheduleInputs
     ) -> list[str]:
         graph = self.tenant(news.tenant_id)
+        warnings = await self._unassigned_warnings(graph, olds, news)
         users = await leaving(graph, _scope(olds), _scope(news))
-        if not users:
+        if users:
+            warnings.append(leaving_warning(news.tenant_id, news.target_tenant_id or "the target", len(users),
+                                            news.deletion_threshold))
+        return warnings
+
+    async def _unassigned_warnings(
+        self, graph: TenantGraph, olds: SynchronizationJobScheduleInputs, news: SynchronizationJobScheduleInputs
+    ) -> list[str]:
+        """Each assignment that goes, by the name an administrator sees in the admin center."""
+        going = (set(olds.scope_groups) | set(olds.scope_users)) - set(news.scope_groups) - set(news.scope_users)
+        if news.sync_all or not going:
             return []
-        return [leaving_warning(news.tenant_id, news.target_tenant_id or "the target", len(users), news.deletion_threshold)]
+        assignments = await if_present(scope_assignments(graph, news.service_principal_id)) or []
+        return [f"{_named(a)} is assigned to the configuration app in tenant {news.tenant_id} and the stack does not "
+                "declare it: up removes the assignment" for a in assignments if lower_guid(a.get("principalId")) in going]
 
     async def delete(self, inputs: SynchronizationJobScheduleInputs, state: SynchronizationJobScheduleState) -> None:
         graph = self.tenant(inputs.tenant_id)
@@ -143,6 +179,7 @@ class SynchronizationJobScheduleResource(
 
     async def _converge(self, inputs: SynchronizationJobScheduleInputs) -> SynchronizationJobScheduleState:
         graph = self.tenant(inputs.tenant_id)
+        await self._unassign_undeclared(graph, inputs)
         # The job may have been created moments ago: wait until Graph can read it.
         job = await until_healed(lambda: read_job(graph, inputs.service_principal_id, inputs.job_id), not_found)
         reason = quarantine_reason(job)
@@ -153,6 +190,21 @@ class SynchronizationJobScheduleResource(
             await self._send(graph, inputs, "start" if inputs.enabled else "pause")
             job = await read_job(graph, inputs.service_principal_id, inputs.job_id)
         return _state(job)
+
+    async def _unassign_undeclared(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs) -> None:
+        """Remove every user or group assigned to the app that the stack does not declare. Runs after
+        the declared assignments exist (the schedule depends on them); under sync_all it does nothing."""
+        if inputs.sync_all:
+            return
+        declared = set(inputs.scope_groups) | set(inputs.scope_users)
+        # The service principal may not be readable yet right after the configuration app appears.
+        assignments = await until_healed(lambda: scope_assignments(graph, inputs.service_principal_id), not_found)
+        for assignment in assignments:
+            if assignment.get("principalType") in (GROUP, USER) and lower_guid(assignment.get("principalId")) not in declared:
+                await if_present(graph.call("DELETE", assigned_to(graph, inputs.service_principal_id)
+                                            .by_app_role_assignment_id(assignment["id"])))
+                notice(f"{self.type_name}: removed the assignment of {_named(assignment)} to the configuration app in "
+                       f"tenant {inputs.tenant_id}: the stack does not declare it")
 
     async def _release(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs, reason: str) -> None:
         """Restart the quarantined job if its saved credentials validate now; else say why not."""

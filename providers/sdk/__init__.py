@@ -376,6 +376,7 @@ class SynchronizationJobScheduleArgs:
     enabled: pulumi.Input[bool] | None = None
     scope_groups: pulumi.Input[list] | None = None
     scope_users: pulumi.Input[list] | None = None
+    sync_all: pulumi.Input[bool] | None = None
     target_tenant_id: pulumi.Input[str] | None = None
     deletion_threshold: pulumi.Input[int] | None = None
 
@@ -391,6 +392,7 @@ class SynchronizationJobSchedule(pulumi.CustomResource):
     enabled: pulumi.Output[bool]
     scope_groups: pulumi.Output[list]
     scope_users: pulumi.Output[list]
+    sync_all: pulumi.Output[bool]
     target_tenant_id: pulumi.Output[str]
     deletion_threshold: pulumi.Output[int]
     status_code: pulumi.Output[str]

@@ -2,6 +2,8 @@
 of band is drift), no write when the job already is as declared, and a fault run."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
     CrossTenantAccessPolicyConfigurationPartner,
@@ -10,7 +12,9 @@ from msgraph.generated.models.inbound_outbound_policy_configuration import Inbou
 from msgraph.generated.models.synchronization_job import SynchronizationJob as JobModel
 from pulumi.runtime.proto import provider_pb2
 
-from tests.emulator.flows import ADELE, ALEX, CONTOSO, FABRIKAM, assign, job_builder, partner_of, ready_pair, two_tenants
+from tests.emulator.flows import (
+    ADELE, ALEX, CONTOSO, FABRIKAM, SALES, assign, job_builder, partner_of, ready_pair, two_tenants,
+)
 from tests.providers.conftest import in_tenant
 from tests.providers.drivers import GrpcDriver
 from tests.providers.lifecycle import Lifecycle
@@ -18,14 +22,15 @@ from tests.providers.source_side import configuration_app, create, faulted, job
 
 pytestmark = pytest.mark.usefixtures("short_replication_deadline")
 
-# Graph requests per lifecycle step. Create/update: GET the job, start or pause it, GET it back;
+# Graph requests per lifecycle step. Create/update: list the app's assignments (the scope as a whole),
+# GET the job, start or pause it, GET it back; refresh and import: the job and the assignments;
 # delete: one pause (the job's own DELETE that the destroy then sends is not counted here).
 COST = {
-    "create": {"requests": 3, "writes": 1},
+    "create": {"requests": 4, "writes": 1},
     "preview": {"requests": 0, "writes": 0},
-    "refresh": {"requests": 1, "writes": 0},
-    "import": {"requests": 1, "writes": 0},
-    "update": {"requests": 3, "writes": 1},
+    "refresh": {"requests": 2, "writes": 0},
+    "import": {"requests": 2, "writes": 0},
+    "update": {"requests": 4, "writes": 1},
     "delete": {"requests": 1, "writes": 1},
 }
 
@@ -92,7 +97,7 @@ def test_no_write_when_the_job_already_is_as_declared(enabled, emulator, graph_c
 
     _, outs = create(config, "SynchronizationJobSchedule", tenant_id=CONTOSO, service_principal_id=sp, job_id=job_id, enabled=enabled)
 
-    assert graph_requests.count() == {"requests": 1, "writes": 0}
+    assert graph_requests.count() == {"requests": 2, "writes": 0}, "the assignments and the job, read once each"
     assert outs["schedule_state"] == ("Active" if enabled else "Disabled")
 
 
@@ -198,3 +203,57 @@ async def _held_deletions(source, target, emulator):
         await source.service_principals.by_service_principal_id(config.sp_id).app_role_assigned_to.by_app_role_assignment_id(assignment).delete()
     emulator.admin.run_sync()
     return config
+
+
+# -- the scope read as a whole: an assignment the stack does not declare is drift, and up removes it --
+def _assigned(graph_client, sync_pair) -> list[str]:
+    listed = in_tenant(graph_client, CONTOSO,
+                       lambda c: c.service_principals.by_service_principal_id(sync_pair.sp_id).app_role_assigned_to.get())
+    return sorted(str(a.principal_id) for a in listed.value)
+
+
+def _declaring(driver: GrpcDriver, sync_pair, **scope) -> dict:
+    inputs, _ = driver.check({}, {"tenant_id": CONTOSO, "service_principal_id": sync_pair.sp_id, "job_id": sync_pair.job_id,
+                                  "target_tenant_id": FABRIKAM, "deletion_threshold": 500, **scope})
+    return inputs
+
+
+def test_an_assignment_the_stack_does_not_declare_is_drift_named_and_removed(graph_client, tenants_config, sync_pair,
+                                                                             graph_requests, caplog):
+    in_tenant(graph_client, CONTOSO, lambda c: assign(c, sync_pair, ADELE))
+    driver = GrpcDriver("SynchronizationJobSchedule", tenants_config(CONTOSO, FABRIKAM))
+    inputs = _declaring(driver, sync_pair, scope_users=[ADELE])
+    id, outs = driver.create(inputs)
+    # An administrator adds the Sales group (Adele and Alex) to the app in the admin center.
+    in_tenant(graph_client, CONTOSO, lambda c: assign(c, sync_pair, SALES))
+
+    _, outs, observed = driver.read(id, {**outs, **inputs})
+    assert (observed["scope_groups"], observed["scope_users"]) == ([SALES], [ADELE])
+    graph_requests.clear()
+    with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
+        diff = driver.diff(id, {**outs, **observed}, inputs)
+    assert diff.changes and set(diff.detailed) == {"scope_groups"}
+    assert (f"group 'Sales' ({SALES}) is assigned to the configuration app in tenant {CONTOSO} and the stack does not "
+            "declare it: up removes the assignment") in caplog.text
+    assert f"this scope change takes 1 user(s) of tenant {CONTOSO} out of the sync to {FABRIKAM}" in caplog.text, "Alex"
+    assert graph_requests.count()["writes"] == 0, "a preview reads only"
+
+    graph_requests.clear()
+    updated = driver.update(id, {**outs, **observed}, inputs)
+    writes = [(e["method"], e["path"].rsplit("/", 2)[-2]) for e in graph_requests.log() if e["method"] != "GET"]
+    assert writes == [("DELETE", "appRoleAssignedTo")], "only the undeclared assignment goes; the job is already started"
+    assert _assigned(graph_client, sync_pair) == [ADELE]
+    _, outs, observed = driver.read(id, updated)
+    assert not driver.diff(id, {**outs, **observed}, inputs).changes, "as declared again"
+
+
+def test_under_sync_all_assignments_are_neither_compared_nor_removed(graph_client, tenants_config, sync_pair, graph_requests):
+    """allUsers (or filters alone): every user is in scope whatever is assigned; a taken-over app keeps its assignments."""
+    in_tenant(graph_client, CONTOSO, lambda c: assign(c, sync_pair, SALES))
+    driver = GrpcDriver("SynchronizationJobSchedule", tenants_config(CONTOSO, FABRIKAM))
+    inputs = _declaring(driver, sync_pair, sync_all=True)
+    graph_requests.clear()
+    id, outs = driver.create(inputs)
+    assert graph_requests.count()["writes"] == 0 and _assigned(graph_client, sync_pair) == [SALES]
+    _, outs, observed = driver.read(id, {**outs, **inputs})
+    assert not driver.diff(id, {**outs, **observed}, inputs).changes
