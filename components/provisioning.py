@@ -104,6 +104,7 @@ class ProvisioningJob(pulumi.ComponentResource):
             scope_filters=[filter_input(f) for f in sync.scope.filters],
             attribute_mappings=[mapping_input(m) for m in sync.attribute_mappings],
             provision_groups=sync.provision_groups,
+            unmanaged_attributes=list(sync.unmanaged_attributes),
         )
         self.assignments = [
             self._on_app(

@@ -222,6 +222,9 @@ class DirectionalSync:
     provision_groups: bool = False
     # The acknowledgement that deletion_threshold 0 (prevention off) is meant.
     allow_unlimited_deletions: bool = False
+    # Target attributes whose mappings are left to the admin center ("*": every one not declared):
+    # not held to the template's defaults by the drift check.
+    unmanaged_attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

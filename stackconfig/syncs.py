@@ -194,15 +194,35 @@ SETTINGS: dict[str, tuple[str, Callable[[Node], Any]]] = {
     "start": ("start", lambda node: node.flag(True)),
     "provisionGroups": ("provision_groups", lambda node: node.flag(False)),
     "allowUnlimitedDeletions": ("allow_unlimited_deletions", lambda node: node.flag(False)),
+    "unmanagedAttributes": ("unmanaged_attributes", lambda node: node.distinct(_read_attribute_name, key=str.casefold)),
 }
+
+
+def _read_attribute_name(node: Node) -> str | None:
+    return node.text(fix='a target user attribute, e.g. department, or "*" for every one not declared')
 
 
 def read_settings(node: Node) -> dict[str, Any]:
     """The DirectionalSync fields other than source and target, read from an object node."""
     settings = {field: read(node.at(key)) for key, (field, read) in SETTINGS.items()}
+    _check_unmanaged(node.at("unmanagedAttributes"), settings)
     _check_group_scope(node.at("provisionGroups"), settings)
     _check_deletion_safety(node, settings)
     return settings
+
+
+def _check_unmanaged(node: Node, settings: dict[str, Any]) -> None:
+    """A mapping is either declared (and held to the declaration) or left to the admin center."""
+    unmanaged, mappings = settings["unmanaged_attributes"], settings["attribute_mappings"]
+    if not unmanaged or not mappings:
+        return
+    names = {name.casefold(): index for index, name in enumerate(unmanaged)}
+    for mapping in mappings:
+        if mapping.target.casefold() in names:
+            index = names[mapping.target.casefold()]
+            Node(f"{node.path}[{index}]", unmanaged[index], node.problems).report(
+                f"{show(unmanaged[index])} is also declared under attributeMappings",
+                "declare the mapping, or leave it to the admin center here, not both")
 
 
 def _check_deletion_safety(node: Node, settings: dict[str, Any]) -> None:

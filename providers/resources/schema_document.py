@@ -191,7 +191,7 @@ def desired_schema(current: dict, managed: ManagedSchema | None, baseline: Basel
         else:
             _set_source(mapping, target, want)
     clauses = managed.clauses() if managed else []
-    _set_scope(mapping, stale=baseline.clauses, wanted=clauses)
+    set_scope(mapping, stale=baseline.clauses, wanted=clauses)
     group_enabled = _set_group_provisioning(document, managed, baseline)
     return Desired(document, Baseline(kept, clauses, group_enabled), changed=normalized(document) != normalized(current))
 
@@ -305,7 +305,7 @@ def _same_name(a: str | None, b: str) -> bool:
     return (a or "").lower() == b.lower()
 
 
-def _meaning(source: dict | None) -> tuple:
+def source_meaning(source: dict | None) -> tuple:
     """Two sources mean the same when their kind and name (or expression) agree."""
     source = source or {}
     kind = source.get("type")
@@ -319,7 +319,7 @@ def _set_source(mapping: dict, target: str, want: Wanted) -> None:
     if existing is None:
         existing = new_attribute_mapping(target, want.source, want.flow_type or "Always")
         mapping.setdefault("attributeMappings", []).append(existing)
-    if _meaning(existing.get("source")) != _meaning(want.source):
+    if source_meaning(existing.get("source")) != source_meaning(want.source):
         existing["source"] = want.source
     # A missing flowType is Graph's default, Always.
     if want.flow_type and (existing.get("flowType") or "Always") != want.flow_type:
@@ -352,21 +352,21 @@ def _put_back(mapping: dict, target: str, original: dict | None) -> None:
         mapping["attributeMappings"] = [copy.deepcopy(original) if m is existing else m for m in mappings]
 
 
-def _clause_key(clause: dict) -> tuple:
+def clause_key(clause: dict) -> tuple:
     values = (clause.get("targetOperand") or {}).get("values") or []
     return clause.get("operatorName"), clause.get("sourceOperandName"), tuple(values)
 
 
-def _set_scope(mapping: dict, stale: Iterable[dict], wanted: list[dict]) -> None:
+def set_scope(mapping: dict, stale: Iterable[dict], wanted: list[dict]) -> None:
     """Take out the clauses ctsync wrote before and put the wanted ones in every group."""
-    wanted_keys = {_clause_key(c) for c in wanted}
-    stale_keys = {_clause_key(c) for c in stale} - wanted_keys
+    wanted_keys = {clause_key(c) for c in wanted}
+    stale_keys = {clause_key(c) for c in stale} - wanted_keys
     scope = mapping.get("scope") or {}
     groups = scope.get("groups") or []
     remaining = []
     for group in groups:
         clauses = group.get("clauses") or []
-        kept = [c for c in clauses if _clause_key(c) not in stale_keys]
+        kept = [c for c in clauses if clause_key(c) not in stale_keys]
         if len(kept) == len(clauses):
             remaining.append(group)
         # A group emptied by ctsync is dropped: an empty group would put every user in scope.
@@ -380,8 +380,8 @@ def _set_scope(mapping: dict, stale: Iterable[dict], wanted: list[dict]) -> None
 
 
 def _with_clauses(group: dict, wanted: list[dict]) -> dict:
-    present = {_clause_key(c) for c in group.get("clauses") or []}
-    missing = [copy.deepcopy(c) for c in wanted if _clause_key(c) not in present]
+    present = {clause_key(c) for c in group.get("clauses") or []}
+    missing = [copy.deepcopy(c) for c in wanted if clause_key(c) not in present]
     return {**group, "clauses": [*(group.get("clauses") or []), *missing]} if missing else group
 
 
@@ -394,10 +394,10 @@ def managed_view(document: dict, managed: ManagedSchema) -> dict[str, Any]:
     declared clause counts only when every scope group has it, as only then does it narrow the scope.
     """
     mapping = user_mapping(document)
-    groups = [{_clause_key(c) for c in g.get("clauses") or []} for g in (mapping.get("scope") or {}).get("groups") or []]
+    groups = [{clause_key(c) for c in g.get("clauses") or []} for g in (mapping.get("scope") or {}).get("groups") or []]
 
     def everywhere(clause: dict) -> bool:
-        return bool(groups) and all(_clause_key(clause) in keys for keys in groups)
+        return bool(groups) and all(clause_key(clause) in keys for keys in groups)
 
     mappings = (_declared_view(mapping, item) for item in managed.attribute_mappings)
     return {
@@ -416,15 +416,15 @@ def imported_view(document: dict) -> dict[str, Any]:
     which of them are its defaults; the program declares the ones it manages."""
     mapping = user_mapping(document)
     groups = [list(g.get("clauses") or []) for g in (mapping.get("scope") or {}).get("groups") or []]
-    common = [c for c in groups[0] if all(_clause_key(c) in {_clause_key(o) for o in g} for g in groups)] if groups else []
+    common = [c for c in groups[0] if all(clause_key(c) in {clause_key(o) for o in g} for g in groups)] if groups else []
     filters = [
         {"attribute": c.get("sourceOperandName"), "operator": c.get("operatorName"),
          "values": list((c.get("targetOperand") or {}).get("values") or [])}
-        for c in common if _clause_key(c) != _clause_key(ACCOUNT_ENABLED_CLAUSE)
+        for c in common if clause_key(c) != clause_key(ACCOUNT_ENABLED_CLAUSE)
     ]
     return {
         "user_type": _user_type_view(find_attribute_mapping(mapping, USER_TYPE)),
-        "remove_disabled_users": any(_clause_key(c) == _clause_key(ACCOUNT_ENABLED_CLAUSE) for c in common),
+        "remove_disabled_users": any(clause_key(c) == clause_key(ACCOUNT_ENABLED_CLAUSE) for c in common),
         "scope_filters": canonical_filters(filters),
         "attribute_mappings": [],
         "provision_groups": provisions_groups(document),
@@ -452,12 +452,12 @@ def exported_view(document: dict, template: dict) -> ExportedSchema:
     unsupported = []
     if imported["user_type"] not in ("Member", "Guest"):
         unsupported.append(f"userType is mapped as {imported['user_type']}; the config sets a constant Member or Guest")
-    common = {_clause_key(filter_clause(f)) for f in imported["scope_filters"]}
+    common = {clause_key(filter_clause(f)) for f in imported["scope_filters"]}
     if imported["remove_disabled_users"]:
-        common.add(_clause_key(ACCOUNT_ENABLED_CLAUSE))
+        common.add(clause_key(ACCOUNT_ENABLED_CLAUSE))
     for group in (mapping.get("scope") or {}).get("groups") or []:
         for clause in group.get("clauses") or []:
-            if _clause_key(clause) not in common:
+            if clause_key(clause) not in common:
                 unsupported.append(
                     f"scope group {group.get('name')!r} has clause {clause.get('sourceOperandName')} "
                     f"{clause.get('operatorName')} that not every group has (the config's filters apply to all)"
@@ -468,7 +468,7 @@ def exported_view(document: dict, template: dict) -> ExportedSchema:
         if _same_name(target, USER_TYPE):
             continue
         default = find_attribute_mapping(defaults, target)
-        if default is not None and _meaning(default.get("source")) == _meaning(existing.get("source")):
+        if default is not None and source_meaning(default.get("source")) == source_meaning(existing.get("source")):
             continue
         view = _mapping_view(mapping, target)
         if "expression" in view and not _parses(view["expression"]):

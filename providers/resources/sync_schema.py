@@ -33,8 +33,12 @@ from providers.resources.schema_document import (
     invalid_filters,
     invalid_mappings,
     managed_view,
+    normalized,
     unknown_attributes,
+    without_annotations,
 )
+from providers.resources.schema_template import drift_from_template, restore_template
+from providers.resources.sync_job import JOB_TEMPLATE
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,14 @@ class SynchronizationSchemaInputs:
     )
     provision_groups: bool = attribute(
         default=False, description="enable the group object mapping: assigned security groups are provisioned (preview)"
+    )
+    unmanaged_attributes: list = attribute(
+        default=[], description="target attributes whose mappings the stack leaves to the admin center: not compared "
+        "with the template's defaults, not restored (\"*\": every one it does not declare)",
+    )
+    template_drift: list = attribute(
+        default=[], description="how the user mapping differs from the template's defaults where the stack declares "
+        "nothing (refresh reads it; declare it empty: up restores the template's)",
     )
 
 
@@ -104,11 +116,17 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
         declared = managed(inputs)
         if document is None or given_back(document, declared, Baseline.from_json(state.baseline)):
             return None
-        if state.baseline is None:  # an import: only the id is known
+        if state.baseline is None:  # an import: only the id is known, so not what the stack declares
             observed = dataclasses.replace(inputs, **imported_view(document))
             return Observed(observed, SynchronizationSchemaState(document.get("version"), Baseline().to_json()))
-        observed = dataclasses.replace(inputs, **managed_view(document, declared))
+        drift = drift_from_template(document, await self._template(graph, inputs), declared, inputs.unmanaged_attributes)
+        observed = dataclasses.replace(inputs, **managed_view(document, declared), template_drift=drift)
         return Observed(observed, SynchronizationSchemaState(document.get("version"), state.baseline))
+
+    async def _template(self, graph: TenantGraph, inputs: SynchronizationSchemaInputs) -> dict:
+        """The default schema of the job's gallery template, what the undeclared rest is held to."""
+        templates = graph.sdk.service_principals.by_service_principal_id(inputs.service_principal_id).synchronization.templates
+        return await graph.send("GET", templates.by_synchronization_template_id(JOB_TEMPLATE).schema) or {}
 
     async def update(
         self, olds: SynchronizationSchemaInputs, news: SynchronizationSchemaInputs, state: SynchronizationSchemaState
@@ -136,8 +154,10 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
             # Before any write: a PUT with an unknown attribute would fail, or map nothing.
             raise SchemaError(f"job {inputs.job_id} of tenant {inputs.tenant_id}: " + "; ".join(unknown))
         desired = desired_schema(current, managed(inputs), baseline)
+        template = await until_sync_ready(lambda: self._template(graph, inputs))
+        restore_template(desired.document, template, managed(inputs), inputs.unmanaged_attributes)
         version = current.get("version")
-        if desired.changed:
+        if normalized(desired.document) != normalized(without_annotations(current)):
             await until_sync_ready(lambda: graph.send("PUT", schema, desired.document))
             # The service stamps a new version on every PUT.
             version = (await graph.send("GET", schema)).get("version")

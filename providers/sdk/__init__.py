@@ -312,6 +312,8 @@ class SynchronizationSchemaArgs:
     scope_filters: pulumi.Input[list] | None = None
     attribute_mappings: pulumi.Input[list] | None = None
     provision_groups: pulumi.Input[bool] | None = None
+    unmanaged_attributes: pulumi.Input[list] | None = None
+    template_drift: pulumi.Input[list] | None = None
 
 
 class SynchronizationSchema(pulumi.CustomResource):
@@ -328,6 +330,8 @@ class SynchronizationSchema(pulumi.CustomResource):
     scope_filters: pulumi.Output[list]
     attribute_mappings: pulumi.Output[list]
     provision_groups: pulumi.Output[bool]
+    unmanaged_attributes: pulumi.Output[list]
+    template_drift: pulumi.Output[list]
     schema_version: pulumi.Output[str]
     baseline: pulumi.Output[str]
     taken_over: pulumi.Output[bool]

@@ -129,9 +129,10 @@ def test_refresh_reports_out_of_band_drift(journey):
     refreshed = journey.measured["refresh (preview)"]
     assert refreshed["graph_writes"] == 0
     # One GET per Graph object, plus one: the organisation also reads its own membership, since
-    # Graph removes tenants asynchronously (providers/resources/mto.py); plus one per direction (3):
-    # its schedule reads every assignment to the app, the scope as a whole.
-    assert refreshed["graph_requests"] == journey.graph_objects() + 1 + 3
+    # Graph removes tenants asynchronously (providers/resources/mto.py); plus two per direction (3):
+    # its schedule reads every assignment to the app (the scope as a whole), and its schema the
+    # template's default schema (what the stack does not declare is held to it).
+    assert refreshed["graph_requests"] == journey.graph_objects() + 1 + 2 * 3
     steps = journey.project.changed_steps("preview", "--refresh")
     assert [(step["op"], step["urn"].split("::")[-1]) for step in steps] == [("update", PARTNER_IN_FABRIKAM)]
     old, new = steps[0]["oldState"]["outputs"], steps[0]["newState"]["inputs"]

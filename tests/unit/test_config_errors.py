@@ -165,6 +165,10 @@ BAD_INPUTS = [
         "ctsync:sync[0].attributeMappings[0].target", "set the sync's userType instead"),
     # Graph's attribute names are case-insensitive, and so is the provider's check: refused here,
     # before the first write, not by the provider after writes under --skip-preview
+    row("unmanaged attribute also declared", [("ctsync:sync[0].unmanagedAttributes", ["department", "CompanyName"])],
+        "ctsync:sync[0].unmanagedAttributes[1]", '"CompanyName" is also declared under attributeMappings'),
+    row("unmanaged attribute listed twice", [("ctsync:sync[0].unmanagedAttributes", ["department", "Department"])],
+        "ctsync:sync[0].unmanagedAttributes[1]", "is listed twice"),
     row("mapping of UserType", [("ctsync:sync[0].attributeMappings[0].target", "UserType")],
         "ctsync:sync[0].attributeMappings[0].target", "set the sync's userType instead"),
     row("mapping of the matching attribute in capitals", [("ctsync:sync[0].attributeMappings[0].target", "ALTERNATIVESECURITYIDS")],

@@ -302,3 +302,10 @@ def test_a_cloud_brings_its_graph_endpoint_scope_and_sign_in_host(load, stack_va
 def test_a_token_file_is_taken_by_oidc(load, stack_values):
     stack_values["ctsync:tenants"]["contoso"]["auth"]["tokenFile"] = "/var/run/secrets/azure/token"
     assert load(stack_values).tenants["contoso"].auth.token_file == "/var/run/secrets/azure/token"
+
+
+def test_unmanaged_attributes_are_left_to_the_admin_center(load, stack_values):
+    stack_values["ctsync:sync"][0]["unmanagedAttributes"] = ["department", "*"]
+    sync = next(s for s in load(stack_values).syncs if (s.source, s.target) == ("contoso", "fabrikam"))
+    assert sync.unmanaged_attributes == ("department", "*")
+    assert all(s.unmanaged_attributes == () for s in load(stack_values).syncs if s is not sync and s.source != "contoso")
