@@ -104,6 +104,7 @@ class ProvisioningJob(pulumi.ComponentResource):
             scope_filters=[filter_input(f) for f in sync.scope.filters],
             attribute_mappings=[mapping_input(m) for m in sync.attribute_mappings],
             provision_groups=sync.provision_groups,
+            flow_types=sync.target_object_actions.flow_types,
             unmanaged_attributes=list(sync.unmanaged_attributes),
         )
         self.assignments = [
@@ -123,6 +124,7 @@ class ProvisioningJob(pulumi.ComponentResource):
             scope_groups=[principal for _, principal, kind in self._principals(args) if kind == "Group"],
             scope_users=[principal for _, principal, kind in self._principals(args) if kind == "User"],
             sync_all=sync.scope.sync_all,
+            deletes_users=sync.target_object_actions.delete,
             target_tenant_id=args.target.tenant_id,
             deletion_threshold=sync.deletion_threshold,
         )

@@ -15,6 +15,7 @@ from typing import Any
 
 from ctsync.discovery import Estate, Job, Organization, PartnerEntry
 from providers.resources.mto_templates import applies_to, identity_sync_template_at_defaults, partner_template_at_defaults
+from stackconfig import TargetObjectActions
 from stackconfig.syncs import DEFAULT_DELETION_THRESHOLD
 
 
@@ -81,12 +82,21 @@ def _sync_entry(job: Job, partners: Mapping[tuple[str, str], PartnerEntry], alia
         entry["attributeMappings"] = [dict(m) for m in job.schema.attribute_mappings]
     if job.schema.provision_groups:
         entry["provisionGroups"] = True
+    actions = _target_object_actions(job.schema.flow_types)
+    if actions:
+        entry["targetObjectActions"] = actions
     if not job.started:
         entry["start"] = False
     result.gaps += [f"{where}: {gap}" for gap in job.schema.unsupported]
     origin = (f"from job {job.job_id} of app {job.app_display_name!r} (service principal {job.service_principal_id}) "
               f"in {source}, provisioning into {target} (CompanyId)")
     return Entry(entry, origin)
+
+
+def _target_object_actions(flow_types: str) -> dict[str, bool]:
+    """The actions the job's user mapping leaves out (say, Delete turned off in the admin center)."""
+    flags = {flag.strip() for flag in flow_types.split(",")}
+    return {action: False for action, flag in TargetObjectActions.FLOW_TYPES if flag not in flags}
 
 
 def _scope(job: Job, where: str, result: Exported) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from .model import (
     StackConfig,
     Tenant,
     TenantPair,
+    TargetObjectActions,
     Trust,
 )
 from .topology import pair_up
@@ -56,6 +57,7 @@ __all__ = [
     "StackConfig",
     "Tenant",
     "TenantPair",
+    "TargetObjectActions",
     "Trust",
     "load_stack_config",
     "pair_up",

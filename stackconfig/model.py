@@ -144,6 +144,25 @@ class Trust:
 
 
 @dataclass(frozen=True)
+class TargetObjectActions:
+    """What the job may do to users in the target (the user object mapping's flowTypes). Turning
+    `delete` off keeps users who leave the scope in the target: Microsoft's answer to scope changes
+    soft-deleting people, since SkipOutOfScopeDeletions does not apply to cross-tenant sync."""
+
+    create: bool = True
+    update: bool = True
+    delete: bool = True
+
+    # The config's action -> Graph's objectMappingFlowTypes member.
+    FLOW_TYPES = (("create", "Add"), ("update", "Update"), ("delete", "Delete"))
+
+    @property
+    def flow_types(self) -> str:
+        """Graph's spelling, e.g. "Add, Update" (the portal writes the flags with spaces)."""
+        return ", ".join(flag for action, flag in self.FLOW_TYPES if getattr(self, action))
+
+
+@dataclass(frozen=True)
 class ScopeFilter:
     """One scoping clause; a sync's clauses are AND-ed."""
 
@@ -222,6 +241,7 @@ class DirectionalSync:
     provision_groups: bool = False
     # The acknowledgement that deletion_threshold 0 (prevention off) is meant.
     allow_unlimited_deletions: bool = False
+    target_object_actions: TargetObjectActions = TargetObjectActions()
     # Target attributes whose mappings are left to the admin center ("*": every one not declared):
     # not held to the template's defaults by the drift check.
     unmanaged_attributes: tuple[str, ...] = ()

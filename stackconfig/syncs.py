@@ -14,6 +14,7 @@ from .model import (
     ManagedGroup,
     Scope,
     ScopeFilter,
+    TargetObjectActions,
     Trust,
 )
 from .reader import Node, show, suggest
@@ -56,6 +57,23 @@ def read_trust(node: Node) -> Trust | None:
         return None
     flags = {attribute: node.at(key).flag(False) for key, attribute in TRUST_KEYS.items()}
     return None if None in flags.values() else Trust(**flags)
+
+
+ACTION_KEYS = tuple(action for action, _ in TargetObjectActions.FLOW_TYPES)
+
+
+def read_target_object_actions(node: Node) -> TargetObjectActions | None:
+    if not node.present:
+        return TargetObjectActions()
+    if not node.object(ACTION_KEYS):
+        return None
+    flags = {action: node.at(action).flag(True) for action in ACTION_KEYS}
+    if None in flags.values():
+        return None
+    if not any(flags.values()):
+        node.report("turns every action off: the job would do nothing", "pause the job with start: false instead")
+        return None
+    return TargetObjectActions(**flags)
 
 
 def read_scope(node: Node) -> Scope | None:
@@ -194,6 +212,7 @@ SETTINGS: dict[str, tuple[str, Callable[[Node], Any]]] = {
     "start": ("start", lambda node: node.flag(True)),
     "provisionGroups": ("provision_groups", lambda node: node.flag(False)),
     "allowUnlimitedDeletions": ("allow_unlimited_deletions", lambda node: node.flag(False)),
+    "targetObjectActions": ("target_object_actions", read_target_object_actions),
     "unmanagedAttributes": ("unmanaged_attributes", lambda node: node.distinct(_read_attribute_name, key=str.casefold)),
 }
 

@@ -16,6 +16,8 @@ template has switched off) is enabled:
   (``Always`` / ``ObjectAddOnly``) and default value when declared. An existing mapping of the target
   that already means the same is not touched; otherwise its source is replaced (its other settings
   stay); a target not mapped yet gets a new mapping. A mapping declared ``remove`` is taken out.
+- the user object mapping's ``flowTypes`` (target object actions ``Add``, ``Update``, ``Delete``), as
+  declared; the flags compare however they are spelt, so only a real change is written.
 - scoping: the declared clauses, plus ``accountEnabled IS TRUE`` for ``remove_disabled_users``, are
   added to **every** scope group. Groups are OR-ed (clauses AND-ed), so a clause in a group of its
   own would widen the scope rather than narrow it: a department filter would let in everyone another
@@ -51,6 +53,9 @@ USER_TYPE = "userType"
 # Changing the matching attribute makes the schema invalid (Microsoft's configuration page, as above).
 MATCHING_ATTRIBUTE = "alternativeSecurityIds"
 SCOPE_GROUP = "ctsync scope"
+# objectMappingFlowTypes, in the order Graph and the admin center spell them; all three by default.
+OBJECT_FLOW_TYPES = ("Add", "Update", "Delete")
+ALL_FLOW_TYPES = ", ".join(OBJECT_FLOW_TYPES)
 # Flags enums: a set of members in one comma-separated string, spelt with or without spaces.
 FLAGS_KEYS = frozenset({"flowTypes", "discoverabilities"})
 # The portal's "IS TRUE" operator; ctsync's way to make disabled users leave the target.
@@ -79,6 +84,8 @@ class ManagedSchema:
     attribute_mappings: tuple[dict, ...] = ()
     # The group object mapping enabled: assigned security groups are provisioned too.
     provision_groups: bool = False
+    # The user object mapping's flowTypes: what the job may do to users in the target.
+    flow_types: str = ALL_FLOW_TYPES
 
     def sources(self) -> dict[str, "Wanted"]:
         """Target attribute -> what its mapping must be (or that it must be gone)."""
@@ -148,17 +155,19 @@ class Baseline:
     clauses: list[dict] = field(default_factory=list)
     # whether the group object mapping was enabled before ctsync set it (None: ctsync never did)
     group_enabled: bool | None = None
+    # the user object mapping's flowTypes before ctsync set them (None: ctsync never did)
+    flow_types: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps({"mappings": self.mappings, "clauses": self.clauses, "groupEnabled": self.group_enabled},
-                          sort_keys=True)
+        return json.dumps({"mappings": self.mappings, "clauses": self.clauses, "groupEnabled": self.group_enabled,
+                           "flowTypes": self.flow_types}, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str | None) -> "Baseline":
         if not text:
             return cls()
         data = json.loads(text)
-        return cls(data.get("mappings") or {}, data.get("clauses") or [], data.get("groupEnabled"))
+        return cls(data.get("mappings") or {}, data.get("clauses") or [], data.get("groupEnabled"), data.get("flowTypes"))
 
 
 # ---- the edit ------------------------------------------------------------------------------------
@@ -193,7 +202,19 @@ def desired_schema(current: dict, managed: ManagedSchema | None, baseline: Basel
     clauses = managed.clauses() if managed else []
     set_scope(mapping, stale=baseline.clauses, wanted=clauses)
     group_enabled = _set_group_provisioning(document, managed, baseline)
-    return Desired(document, Baseline(kept, clauses, group_enabled), changed=normalized(document) != normalized(current))
+    flow_types = _set_flow_types(mapping, managed, baseline)
+    return Desired(document, Baseline(kept, clauses, group_enabled, flow_types),
+                   changed=normalized(document) != normalized(current))
+
+
+def _set_flow_types(mapping: dict, managed: ManagedSchema | None, baseline: Baseline) -> str | None:
+    """The user mapping's flowTypes as declared (or as they were, when giving back); returns the value
+    to give back later. Only a real change is written: the flags may be spelt with or without spaces."""
+    original = (mapping.get("flowTypes") or ALL_FLOW_TYPES) if baseline.flow_types is None else baseline.flow_types
+    wanted = managed.flow_types if managed is not None else baseline.flow_types
+    if wanted is not None and canonical_flow_types(mapping.get("flowTypes") or ALL_FLOW_TYPES) != canonical_flow_types(wanted):
+        mapping["flowTypes"] = wanted
+    return original if managed is not None else None
 
 
 def _set_group_provisioning(document: dict, managed: ManagedSchema | None, baseline: Baseline) -> bool | None:
@@ -406,6 +427,7 @@ def managed_view(document: dict, managed: ManagedSchema) -> dict[str, Any]:
         "scope_filters": [f for f in managed.scope_filters if everywhere(filter_clause(f))],
         "attribute_mappings": [m for m in mappings if m is not None],
         "provision_groups": provisions_groups(document),
+        "flow_types": canonical_flow_types(mapping.get("flowTypes") or ALL_FLOW_TYPES),
     }
 
 
@@ -428,6 +450,7 @@ def imported_view(document: dict) -> dict[str, Any]:
         "scope_filters": canonical_filters(filters),
         "attribute_mappings": [],
         "provision_groups": provisions_groups(document),
+        "flow_types": canonical_flow_types(mapping.get("flowTypes") or ALL_FLOW_TYPES),
     }
 
 
@@ -442,6 +465,7 @@ class ExportedSchema:
     attribute_mappings: list[dict]
     unsupported: list[str]
     provision_groups: bool = False
+    flow_types: str = ALL_FLOW_TYPES
 
 
 def exported_view(document: dict, template: dict) -> ExportedSchema:
@@ -484,7 +508,7 @@ def exported_view(document: dict, template: dict) -> ExportedSchema:
             mappings.append({"target": default.get("targetAttributeName"), "remove": True})
     return ExportedSchema(
         imported["user_type"], imported["remove_disabled_users"], imported["scope_filters"], mappings, unsupported,
-        imported["provision_groups"],
+        imported["provision_groups"], imported["flow_types"],
     )
 
 
@@ -557,6 +581,22 @@ def canonical_filters(filters: Any) -> Any:
         {**f, "values": list(f.get("values") or [])} if isinstance(f, dict) else f
         for f in filters
     ]
+
+
+def canonical_flow_types(value: Any) -> Any:
+    """objectMappingFlowTypes flags in Graph's order and spelling ("Add, Update"), however written."""
+    if not isinstance(value, str):
+        return value
+    flags = {part.strip().lower() for part in value.split(",") if part.strip()}
+    known = [flag for flag in OBJECT_FLOW_TYPES if flag.lower() in flags]
+    return ", ".join(known) if len(known) == len(flags) else value
+
+
+def invalid_flow_types(value: Any) -> str | None:
+    flags = [part.strip() for part in value.split(",")] if isinstance(value, str) else []
+    if not flags or not all(flag in OBJECT_FLOW_TYPES for flag in flags):
+        return f"{value!r} is not a non-empty set of {', '.join(OBJECT_FLOW_TYPES)}"
+    return None
 
 
 def canonical_mappings(mappings: Any) -> Any:

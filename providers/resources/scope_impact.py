@@ -37,9 +37,13 @@ async def _members(graph: TenantGraph, groups: Collection[str]) -> set[str]:
     return {member.id.lower() for page in pages for member in page if isinstance(member, models.User) and member.id}
 
 
-def leaving_warning(source: str, target: str, count: int, threshold: int | None) -> str:
-    text = (f"this scope change takes {count} user(s) of tenant {source} out of the sync to {target} (read from "
-            f"Graph now): the next cycle removes them from {target} (soft deleted, restorable for 30 days)")
+def leaving_warning(source: str, target: str, count: int, threshold: int | None, deletes: bool = True) -> str:
+    text = f"this scope change takes {count} user(s) of tenant {source} out of the sync to {target} (read from Graph now)"
+    if not deletes:
+        return text + (f": they stay in {target}, no longer updated, since the job does not delete "
+                       "(targetObjectActions.delete: false)")
+    text += (f": the next cycle removes them from {target} (soft deleted, restorable for 30 days; "
+             "targetObjectActions.delete: false keeps them)")
     if threshold and count > threshold:
         text += (f"; that is more than the job's deletion threshold of {threshold}: the job will stop with "
                  "TooManyDeletes and hold them until someone releases them (python -m ctsync release-deletes)")

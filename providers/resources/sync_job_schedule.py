@@ -57,6 +57,8 @@ class SynchronizationJobScheduleInputs:
                                   description="the users assigned as scope")
     sync_all: bool = attribute(default=False, description="every user is in scope (allUsers, or filters alone): "
                                "assignments do not make the scope and are not compared")
+    deletes_users: bool = attribute(default=True, description="the job deletes users who leave the scope "
+                                    "(targetObjectActions.delete): what the preview of a narrowing says happens to them")
     target_tenant_id: str | None = attribute(default=None, normalize=lower_guid, validate=guid,
                                              description="where the job provisions (named in the preview's warning)")
     deletion_threshold: int | None = attribute(default=None, description="the job's accidental-deletion threshold")
@@ -159,7 +161,7 @@ class SynchronizationJobScheduleResource(
         users = await leaving(graph, _scope(olds), _scope(news))
         if users:
             warnings.append(leaving_warning(news.tenant_id, news.target_tenant_id or "the target", len(users),
-                                            news.deletion_threshold))
+                                            news.deletion_threshold, news.deletes_users))
         return warnings
 
     async def _unassigned_warnings(

@@ -22,15 +22,18 @@ from stackconfig.values import USER_TYPES
 from providers.graph.retry import until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.schema_document import (
+    ALL_FLOW_TYPES,
     Baseline,
     ManagedSchema,
     SchemaError,
     canonical_filters,
+    canonical_flow_types,
     canonical_mappings,
     desired_schema,
     given_back,
     imported_view,
     invalid_filters,
+    invalid_flow_types,
     invalid_mappings,
     managed_view,
     normalized,
@@ -60,6 +63,10 @@ class SynchronizationSchemaInputs:
     provision_groups: bool = attribute(
         default=False, description="enable the group object mapping: assigned security groups are provisioned (preview)"
     )
+    flow_types: str = attribute(
+        default=ALL_FLOW_TYPES, normalize=canonical_flow_types, validate=invalid_flow_types,
+        description="the user object mapping's flowTypes: what the job may do to users in the target (Add, Update, Delete)",
+    )
     unmanaged_attributes: list = attribute(
         default=[], description="target attributes whose mappings the stack leaves to the admin center: not compared "
         "with the template's defaults, not restored (\"*\": every one it does not declare)",
@@ -83,6 +90,7 @@ def managed(inputs: SynchronizationSchemaInputs) -> ManagedSchema:
         scope_filters=tuple(inputs.scope_filters),
         attribute_mappings=tuple(inputs.attribute_mappings),
         provision_groups=inputs.provision_groups,
+        flow_types=inputs.flow_types,
     )
 
 

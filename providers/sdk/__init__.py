@@ -312,6 +312,7 @@ class SynchronizationSchemaArgs:
     scope_filters: pulumi.Input[list] | None = None
     attribute_mappings: pulumi.Input[list] | None = None
     provision_groups: pulumi.Input[bool] | None = None
+    flow_types: pulumi.Input[str] | None = None
     unmanaged_attributes: pulumi.Input[list] | None = None
     template_drift: pulumi.Input[list] | None = None
 
@@ -330,6 +331,7 @@ class SynchronizationSchema(pulumi.CustomResource):
     scope_filters: pulumi.Output[list]
     attribute_mappings: pulumi.Output[list]
     provision_groups: pulumi.Output[bool]
+    flow_types: pulumi.Output[str]
     unmanaged_attributes: pulumi.Output[list]
     template_drift: pulumi.Output[list]
     schema_version: pulumi.Output[str]
@@ -381,6 +383,7 @@ class SynchronizationJobScheduleArgs:
     scope_groups: pulumi.Input[list] | None = None
     scope_users: pulumi.Input[list] | None = None
     sync_all: pulumi.Input[bool] | None = None
+    deletes_users: pulumi.Input[bool] | None = None
     target_tenant_id: pulumi.Input[str] | None = None
     deletion_threshold: pulumi.Input[int] | None = None
 
@@ -397,6 +400,7 @@ class SynchronizationJobSchedule(pulumi.CustomResource):
     scope_groups: pulumi.Output[list]
     scope_users: pulumi.Output[list]
     sync_all: pulumi.Output[bool]
+    deletes_users: pulumi.Output[bool]
     target_tenant_id: pulumi.Output[str]
     deletion_threshold: pulumi.Output[int]
     status_code: pulumi.Output[str]

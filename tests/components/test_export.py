@@ -12,7 +12,8 @@ from ctsync import cli
 from emulator import EmulatorServer
 from tests.conftest import graph_client_for
 from tests.emulator.flows import (
-    CONTOSO, FABRIKAM, NORTHWIND, allow_inbound, allow_outbound, configure_job, put_mto, raw, two_tenants,
+    CONTOSO, FABRIKAM, NORTHWIND, allow_inbound, allow_outbound, configure_job, get_schema, put_mto, put_schema, raw,
+    two_tenants,
 )
 
 STACK = "brown"
@@ -79,6 +80,26 @@ def test_a_tenant_outside_the_stack_is_reported_not_written(world, tmp_path, cap
     err = capsys.readouterr().err
     assert f"provisions into {FABRIKAM}, a tenant outside the stack: not written" in err
     assert yaml.safe_load((tmp_path / "stacks" / f"Pulumi.{STACK}.yaml").read_text())["config"]["ctsync:sync"] == []
+
+
+def test_deletes_turned_off_in_the_portal_are_written_as_target_object_actions(world, tmp_path, capsys):
+    """The most common portal change to a job (Microsoft's answer to scope changes soft-deleting
+    people): without it in the config, the take-over would turn deletes back on."""
+    write_stack(tmp_path, world.base_url)
+
+    async def made():
+        contoso, fabrikam = graph_client_for(world, CONTOSO), graph_client_for(world, FABRIKAM)
+        await allow_inbound(fabrikam, CONTOSO)
+        await allow_outbound(contoso, FABRIKAM)
+        config = await configure_job(contoso, FABRIKAM, sync_all=True)
+        schema = await get_schema(contoso, config.sp_id, config.job_id)
+        schema["synchronizationRules"][0]["objectMappings"][0]["flowTypes"] = "Add, Update"
+        await put_schema(contoso, config.sp_id, config.job_id, schema)
+
+    asyncio.run(made())
+    assert run(tmp_path, "--dry-run") == cli.OK, capsys.readouterr().err
+    [entry] = yaml.safe_load(capsys.readouterr().out)["config"]["ctsync:sync"]
+    assert entry["targetObjectActions"] == {"delete": False}
 
 
 BAD_INPUT = {

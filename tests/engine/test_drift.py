@@ -1,6 +1,6 @@
 """The drift check (`pulumi preview --refresh --expect-no-changes`, the hourly health workflow) sees
-everything a stack declares. Eight out-of-band changes (and a ninth: a template default the stack
-leaves alone, edited), each made with plain Graph calls as an admin
+everything a stack declares. Eight out-of-band changes (and two more: a template default the stack
+leaves alone edited, the target object actions changed), each made with plain Graph calls as an admin
 in the Entra admin center would make it, on the deployed local stack: the check fails with a diff
 that names each of them, `pulumi up --refresh` restores exactly what the stack declares, and the
 check passes again."""
@@ -82,6 +82,8 @@ def portal_changes(emulator: EmulatorServer, direction: dict) -> str:
     # 9. and a template default the stack does not declare: department from jobTitle
     department = next(m for m in mapping["attributeMappings"] if m["targetAttributeName"] == "department")
     department["source"] = {"expression": "[jobTitle]", "name": "jobTitle", "parameters": [], "type": "Attribute"}
+    # 10. and the target object actions: Delete turned off on the user mapping
+    mapping["flowTypes"] = "Add, Update"
     contoso("PUT", schema_path, schema)
     return everyone["id"]
 
@@ -106,7 +108,7 @@ def test_each_out_of_band_change_fails_the_check_and_up_refresh_restores_the_sta
         ("update", "PartnerAccess", "outbound_auto_redeem"),
         ("update", "PartnerAccess", "trust_mfa"),
         ("update", "SynchronizationJobSchedule", "enabled", "scope_groups"),
-        ("update", "SynchronizationSchema", "attribute_mappings", "template_drift"),
+        ("update", "SynchronizationSchema", "attribute_mappings", "flow_types", "template_drift"),
         ("update", "SynchronizationSecrets", "deletion_threshold"),
     ], seen
     text = check.stdout + check.stderr
@@ -126,6 +128,7 @@ def test_each_out_of_band_change_fails_the_check_and_up_refresh_restores_the_sta
     assert company["source"]["name"] == "Contoso", "the mapping is as declared again"
     department = next(m for m in mapping["attributeMappings"] if m["targetAttributeName"] == "department")
     assert department["source"]["name"] == "department", "the template's default is back"
+    assert mapping["flowTypes"].replace(" ", "") == "Add,Update,Delete", "the declared target object actions are back"
     schema_puts = [e for e in emulator.admin.requests() if e["method"] == "PUT" and e["path"].endswith("/schema")]
     assert len(schema_puts) == 1, "one PUT writes the declared schema back"
 

@@ -66,6 +66,7 @@ def declared(managed: ManagedSchema) -> dict:
         "scope_filters": list(managed.scope_filters),
         "attribute_mappings": list(managed.attribute_mappings),
         "provision_groups": managed.provision_groups,
+        "flow_types": managed.flow_types,
     }
 
 
@@ -75,6 +76,13 @@ COUNTRY_CLAUSE = {"operatorName": "EQUALS", "sourceOperandName": "country", "tar
 # name: (document before, declaration, PUT expected, what the written document must show)
 APPLY_CASES = {
     "defaults on the template: nothing to do": (template(), ManagedSchema(), False, lambda d: d == template()),
+    "deletes turned off (targetObjectActions.delete: false)": (
+        template(), ManagedSchema(flow_types="Add, Update"), True,
+        lambda d: user_object_mapping(d)["flowTypes"] == "Add, Update",
+    ),
+    "flow types spelt without spaces are the same": (
+        with_flow_types("Add,Update,Delete"), ManagedSchema(), False, lambda d: user_object_mapping(d)["flowTypes"] == "Add,Update,Delete",
+    ),
     "an expression becomes Graph's structured source": (
         template(), ManagedSchema(attribute_mappings=(FULL_NAME,)), True,
         lambda d: mapping_of(d, "displayName")["source"] == {
@@ -192,6 +200,7 @@ GIVE_BACK_CASES = {
                                                     attribute_mappings=(COMPANY, DEPARTMENT_FROM_TITLE))),
     "hand-made group keeps its own clause": (with_user_group(COUNTRY_CLAUSE), ManagedSchema(scope_filters=(SALES,))),
     "a customised userType comes back": (with_user_type("ObjectAddOnly"), ManagedSchema(user_type="Guest")),
+    "flow types come back as they were": (with_flow_types("Add, Update"), ManagedSchema(flow_types="Add, Update, Delete")),
 }
 
 

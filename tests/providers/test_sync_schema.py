@@ -166,3 +166,24 @@ def test_converges_under_throttling_and_sync_lag(emulator, graph_client, graph_r
     mapping = user_mapping(schema_of(graph_client, config))
     assert [m["targetAttributeName"] for m in mapping["attributeMappings"]].count("companyName") == 1
     assert [g["name"] for g in mapping["scope"]["groups"]] == [SCOPE_GROUP]
+
+
+@pytest.mark.parametrize("flow_types, stays", [("Add, Update", True), ("Add, Update, Delete", False)],
+                         ids=["deletes off: a user leaving scope stays", "deletes on: the user is removed"])
+def test_target_object_actions_decide_whether_users_leaving_scope_are_deleted(flow_types, stays, sync_pair, emulator,
+                                                                             graph_client, tenants_config):
+    config = tenants_config(CONTOSO)
+    scope = GrpcDriver("ScopeAssignment", config)
+    checked, _ = scope.check({}, {"tenant_id": CONTOSO, "service_principal_id": sync_pair.sp_id,
+                                  "app_role_id": str(sync_pair.role_id), "principal_id": MEGAN, "principal_type": "User"})
+    id, outs = scope.create(checked)
+    driver = GrpcDriver(TYPE, config)
+    inputs, _ = driver.check({}, declared(sync_pair, flow_types=flow_types))
+    driver.create(inputs)
+    assert user_mapping(schema_of(graph_client, sync_pair))["flowTypes"] == flow_types
+    emulator.admin.run_sync()
+    assert list(target_users(graph_client)) == ["megan@contoso.onmicrosoft.com"]
+
+    scope.delete(id, {**outs, **checked})  # Megan leaves the scope
+    emulator.admin.run_sync()
+    assert list(target_users(graph_client)) == (["megan@contoso.onmicrosoft.com"] if stays else [])

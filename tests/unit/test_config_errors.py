@@ -165,6 +165,10 @@ BAD_INPUTS = [
         "ctsync:sync[0].attributeMappings[0].target", "set the sync's userType instead"),
     # Graph's attribute names are case-insensitive, and so is the provider's check: refused here,
     # before the first write, not by the provider after writes under --skip-preview
+    row("every target object action off", [("ctsync:sync[0].targetObjectActions", {"create": False, "update": False, "delete": False})],
+        "ctsync:sync[0].targetObjectActions", "turns every action off"),
+    row("target object action misspelt", [("ctsync:sync[0].targetObjectActions", {"delete": False, "updat": True})],
+        "ctsync:sync[0].targetObjectActions.updat", "did you mean 'update'?"),
     row("unmanaged attribute also declared", [("ctsync:sync[0].unmanagedAttributes", ["department", "CompanyName"])],
         "ctsync:sync[0].unmanagedAttributes[1]", '"CompanyName" is also declared under attributeMappings'),
     row("unmanaged attribute listed twice", [("ctsync:sync[0].unmanagedAttributes", ["department", "Department"])],

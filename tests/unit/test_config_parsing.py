@@ -309,3 +309,15 @@ def test_unmanaged_attributes_are_left_to_the_admin_center(load, stack_values):
     sync = next(s for s in load(stack_values).syncs if (s.source, s.target) == ("contoso", "fabrikam"))
     assert sync.unmanaged_attributes == ("department", "*")
     assert all(s.unmanaged_attributes == () for s in load(stack_values).syncs if s is not sync and s.source != "contoso")
+
+
+@pytest.mark.parametrize("actions, flow_types", [
+    (None, "Add, Update, Delete"),
+    ({"delete": False}, "Add, Update"),
+    ({"create": False, "delete": False}, "Update"),
+])
+def test_target_object_actions_become_the_user_mappings_flow_types(load, stack_values, actions, flow_types):
+    if actions is not None:
+        stack_values["ctsync:sync"][0]["targetObjectActions"] = actions
+    sync = next(s for s in load(stack_values).syncs if (s.source, s.target) == ("contoso", "fabrikam"))
+    assert sync.target_object_actions.flow_types == flow_types
