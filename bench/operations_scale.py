@@ -94,7 +94,7 @@ def main(directions: int, users: int) -> None:
         finally:
             os.chdir(previous)
     print(f"{directions} directions, {users} users each, one cycle: {2 * directions * users} provisioning log entries")
-    for name, (code, log, seconds, out) in (("status", status), ("logs", logs)):
+    for name, (code, log, seconds, _out) in (("status", status), ("logs", logs)):
         writes = sum(e["method"] != "GET" for e in log)
         print(f"{name:<7} exit {code}  requests {len(log):>5}  writes {writes}  per direction {len(log) / directions:.2f}"
               f"  seconds {seconds:.2f}")

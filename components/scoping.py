@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
@@ -63,7 +64,7 @@ class ManagedGroups(pulumi.ComponentResource):
         self.groups = {group.display_name: self._group(args.tenant, group, args.provider) for group in args.groups}
         self.object_ids: dict[str, pulumi.Output[str]] = {name: group.object_id for name, group in self.groups.items()}
 
-    def _group(self, tenant: Tenant, group: ManagedGroup, provider: pulumi.ProviderResource) -> pulumi.CustomResource:
+    def _group(self, tenant: Tenant, group: ManagedGroup, provider: pulumi.ProviderResource) -> Any:
         azuread = ecosystem.sdk_module(ecosystem.AZUREAD)
         dynamic = group.membership_rule is not None
         return azuread.Group(

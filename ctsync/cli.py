@@ -15,10 +15,11 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ctsync import live, logs, release, stackfile, status, verify
-from ctsync.discovery import PROGRESS as EXPORT_PROGRESS, discover
+from ctsync.discovery import PROGRESS as EXPORT_PROGRESS
+from ctsync.discovery import discover
 from ctsync.errors import TenantUnreadable, in_tenant
 from ctsync.export import Exported, export
 from ctsync.progress import Progress
@@ -29,6 +30,10 @@ from stackconfig.values import is_guid, is_upn
 
 OK, PARTIAL, BAD_INPUT, PROBLEM, MISSING, DECLINED = 0, 1, 2, 3, 4, 5
 _BAD_INPUT = (stackfile.StackFileError, TenantUnreadable, live.DirectionError, verify.UserNotFound, logs.SpanError)
+
+
+# What a subcommand runs: the parsed arguments and the project root in, the exit code out.
+Command = Callable[[argparse.Namespace, Path], int]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     root = Path.cwd()
     if not (root / "Pulumi.yaml").is_file():
         return _fail(args.command, f"{root} is not the project root (no Pulumi.yaml): run python -m ctsync from there")
+    run: Command = args.run
     try:
-        return args.run(args, root)
+        return run(args, root)
     except ConfigError as error:
         return _fail(args.command, _listed(error))
     except _BAD_INPUT as error:
@@ -58,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ctsync", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, run: Callable, help: str) -> argparse.ArgumentParser:
+    def command(name: str, run: Command, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         sub.add_argument("--stack", required=True, help="the stack: stacks/Pulumi.<stack>.yaml")
         sub.set_defaults(run=run)
@@ -148,10 +154,11 @@ def _report(exported: Exported) -> None:
         EXPORT_PROGRESS.say(f"cannot express: {gap}")
 
 
-def _sections(exported: Exported, stack: str) -> dict:
+def _sections(exported: Exported, stack: str) -> dict[str, Any]:
     today = datetime.date.today().isoformat()
     header = f"Written by `python -m ctsync export --stack {stack}` on {today} from what exists in the tenants."
-    sections = {"ctsync:sync": ([e.value for e in exported.sync], header, [e.origin for e in exported.sync])}
+    sections: dict[str, tuple[Any, str, list[str]]] = {
+        "ctsync:sync": ([e.value for e in exported.sync], header, [e.origin for e in exported.sync])}
     if exported.mto:
         sections["ctsync:mto"] = (exported.mto.value, f"Written by ctsync export: {exported.mto.origin}.", [])
     return sections
@@ -216,12 +223,12 @@ def _logs(args: argparse.Namespace, root: Path) -> int:
     config = _stack_config(root, args.stack)
     source, target = live.parse_direction(args.direction) if args.direction else (None, None)
     directions = live.chosen(config, source, target)
-    start = logs.since(args.since, datetime.datetime.now(datetime.timezone.utc))
+    start = logs.since(args.since, datetime.datetime.now(datetime.UTC))
 
     async def run() -> list[logs.DirectionLog]:
         session = _session(config)
         jobs = await asyncio.gather(*(_job_of(session, d) for d in directions))
-        return await logs.read_logs(session, directions, {d.name: j for d, j in zip(directions, jobs)}, start)
+        return await logs.read_logs(session, directions, {d.name: j for d, j in zip(directions, jobs, strict=False)}, start)
 
     found = asyncio.run(run())
     if args.json:
@@ -245,7 +252,7 @@ def _release(args: argparse.Namespace, root: Path) -> int:
         graph = session.tenant(direction.source.tenant_id)
         hold = await in_tenant(f"tenant {direction.source.alias}", release.read_hold(graph, job))
         if not hold.holds_deletions:
-            progress.say(f"{direction.label}: job {job.job.id} holds no deletions back "
+            progress.say(f"{direction.label}: job {job.job_id} holds no deletions back "
                          f"(quarantine: {hold.reason or 'none'}); nothing to release")
             return OK
         print(release.listing(hold, direction.name, direction.target.alias), end="")
@@ -253,7 +260,7 @@ def _release(args: argparse.Namespace, root: Path) -> int:
             progress.say("not confirmed: nothing was changed (pass --yes to confirm without a prompt)")
             return DECLINED
         await in_tenant(f"tenant {direction.source.alias}", release.force_deletes(graph, job))
-        progress.say(f"restarted job {job.job.id} with ForceDeletes: its next cycle applies the held deletions")
+        progress.say(f"restarted job {job.job_id} with ForceDeletes: its next cycle applies the held deletions")
         return OK
 
     return asyncio.run(run())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
     CrossTenantAccessPolicyConfigurationPartner,
@@ -73,8 +74,8 @@ class Organization:
     description: str
     members: tuple[tuple[str, str], ...]  # (tenant id, role)
     # That tenant's MTO templates, as Graph returns them (raw JSON).
-    partner_template: dict = field(default_factory=dict)
-    identity_sync_template: dict = field(default_factory=dict)
+    partner_template: dict[str, Any] = field(default_factory=dict)
+    identity_sync_template: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,16 +111,16 @@ async def _tenant(graph: TenantGraph, stack: set[str], name: str, estate: Estate
         estate.organizations.append(organization)
     instances = await template_instances(graph, TEMPLATE_ID)
     PROGRESS.step(f"{name}: {len(instances)} cross-tenant synchronization apps")
-    template: dict | None = None
+    template: dict[str, Any] | None = None
     for index, instance in enumerate(instances, 1):
         if instance.company_id is None:
             estate.others.append(f"{name}: app {instance.display_name!r} ({instance.service_principal_id}) has no target yet")
             continue
-        job = await _job(graph, instance, template)
-        if isinstance(job, str):
-            estate.others.append(f"{name}: {job}")
+        found = await _job(graph, instance, template, instance.company_id)
+        if isinstance(found, str):
+            estate.others.append(f"{name}: {found}")
             continue
-        job, template = job
+        job, template = found
         estate.jobs.append(job)
         if index % 10 == 0:
             PROGRESS.step(f"{name}: {index}/{len(instances)} apps read")
@@ -148,7 +149,7 @@ async def _partner(graph: TenantGraph, partner: CrossTenantAccessPolicyConfigura
 async def _organization(graph: TenantGraph) -> Organization | None:
     organization = await if_present(graph.call("GET", mto_builder(graph)))
     state = organization.state.value if organization and organization.state else None
-    if state != "active":
+    if organization is None or state != "active":
         return None
     members = await all_pages(graph, mto_builder(graph).tenants)
     return Organization(
@@ -161,8 +162,9 @@ async def _organization(graph: TenantGraph) -> Organization | None:
     )
 
 
-async def _job(graph: TenantGraph, instance: TemplateInstance, template: dict | None) -> tuple[Job, dict] | str:
-    """The instance's Azure2Azure job, or why there is none."""
+async def _job(graph: TenantGraph, instance: TemplateInstance, template: dict[str, Any] | None,
+               target: str) -> tuple[Job, dict[str, Any]] | str:
+    """The instance's Azure2Azure job (its secrets name ``target``), or why there is none."""
     sp = instance.service_principal_id
     jobs = (await graph.send("GET", jobs_builder(graph, sp)))["value"]
     found = next((job for job in jobs if job.get("templateId") == JOB_TEMPLATE), None)
@@ -173,13 +175,15 @@ async def _job(graph: TenantGraph, instance: TemplateInstance, template: dict | 
     document = await graph.send("GET", synchronization.jobs.by_synchronization_job_id(found["id"]).schema)
     if template is None:
         template = await graph.send("GET", synchronization.templates.by_synchronization_template_id(JOB_TEMPLATE).schema)
-    secrets = observed_inputs(SynchronizationSecretsInputs(graph.tenant_id, sp, instance.company_id), instance.secrets)
+    secrets = observed_inputs(SynchronizationSecretsInputs(graph.tenant_id, sp, target), instance.secrets)
+    if secrets is None:
+        return f"app {instance.display_name!r} ({sp}) has no target in its secrets"
     assignments = await raw_pages(graph, assigned_to(graph, sp))
     principals = {kind: tuple(str(a["principalId"]).lower() for a in assignments if a.get("principalType") == kind)
                   for kind in ("Group", "User")}
     return Job(
         tenant_id=graph.tenant_id,
-        target_tenant_id=instance.company_id,
+        target_tenant_id=target,
         app_display_name=instance.display_name,
         service_principal_id=sp,
         job_id=found["id"],

@@ -1,7 +1,8 @@
 """Failures the commands report as bad input (exit 2), each naming the tenant or the config path."""
 from __future__ import annotations
 
-from typing import Awaitable, TypeVar
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import httpx
 from azure.core.exceptions import ClientAuthenticationError

@@ -8,7 +8,6 @@ entry of a pair with no sync) is a *note*.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from ctsync.discovery import Estate, Job, Organization, PartnerEntry
 from providers.resources.mto_templates import applies_to, identity_sync_template_at_defaults, partner_template_at_defaults
 from stackconfig import TargetObjectActions
-from stackconfig.syncs import DEFAULT_DELETION_THRESHOLD
+from stackconfig.model import DEFAULT_DELETION_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -183,11 +182,12 @@ def _templates(organizations: list[Organization], name: str, result: Exported) -
     """ctsync:mto.templates when every MTO tenant of the stack has the same ones (the config sets one
     pair for all); a difference is a gap."""
     written: dict[str, Any] = {}
-    for key, read, at_defaults, view in (
-        ("partnerConfiguration", lambda o: o.partner_template, partner_template_at_defaults, _partner_template_view),
-        ("identitySync", lambda o: o.identity_sync_template, identity_sync_template_at_defaults, _identity_template_view),
+    for key, attribute, at_defaults, view in (
+        ("partnerConfiguration", "partner_template", partner_template_at_defaults, _partner_template_view),
+        ("identitySync", "identity_sync_template", identity_sync_template_at_defaults, _identity_template_view),
     ):
-        views = {o.tenant_id: (None if at_defaults(read(o)) else view(read(o))) for o in organizations}
+        read = [(o.tenant_id, getattr(o, attribute)) for o in organizations]
+        views = {tenant: (None if at_defaults(template) else view(template)) for tenant, template in read}
         distinct = {json.dumps(v, sort_keys=True) for v in views.values()}
         if len(distinct) > 1:
             result.gaps.append(f"MTO {name!r}: the {key} template differs between its tenants; the config sets one for all")
@@ -201,7 +201,7 @@ def _apply_to(level: str | None) -> dict[str, Any]:
     return {} if (new, existing) == (True, True) else {"applyTo": [n for n, on in (("newPartners", new), ("existingPartners", existing)) if on]}
 
 
-def _partner_template_view(document: dict) -> dict[str, Any]:
+def _partner_template_view(document: dict[str, Any]) -> dict[str, Any]:
     trust = {key: document["inboundTrust"].get(graph) for key, graph in (
         ("mfa", "isMfaAccepted"), ("compliantDevice", "isCompliantDeviceAccepted"),
         ("hybridJoinedDevice", "isHybridAzureADJoinedDeviceAccepted"))} if document.get("inboundTrust") else {}
@@ -215,6 +215,6 @@ def _partner_template_view(document: dict) -> dict[str, Any]:
     return {**view, **_apply_to(document.get("templateApplicationLevel"))}
 
 
-def _identity_template_view(document: dict) -> dict[str, Any]:
+def _identity_template_view(document: dict[str, Any]) -> dict[str, Any]:
     allowed = (document.get("userSyncInbound") or {}).get("isSyncAllowed")
     return {**({"userSyncInbound": allowed} if allowed is not None else {}), **_apply_to(document.get("templateApplicationLevel"))}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from msgraph.generated.models.synchronization_job import SynchronizationJob
 from msgraph.generated.models.synchronization_status import SynchronizationStatus
@@ -34,8 +35,8 @@ class Health:
     service_principal_id: str | None = None
     status: str | None = None
     schedule: str | None = None
-    quarantine: dict | None = None
-    last_execution: dict | None = None
+    quarantine: dict[str, Any] | None = None
+    last_execution: dict[str, Any] | None = None
     steady_state_last_achieved: str | None = None
     escrowed: int | None = None
     synchronized: dict[str, int] = field(default_factory=dict)
@@ -70,7 +71,7 @@ def assess(live: LiveJob, stack: str, unmet: list[str] | None = None) -> Health:
         last_execution=_execution(last),
         steady_state_last_achieved=graph_time(status.steady_state_last_achieved_time),
         escrowed=last.count_escrowed,
-        synchronized={pair.key: int(pair.value) for pair in status.synchronized_entry_count_by_type or [] if pair.key},
+        synchronized={pair.key: int(pair.value or 0) for pair in status.synchronized_entry_count_by_type or [] if pair.key},
         problems=problems,
         advice=advice,
     )
@@ -91,7 +92,7 @@ def quarantine_error_code(job: SynchronizationJob) -> str | None:
     return quarantine.error.code if quarantine and quarantine.error else None
 
 
-def _problems(direction: Direction, job: SynchronizationJob, quarantine: dict | None,
+def _problems(direction: Direction, job: SynchronizationJob, quarantine: dict[str, Any] | None,
               last: SynchronizationTaskExecution, stack: str, unmet: list[str]) -> tuple[list[str], list[str]]:
     where = f"{direction.label}: job {job.id}"
     if quarantine is not None:
@@ -113,7 +114,7 @@ def _problems(direction: Direction, job: SynchronizationJob, quarantine: dict | 
     return [], []
 
 
-def _quarantine_advice(direction: Direction, quarantine: dict, stack: str, unmet: list[str]) -> list[str]:
+def _quarantine_advice(direction: Direction, quarantine: dict[str, Any], stack: str, unmet: list[str]) -> list[str]:
     pair = f"--from {direction.source.alias} --to {direction.target.alias}"
     if quarantine["reason"] == TOO_MANY_DELETES:
         return [f"deletions are held back by the accidental-deletion threshold: review them, then "
@@ -129,7 +130,7 @@ def _quarantine_advice(direction: Direction, quarantine: dict, stack: str, unmet
     return [f"fix the cause named above, {then}"]
 
 
-def _quarantine(status: SynchronizationStatus) -> dict | None:
+def _quarantine(status: SynchronizationStatus) -> dict[str, Any] | None:
     quarantine = status.quarantine
     if quarantine is None:
         return None
@@ -145,7 +146,7 @@ def _quarantine(status: SynchronizationStatus) -> dict | None:
     }
 
 
-def _execution(last: SynchronizationTaskExecution) -> dict | None:
+def _execution(last: SynchronizationTaskExecution) -> dict[str, Any] | None:
     ended = graph_time(last.time_ended)
     if ended is None:
         return None

@@ -18,7 +18,6 @@ from providers.resources.sync_job import JOB_TEMPLATE, jobs_builder
 from stackconfig import DirectionalSync, StackConfig, Tenant
 
 
-
 class DirectionError(ValueError):
     """--from/--to (or --direction) name no direction of the stack."""
 
@@ -45,6 +44,11 @@ class LiveJob:
     service_principal_id: str
     app_display_name: str
     job: SynchronizationJob
+
+    @property
+    def job_id(self) -> str:
+        # Graph always answers a job with its id; an answer without one was refused as incomplete.
+        return self.job.id or ""
 
 
 def declared(config: StackConfig) -> list[Direction]:

@@ -11,6 +11,7 @@ import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from ctsync.errors import in_tenant
 from ctsync.live import Direction, LiveJob
@@ -47,7 +48,7 @@ class TenantLog:
     role: str  # source | target
     entries: int
     counts: dict[str, int]  # "action status" -> n
-    failures: list[dict] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ async def read_logs(
         in_tenant(f"tenant {t.alias} ({t.tenant_id})", _tenant_entries(session, t.tenant_id, t.alias, start))
         for t in tenants.values()
     ))
-    by_tenant = dict(zip(tenants, read))
+    by_tenant = dict(zip(tenants, read, strict=False))
     return [_direction_log(d, jobs.get(d.name), by_tenant) for d in directions]
 
 

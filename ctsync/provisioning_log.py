@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.audit_logs.provisioning.provisioning_request_builder import ProvisioningRequestBuilder
@@ -37,7 +38,7 @@ class LogEntry:
 
 
 def _text(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 async def read_entries(
@@ -57,7 +58,7 @@ async def read_entries(
     return [entry(item) for item in await raw_pages(graph, graph.sdk.audit_logs.provisioning, configuration, pages)]
 
 
-def entry(item: dict) -> LogEntry:
+def entry(item: dict[str, Any]) -> LogEntry:
     """One provisioningObjectSummary (JSON) as the commands show it."""
     info = item.get("provisioningStatusInfo") or {}
     error = info.get("errorInformation") or {}

@@ -50,7 +50,7 @@ async def read_hold(graph: TenantGraph, live: LiveJob) -> Hold:
 
 
 async def force_deletes(graph: TenantGraph, live: LiveJob) -> None:
-    job = job_builder(graph, live.service_principal_id, live.job.id)
+    job = job_builder(graph, live.service_principal_id, live.job_id)
     await graph.call("POST", job.restart, restart_body(FORCE_DELETES))
 
 

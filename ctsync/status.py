@@ -59,7 +59,7 @@ COLUMNS = ("DIRECTION", "VERDICT", "STATUS", "SCHEDULE", "LAST CYCLE", "ENDED", 
 def as_table(health: list[Health]) -> str:
     rows = [COLUMNS] + [_row(h) for h in health]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() for row in rows]
     for h in health:
         lines += [f"  problem: {problem}" for problem in h.problems]
         lines += [f"    what to do: {advice}" for advice in h.advice]

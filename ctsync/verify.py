@@ -14,6 +14,7 @@ import dataclasses
 import datetime
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from msgraph.generated.models.synchronization_job_application_parameters import SynchronizationJobApplicationParameters
 from msgraph.generated.models.synchronization_job_subject import SynchronizationJobSubject
@@ -57,8 +58,8 @@ async def verify(graph: TenantGraph, live: LiveJob, user: str) -> Outcome:
     if found is None:
         source = live.direction.source
         raise UserNotFound(f"no user {user!r} in tenant {source.alias} ({source.tenant_id}): give a user principal name or object id")
-    began = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=5)
-    job = job_builder(graph, live.service_principal_id, live.job.id)
+    began = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=5)
+    job = job_builder(graph, live.service_principal_id, live.job_id)
     rule = await _user_rule(graph, live)
     body = ProvisionOnDemandPostRequestBody(parameters=[SynchronizationJobApplicationParameters(
         rule_id=rule, subjects=[SynchronizationJobSubject(object_id=found.id, object_type_name="User")])])
@@ -70,11 +71,12 @@ async def verify(graph: TenantGraph, live: LiveJob, user: str) -> Outcome:
 
 async def _user_rule(graph: TenantGraph, live: LiveJob) -> str | None:
     """The id of the schema's rule that provisions users (cross-tenant sync has one)."""
-    schema = await graph.send("GET", job_builder(graph, live.service_principal_id, live.job.id).schema)
+    schema = await graph.send("GET", job_builder(graph, live.service_principal_id, live.job_id).schema)
     rules = (schema or {}).get("synchronizationRules") or []
     for rule in rules:
         if any((m.get("sourceObjectName") or "").lower() == "user" for m in rule.get("objectMappings") or []):
-            return rule.get("id")
+            found: str | None = rule.get("id")
+            return found
     return rules[0].get("id") if rules else None
 
 
@@ -103,7 +105,7 @@ def _with_log(outcome: Outcome, logged: LogEntry | None) -> Outcome:
                                target_id=outcome.target_id or logged.target_id)
 
 
-def _json(text: str) -> dict | list:
+def _json(text: str) -> Any:
     try:
         value = json.loads(text)
     except ValueError:

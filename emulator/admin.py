@@ -55,7 +55,7 @@ def post_federated_token(req: GraphRequest) -> Reply:
     """A token of an external identity provider, for a federated identity credential (workload identity)."""
     body = _body(req)
     issuer, subject, audience = body.get("issuer"), body.get("subject"), body.get("audience", TOKEN_EXCHANGE_AUDIENCE)
-    if not all(isinstance(value, str) and value for value in (issuer, subject, audience)):
+    if not (isinstance(issuer, str) and isinstance(subject, str) and isinstance(audience, str) and issuer and subject and audience):
         raise admin_error("issuer and subject are required (audience is optional) and must be strings.")
     return Reply(200, {"token": signin.federated_token(req.state.federation_key, issuer, subject, audience)})
 

@@ -33,7 +33,7 @@ class AdminClient:
         return json.loads(payload) if payload else None
 
     def add_tenant(self, tenant_id: str, display_name: str, domains: list[str] | None = None) -> dict:
-        body = {"tenantId": tenant_id, "displayName": display_name}
+        body: dict[str, Any] = {"tenantId": tenant_id, "displayName": display_name}
         if domains:
             body["domains"] = domains
         return self.call("POST", "/tenants", body)

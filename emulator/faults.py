@@ -69,7 +69,7 @@ class FaultConfig:
     path_pattern: str | None = None
 
     @classmethod
-    def from_json(cls, body: Any) -> "FaultConfig":
+    def from_json(cls, body: Any) -> FaultConfig:
         if not isinstance(body, dict):
             raise admin_error("The faults body must be a JSON object.")
         unknown = set(body) - set(_FIELDS)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlencode
 
 from .wire import ErrorReply, GraphRequest, Reply
@@ -51,7 +52,7 @@ def _tokenize(text: str) -> list[str]:
             if text[pos:].strip():
                 raise unsupported(f"Invalid filter clause: {text!r}")
             break
-        tokens.append(match.group(match.lastgroup))
+        tokens.append(match.group(match.lastgroup or 0))
         pos = match.end()
     return tokens
 

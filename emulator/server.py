@@ -2,9 +2,10 @@
 connections), and `EmulatorServer`, the in-process handle tests and tools use."""
 from __future__ import annotations
 
+import contextlib
 import socket
-import sys
 import ssl
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,7 +25,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "GraphEmulator/1.0"
     sys_version = ""
-    server: "_HttpServer"
+    server: _HttpServer
 
     def setup(self) -> None:
         super().setup()
@@ -46,7 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
@@ -58,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _serve(self) -> None:
-        reply = self.server.emulator.handle(self.command, self.path, self.headers, self._read_body(), self.server.base_url)
+        reply = self.server.emulator.handle(self.command, self.path, dict(self.headers), self._read_body(), self.server.base_url)
         payload = reply.encoded()
         self.send_response(reply.status)
         if reply.status != 204:
@@ -107,10 +108,8 @@ class _HttpServer(ThreadingHTTPServer):
         with self._connections_lock:
             connections = list(self._connections)
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class EmulatorServer:
@@ -155,7 +154,7 @@ class EmulatorServer:
     def admin(self) -> AdminClient:
         return AdminClient(self.base_url)
 
-    def start(self) -> "EmulatorServer":
+    def start(self) -> EmulatorServer:
         self.port = self._listen(self.port, None)
         if self.ca_file is not None:
             self.tls_port = self._listen(self.tls_port, server_context(self.ca_file))
@@ -176,7 +175,7 @@ class EmulatorServer:
             thread.join(timeout=5)
         self._listeners.clear()
 
-    def __enter__(self) -> "EmulatorServer":
+    def __enter__(self) -> EmulatorServer:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:

@@ -164,7 +164,8 @@ def _check_certificate_assertion(req: GraphRequest, app: AppRegistration, assert
             f"The certificate with identifier used to sign the client assertion is not registered on application "
             f"'{app.client_id}'."))
     try:
-        claims = jwt.decode(assertion, certificate.public_key(), algorithms=["RS256", "PS256"],
+        key: Any = certificate.public_key()  # an RSA key: registrations accept only RSA certificates
+        claims = jwt.decode(assertion, key, algorithms=["RS256", "PS256"],
                             audience=_token_endpoint(req.base_url, req.params["tenant"]), issuer=app.client_id,
                             options={"require": ["exp", "aud", "iss", "sub"]})
     except jwt.ExpiredSignatureError:

@@ -11,7 +11,7 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -35,7 +35,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def is_guid(value: Any) -> bool:
+def is_guid(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(GUID.fullmatch(value))
 
 

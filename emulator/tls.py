@@ -28,7 +28,7 @@ def _name(common_name: str) -> x509.Name:
 
 
 def _certificate(subject: str, issuer: str, public_key, signing_key, is_ca: bool) -> x509.Certificate:
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(subject))

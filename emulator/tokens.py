@@ -7,8 +7,8 @@ import base64
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .permissions import ALL_PERMISSIONS
 from .wire import ErrorReply

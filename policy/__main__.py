@@ -4,7 +4,6 @@ Run it with `pulumi preview --policy-pack policy` (docs/operations.md). Every ru
 unless a policy-pack config lowers it (e.g. {"no-sync-all": "advisory"}).
 """
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema, PolicyPack, StackValidationPolicy
-
 from rules import RULES, Resource, Rule
 
 

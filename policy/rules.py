@@ -102,7 +102,7 @@ def member_only_inside_mto(resources: list[Resource], config: Mapping[str, Any])
         if r.props.get("user_type", "Member") != "Member":
             continue
         source = str(r.props.get("tenant_id", "")).lower()
-        target = targets.get(r.parent)
+        target = targets.get(r.parent or "")
         if target is None:
             continue  # no secrets beside it: not a direction ctsync declares
         if not {source, target} <= members:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .values import control_character
 
@@ -90,7 +92,7 @@ class ExpressionError(ValueError):
 class Node:
     kind: str  # Attribute | Constant | Function
     name: str  # the attribute, the constant's text, the function
-    arguments: tuple["Node", ...] = ()
+    arguments: tuple[Node, ...] = ()
 
     def text(self) -> str:
         """The expression in Graph's own spelling."""
@@ -107,7 +109,11 @@ class Node:
         return [name for argument in self.arguments for name in argument.attributes()]
 
 
-def parse(text: str, suggest=None) -> Node:
+# Proposes the closest of some names for a misspelt one (stackconfig.reader.suggest).
+Suggest = Callable[[str, Iterable[str]], str | None]
+
+
+def parse(text: str, suggest: Suggest | None = None) -> Node:
     """The expression's tree; ExpressionError with the position of the first problem.
     ``suggest(word, options)`` proposes the closest function name for a misspelt one."""
     parser = _Parser(text, suggest)
@@ -118,13 +124,13 @@ def parse(text: str, suggest=None) -> Node:
 
 
 class _Parser:
-    def __init__(self, text: str, suggest):
+    def __init__(self, text: str, suggest: Suggest | None):
         self.text, self.position, self.suggest = text, 0, suggest
         self.depth = 0
 
     def _next(self) -> tuple[str, str, int] | None:
         match = _TOKEN.match(self.text, self.position)
-        if match is not None and match.end() > self.position:
+        if match is not None and match.end() > self.position and match.lastgroup is not None:
             return match.lastgroup, match.group(match.lastgroup), match.start(match.lastgroup)
         rest = self.text[self.position:]
         if not rest.strip():
@@ -133,9 +139,10 @@ class _Parser:
 
     def _take(self) -> tuple[str, str, int]:
         token = self._next()
-        if token is None:
+        match = _TOKEN.match(self.text, self.position)
+        if token is None or match is None:
             raise ExpressionError("the expression ends too early", len(self.text))
-        self.position = _TOKEN.match(self.text, self.position).end()
+        self.position = match.end()
         return token
 
     def _peek(self) -> tuple[str, str, int] | None:
@@ -187,7 +194,7 @@ class _Parser:
 def _string(token: str, at: int) -> str:
     """A string literal's text; its escapes are JSON's (\\" \\\\ \\n \\uXXXX ...)."""
     try:
-        text = json.loads(token)
+        text = str(json.loads(token))
     except json.JSONDecodeError:
         raise ExpressionError(f"the string {token[:20]!r} has an escape Graph does not know", at,
                               'escape only \\" and \\\\ inside a string') from None
@@ -219,7 +226,7 @@ def parameter_keys(name: str, count: int) -> list[str]:
     return keys
 
 
-def source_json(node: Node) -> dict:
+def source_json(node: Node) -> dict[str, Any]:
     """The ``attributeMappingSource`` a schema holds for ``node``."""
     if node.kind == "Attribute":
         return {"expression": node.text(), "name": node.name, "parameters": [], "type": "Attribute"}
@@ -229,6 +236,6 @@ def source_json(node: Node) -> dict:
     return {
         "expression": node.text(),
         "name": node.name,
-        "parameters": [{"key": key, "value": source_json(argument)} for key, argument in zip(keys, node.arguments)],
+        "parameters": [{"key": key, "value": source_json(argument)} for key, argument in zip(keys, node.arguments, strict=False)],
         "type": "Function",
     }

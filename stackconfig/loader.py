@@ -59,14 +59,16 @@ def load_stack_config(
     delete_taken_over = sections["deleteTakenOver"].flag(False) if sections["deleteTakenOver"] else False
     take_over_from = sections["takeOverFrom"].distinct(_stack_name) if sections["takeOverFrom"] else ()
     problems.raise_if_any()
+    # Every unusable value was reported above, so from here on each part is complete.
     syncs = tuple(
         sorted(
             (DirectionalSync(source=d.source, target=d.target, **d.settings) for d in declared),
             key=lambda sync: (sync.source, sync.target),
         )
     )
+    complete = {alias: tenant for alias, tenant in (tenants or {}).items() if tenant is not None}
     return StackConfig(
-        tenants=MappingProxyType(dict(sorted(tenants.items()))), syncs=syncs, pairs=pair_up(syncs), mto=mto,
+        tenants=MappingProxyType(dict(sorted(complete.items()))), syncs=syncs, pairs=pair_up(syncs), mto=mto,
         delete_taken_over=bool(delete_taken_over), take_over_from=take_over_from or (),
     )
 

@@ -6,8 +6,9 @@ parts of the configuration around without anyone changing them on the way.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, NoReturn
 
 from .clouds import CLOUDS, DEFAULT_CLOUD, Cloud
 
@@ -89,13 +90,13 @@ class Secret:
         # A constant keeps equal secrets' hashes equal without deriving anything from the value.
         return hash(Secret)
 
-    def __reduce__(self):
+    def __reduce__(self) -> NoReturn:
         raise TypeError("a Secret is never pickled; read credentials from config in the provider's configure()")
 
     def __copy__(self) -> Secret:
         return self
 
-    def __deepcopy__(self, memo: dict) -> Secret:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
         return self
 
 

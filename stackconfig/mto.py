@@ -4,7 +4,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from .model import (
-    MTO_MAX_TENANTS, TEMPLATE_TARGETS, IdentitySyncTemplate, Mto, PartnerTemplate, Trust,
+    MTO_MAX_TENANTS,
+    TEMPLATE_TARGETS,
+    IdentitySyncTemplate,
+    Mto,
+    PartnerTemplate,
+    Trust,
 )
 from .reader import Node, member_alias
 from .syncs import TRUST_KEYS, Declaration, read_trust
@@ -36,6 +41,8 @@ def read_mto(node: Node, aliases: Collection[str]) -> Mto | None:
         return None
     partner = _partner_template(templates.at("partnerConfiguration"))
     identity_sync = _identity_sync_template(templates.at("identitySync"))
+    if display_name is None or owner is None or description is None:
+        return None  # reported where it is
     if entries is None:
         return Mto(display_name=display_name, owner=owner, description=description)
     return Mto(
@@ -73,7 +80,7 @@ def _partner_template(node: Node) -> PartnerTemplate | None:
     inbound, outbound = (key.flag(False) if key.present else None for key in given)
     apply_to = _apply_to(node.at("applyTo"))
     unreadable = (trust_node.present and trust is None) or any(key.present and value is None
-                                                               for key, value in zip(given, (inbound, outbound)))
+                                                               for key, value in zip(given, (inbound, outbound), strict=False))
     if apply_to is None or unreadable:
         return None
     return PartnerTemplate(trust=trust, inbound_redemption=inbound, outbound_redemption=outbound, apply_to=apply_to)
@@ -84,7 +91,7 @@ def _identity_sync_template(node: Node) -> IdentitySyncTemplate | None:
         return None
     inbound = node.at("userSyncInbound").flag(False)
     apply_to = _apply_to(node.at("applyTo"))
-    if None in (inbound, apply_to):
+    if inbound is None or apply_to is None:
         return None
     return IdentitySyncTemplate(user_sync_inbound=inbound, apply_to=apply_to)
 
@@ -96,7 +103,7 @@ def check_template_agreement(mto: Mto | None, mto_node: Node, declarations: Iter
     what ctsync keeps there afterwards. Were they to differ, a join would set one value and the next
     `pulumi up` the other: refused, naming both places."""
     template = mto.partner_template if mto else None
-    if template is None or template.trust is None:
+    if mto is None or template is None or template.trust is None:
         return  # a template that writes no trust leaves every entry's trust as the syncs declare it
     members = set(mto.tenants)
     for declaration in declarations:

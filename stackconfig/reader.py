@@ -119,7 +119,8 @@ class Node:
     def text(self, default: Any = REQUIRED, *, fix: str | None = None, layout: bool = False) -> str | None:
         """A non-empty string without control characters (``layout``: tabs and line breaks allowed)."""
         if not self.present:
-            return self._absent(default, fix)
+            given: str | None = self._absent(default, fix)
+            return given
         if not isinstance(self.value, str) or not self.value.strip():
             self.report(f"must be a non-empty string, {self.got()}", fix)
             return None
@@ -150,17 +151,19 @@ class Node:
 
     def choice(self, options: Collection[str], default: Any = REQUIRED) -> str | None:
         if not self.present:
-            return self._absent(default, "one of: " + ", ".join(options))
+            given: str | None = self._absent(default, "one of: " + ", ".join(options))
+            return given
         if self.value not in options:
             fix = did_you_mean(self.value, options, "one of: " + ", ".join(options))
             self.report(f"{show(self.value)} is not a valid choice", fix)
             return None
-        return self.value
+        return str(self.value)
 
     def guid(self, what: str, fix: str, default: Any = REQUIRED) -> str | None:
         """A GUID in its canonical lower-case form; `what` names it with its article ("a tenant id")."""
         if not self.present:
-            return self._absent(default, fix)
+            given: str | None = self._absent(default, fix)
+            return given
         if not isinstance(self.value, str) or not GUID.fullmatch(self.value):
             self.report(f"{show(self.value)} is not {what} (GUID)", fix)
             return None
@@ -183,7 +186,8 @@ class Node:
     ) -> tuple[T, ...] | None:
         """A list read item by item; None if an item is unusable. A repeated item is reported and dropped."""
         if not self.present:
-            return self._absent(default)
+            given: tuple[T, ...] | None = self._absent(default)
+            return given
         nodes = self.elements()
         if nodes is None:
             return None

@@ -1,10 +1,11 @@
 """One direction's settings (shared by ctsync:sync entries and topology defaults) and ctsync:sync entries."""
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .expressions import ExpressionError, parse
 from .model import (
     DEFAULT_DELETION_THRESHOLD,
     DEFAULT_USER_TYPE,
@@ -18,7 +19,6 @@ from .model import (
     Trust,
 )
 from .reader import Node, show, suggest
-from .expressions import ExpressionError, parse
 from .values import USER_TYPES, is_email
 
 TRUST_KEYS = {"mfa": "mfa", "compliantDevice": "compliant_device", "hybridJoinedDevice": "hybrid_joined_device"}
@@ -45,9 +45,20 @@ class Declaration:
 
     source: str
     target: str
-    settings: dict[str, Any] | None
+    settings: dict[str, Any]
     path: str
     origin: str
+
+
+def _flags(node: Node, keys: Mapping[str, str], default: bool) -> dict[str, bool] | None:
+    """Config key -> field of an object of booleans; None when one of them is unusable (reported)."""
+    flags: dict[str, bool] = {}
+    for key, field in keys.items():
+        value = node.at(key).flag(default)
+        if value is None:
+            return None
+        flags[field] = value
+    return flags
 
 
 def read_trust(node: Node) -> Trust | None:
@@ -55,8 +66,8 @@ def read_trust(node: Node) -> Trust | None:
         return Trust()
     if not node.object(TRUST_KEYS):
         return None
-    flags = {attribute: node.at(key).flag(False) for key, attribute in TRUST_KEYS.items()}
-    return None if None in flags.values() else Trust(**flags)
+    flags = _flags(node, TRUST_KEYS, False)
+    return None if flags is None else Trust(**flags)
 
 
 ACTION_KEYS = tuple(action for action, _ in TargetObjectActions.FLOW_TYPES)
@@ -67,8 +78,8 @@ def read_target_object_actions(node: Node) -> TargetObjectActions | None:
         return TargetObjectActions()
     if not node.object(ACTION_KEYS):
         return None
-    flags = {action: node.at(action).flag(True) for action in ACTION_KEYS}
-    if None in flags.values():
+    flags = _flags(node, {action: action for action in ACTION_KEYS}, True)
+    if flags is None:
         return None
     if not any(flags.values()):
         node.report("turns every action off: the job would do nothing", "pause the job with start: false instead")
@@ -82,18 +93,16 @@ def read_scope(node: Node) -> Scope | None:
         return None
     if not node.object(SCOPE_KEYS):
         return None
-    parts = {
-        "groups": node.at("groups").distinct(lambda item: item.guid("an object id", _id_fix("group"))),
-        "users": node.at("users").distinct(lambda item: item.guid("an object id", _id_fix("user"))),
-        "filters": node.at("filters").distinct(_read_filter),
-        "all_users": node.at("allUsers").flag(False),
-        "managed_group": _read_managed_group(node.at("managedGroup")),
-    }
-    if None in (parts["groups"], parts["users"], parts["filters"], parts["all_users"]):
+    groups = node.at("groups").distinct(lambda item: item.guid("an object id", _id_fix("group")))
+    users = node.at("users").distinct(lambda item: item.guid("an object id", _id_fix("user")))
+    filters = node.at("filters").distinct(_read_filter)
+    all_users = node.at("allUsers").flag(False)
+    managed_group = _read_managed_group(node.at("managedGroup"))
+    if groups is None or users is None or filters is None or all_users is None:
         return None
-    if node.at("managedGroup").present and parts["managed_group"] is None:
+    if node.at("managedGroup").present and managed_group is None:
         return None
-    scope = Scope(**parts)
+    scope = Scope(groups=groups, users=users, filters=filters, all_users=all_users, managed_group=managed_group)
     if scope.is_empty:
         node.report("selects nobody", _EMPTY_SCOPE_FIX)
     if scope.all_users and scope.assigns:
@@ -114,7 +123,7 @@ def _read_filter(node: Node) -> ScopeFilter | None:
     attribute = node.at("attribute").text(fix="a source user attribute, e.g. department")
     operator = node.at("operator").choice(FILTER_OPERATORS)
     values = _read_filter_values(node.at("values"), operator)
-    if None in (attribute, operator, values):
+    if attribute is None or operator is None or values is None:
         return None
     return ScopeFilter(attribute=attribute, operator=operator, values=values)
 
@@ -167,7 +176,7 @@ def _read_mapping(node: Node) -> AttributeMapping | None:
         node.report(f"has {' and '.join(sources)}" if sources else "needs a source, a constant or an expression",
                     "exactly one: source: <attribute>, constant: <value>, or expression: <Graph expression>")
         return None
-    values = {
+    values: dict[str, str | None] = {
         "source": node.at("source").text(default=None),
         "constant": node.at("constant").text(default=None, fix="a string; with pulumi config set --path add --type string"),
         "expression": _read_expression(node.at("expression")),
@@ -177,7 +186,8 @@ def _read_mapping(node: Node) -> AttributeMapping | None:
     unreadable = [key for key in values if node.at(key).present and values[key] is None]
     if target is None or unreadable or remove is None:
         return None
-    return AttributeMapping(target=target, **values)
+    return AttributeMapping(target=target, source=values["source"], constant=values["constant"],
+                            expression=values["expression"], flow=values["flow"], default=values["default"])
 
 
 def _read_expression(node: Node) -> str | None:
@@ -298,7 +308,7 @@ def _read_sync_entry(node: Node, aliases: Collection[str]) -> list[Declaration]:
     if source is not None and source == target:
         node.at("to").report(f"a sync from {source} to itself is not possible", "choose another tenant")
         return []
-    if None in (source, target, bidirectional):
+    if source is None or target is None or bidirectional is None:
         return []
     directions = [(source, target), (target, source)] if bidirectional else [(source, target)]
     check_single_source(node.at("scope"), settings["scope"], [source for source, _ in directions])

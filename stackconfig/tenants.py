@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from .clouds import CLOUDS, DEFAULT_CLOUD, Cloud
@@ -73,10 +74,13 @@ def _read_tenant(alias: str, node: Node, owners: dict[str, str], secret: SecretA
         node.at("graphEndpoint").report("is required with auth method emulator", f"set it to the emulator's URL, e.g. {_EMULATOR_URL}")
     cloud = node.at("cloud").choice(tuple(CLOUDS), default=DEFAULT_CLOUD)
     custom = node.at("allowCustomGraphEndpoint").flag(False)
+    display_name = node.at("displayName").text(default=alias)
+    if tenant_id is None or auth is None or display_name is None:
+        return None  # each was reported where it is
     return Tenant(
         alias=alias,
         tenant_id=tenant_id,
-        display_name=node.at("displayName").text(default=alias),
+        display_name=display_name,
         auth=auth,
         graph_endpoint=_read_endpoint(node.at("graphEndpoint"), CLOUDS[cloud or DEFAULT_CLOUD], bool(custom)),
         diagnostics=_read_diagnostics(node.at("diagnostics")),
@@ -103,7 +107,7 @@ def _read_auth(node: Node, secret: SecretAt) -> Auth | None:
     method = node.at("method").choice(AUTH_METHODS, default=DEFAULT_AUTH_METHOD)
     if method is None:
         return None  # which credential keys belong here depends on the method
-    credentials = {}
+    credentials: dict[str, Any] = {}
     for key, (attribute, read) in _CREDENTIALS.items():
         value = node.at(key)
         if key in _NEEDS.get(method, ()) and not value.present:
@@ -177,7 +181,7 @@ def _endpoint_problem(url: str, path_fix: str = _GRAPH_PATH_FIX) -> tuple[str, s
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         return "uses http on a host that is not loopback", "use https; http is only for localhost, 127.0.0.0/8 or ::1"
     try:
-        parts.port
+        _ = parts.port  # read only to validate: urlsplit raises on a port that is not a number in range
     except ValueError:
         return "has an invalid port", "e.g. http://127.0.0.1:18080"
     if parts.path.strip("/") or parts.query or parts.fragment or parts.username or parts.password:
@@ -226,4 +230,6 @@ def _read_diagnostics(node: Node) -> Diagnostics | None:
     chosen = categories.distinct(lambda item: item.choice(DIAGNOSTIC_CATEGORIES), default=DEFAULT_DIAGNOSTIC_CATEGORIES)
     if chosen == ():
         categories.report("is empty", "leave it out to route AuditLogs and ProvisioningLogs")
+    if workspace_id is None or chosen is None:
+        return None  # reported where it is
     return Diagnostics(workspace_id=workspace_id, categories=chosen)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from .model import DirectionalSync, TenantPair
 from .reader import REQUIRED, Node, member_alias
@@ -19,17 +20,19 @@ def read_topology(node: Node, aliases: Collection[str]) -> list[Declaration]:
     kind = node.at("kind").choice(KINDS)
     defaults = node.at("defaults")
     settings = _read_defaults(defaults)
+    if settings is None:
+        return []  # reported where it is
     if kind == "hubAndSpoke":
         directions, origin = _hub_and_spoke(node, aliases)
     elif kind == "mesh":
         directions, origin = _mesh(node, aliases), f"{node.path} (mesh)"
     else:
         return []
-    check_single_source(defaults.at("scope"), settings and settings["scope"], [source for source, _ in directions])
+    check_single_source(defaults.at("scope"), settings["scope"], [source for source, _ in directions])
     return [Declaration(source, target, settings, node.path, origin) for source, target in directions]
 
 
-def _read_defaults(node: Node) -> dict | None:
+def _read_defaults(node: Node) -> dict[str, Any] | None:
     """The settings of every direction the topology makes; validated like a ctsync:sync entry's."""
     if node.present and not node.object((*DIRECTION_KEYS, *SETTINGS)):
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, TypeGuard
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 NIL_GUID = "00000000-0000-0000-0000-000000000000"
@@ -30,7 +30,7 @@ _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u20
 _LAYOUT = frozenset("\t\n\r")
 
 
-def is_guid(value: Any) -> bool:
+def is_guid(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(GUID.fullmatch(value)) and value != NIL_GUID
 
 

@@ -3,6 +3,7 @@ the directories that cross-tenant sync reads from and writes to."""
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from .. import permissions as perm
 from ..odata import collection, project
@@ -58,7 +59,7 @@ def _check_upn(tenant: Tenant, upn: object, user_id: str | None = None) -> str:
 
 
 def blank_user(user_id: str, now: str) -> dict:
-    user = {name: None for name in (*USER_READ_ONLY, *USER_PROPERTIES)}
+    user: dict[str, Any] = {name: None for name in (*USER_READ_ONLY, *USER_PROPERTIES)}
     user.update(id=user_id, createdDateTime=now, businessPhones=[], otherMails=[], userType="Member", accountEnabled=True)
     return user
 
@@ -100,7 +101,7 @@ def delete_user(state: EmulatorState, tenant: Tenant, user_id: str) -> None:
 
 
 def create_group(state: EmulatorState, tenant: Tenant, body: dict, group_id: str | None = None) -> dict:
-    group = {name: None for name in GROUP_PROPERTIES}
+    group: dict[str, Any] = {name: None for name in GROUP_PROPERTIES}
     group.update(id=group_id or new_id(), createdDateTime=state.clock.now_iso(), groupTypes=[], mail=None, deletedDateTime=None)
     _apply_properties(group, body, GROUP_PROPERTIES, "microsoft.graph.group")
     tenant.groups[group["id"]] = group
@@ -244,8 +245,8 @@ def delete_member_ref(req: GraphRequest) -> Reply:
 # -- directory/deletedItems -----------------------------------------------------------------
 def list_deleted(req: GraphRequest) -> Reply:
     # The SDK addresses casts by their short alias (graph.user); Graph accepts both spellings.
-    cast = "#microsoft." + req.params["cast"].lower().removeprefix("microsoft.")
-    cast = next((name for name in _TYPE_NAMES.values() if name.lower() == cast), None)
+    wanted = "#microsoft." + req.params["cast"].lower().removeprefix("microsoft.")
+    cast = next((name for name in _TYPE_NAMES.values() if name.lower() == wanted), None)
     if cast is None:
         raise bad_request(f"Unsupported type cast '{req.params['cast']}'.")
     rows = [item for item in req.tenant.deleted.values() if item["@odata.type"] == cast]

@@ -200,6 +200,8 @@ def _check_removal(org: Organization, caller: str, target: str) -> None:
 
 def remove_member(req: GraphRequest) -> Reply:
     org = _organization(req)
+    if org is None:
+        raise object_not_found()
     member = _member_of(req, org)
     if not org.members.get(req.tenant.id, {}).get("state") == "active":
         raise access_denied("Only an active tenant of the multitenant organization can remove tenants.")

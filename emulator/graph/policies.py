@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from .. import permissions as perm
+from ..odata import collection
 from ..routing import route
 from ..state import Tenant, default_identity_sync_template, default_partner_template, is_guid
 from ..wire import (
@@ -17,7 +18,6 @@ from ..wire import (
     resource_not_found,
     same_key_conflict,
 )
-from ..odata import collection
 
 BASE = "/policies/crossTenantAccessPolicy"
 PARTNERS = f"{BASE}/partners"

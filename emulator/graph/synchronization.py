@@ -2,7 +2,7 @@
 controls, credential validation, secrets, and the job schema."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .. import permissions as perm
 from ..odata import collection
@@ -171,7 +171,7 @@ def on_demand(req: GraphRequest) -> Reply:
 
 
 # -- credentials and secrets ----------------------------------------------------------------
-def _credentials(req: GraphRequest, sync: SyncConfig) -> dict[str, str]:
+def _credentials(req: GraphRequest, sync: SyncConfig) -> dict[str, str | None]:
     body = req.json_object()
     if body.get("useSavedCredentials"):
         return {item["key"]: item.get("value") for item in sync.secrets}

@@ -13,3 +13,10 @@ class Action:
     changes: dict
     before: dict = field(default_factory=dict)  # the target's values the changes replace
     object_type: str = "User"
+
+    @property
+    def existing_target(self) -> str:
+        """The target object's id, for an action on one that exists (update, disable, restore, delete)."""
+        if self.target_id is None:
+            raise RuntimeError(f"a {self.kind} of {self.source_id} has no target object")
+        return self.target_id

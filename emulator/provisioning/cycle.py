@@ -73,7 +73,7 @@ class Provisioner:
         self.sp = sp
         self.job = job
         self.sync = source.sync[sp["id"]]
-        self.target: Tenant | None = None
+        self._target: Tenant | None = None
         self.cycle_id = new_id()
         self.began = state.clock.now()
         self.now_iso = iso(self.began)
@@ -83,9 +83,16 @@ class Provisioner:
     def check_policy(self) -> list[str]:
         target_id = self.sync.secret("CompanyId")
         problems = policy_problems(self.state, self.source, target_id, self.sync.secret("AuthenticationType"))
-        if not problems:
-            self.target = self.state.tenant(target_id)
+        if not problems and target_id:
+            self._target = self.state.tenant(target_id)
         return problems
+
+    @property
+    def target(self) -> Tenant:
+        """The target tenant, known once the policy check passed (the cycle runs only then)."""
+        if self._target is None:
+            raise RuntimeError("the cycle reached the target before its policy check passed")
+        return self._target
 
     # -- scope ----------------------------------------------------------------------------
     def _is_internal_member(self, user: dict) -> bool:
@@ -244,7 +251,7 @@ class Provisioner:
 
     def _apply_update(self, action: Action) -> None:
         target = self.target
-        user = target.users[action.target_id]
+        user = target.users[action.existing_target]
         if "userPrincipalName" in action.changes:
             target.upn_index.pop(user["userPrincipalName"].lower(), None)
             target.upn_index[action.changes["userPrincipalName"].lower()] = user["id"]
@@ -255,7 +262,7 @@ class Provisioner:
     _apply_disable = _apply_update
 
     def _apply_restore(self, action: Action) -> None:
-        restored = {k: v for k, v in self.target.deleted.pop(action.target_id).items() if k != "@odata.type"}
+        restored = {k: v for k, v in self.target.deleted.pop(action.existing_target).items() if k != "@odata.type"}
         restored["deletedDateTime"] = None
         add_user(self.state, self.target, restored)
         self.job.deprovisioned.pop(action.source_id, None)
@@ -267,9 +274,9 @@ class Provisioner:
         action.before["IsSoftDeleted"] = True
 
     def _apply_delete(self, action: Action) -> None:
-        delete_user(self.state, self.target, action.target_id)
+        delete_user(self.state, self.target, action.existing_target)
         self._forget(action.source_id)
-        self.job.deprovisioned[action.source_id] = action.target_id
+        self.job.deprovisioned[action.source_id] = action.existing_target
 
     # -- logs and status ------------------------------------------------------------------
     @staticmethod
@@ -384,7 +391,7 @@ def _on_demand_result(result: str, details: dict, action: Action | None = None, 
     """provisionOnDemand answers a stringKeyStringValuePair whose key and value are JSON texts; the
     value carries the steps of the action's log entry (``logged``) in the documented on-demand shape
     (https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationjob-provisionondemand, example 1)."""
-    value = {"action": action.kind.capitalize() if action else "Other", "statusInfo": {"status": result}}
+    value: dict[str, Any] = {"action": action.kind.capitalize() if action else "Other", "statusInfo": {"status": result}}
     if action is not None:
         value.update(sourceIdentity={"id": action.source_id, "type": "User"}, targetIdentity={"id": action.target_id, "type": "User"},
                      modifiedProperties=Provisioner._modified(action))

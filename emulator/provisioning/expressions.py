@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import base64
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Getter = Callable[[dict], Any]
 
@@ -83,7 +84,7 @@ def compile_source(source: Any) -> Getter:
         value = _constant(source)
         return lambda user: value
     if kind == "Function":
-        function = FUNCTIONS.get(source.get("name"))
+        function = FUNCTIONS.get(str(source.get("name")))
         if function is None:
             raise UnsupportedExpression(f"Function '{source.get('name')}' is not supported by the emulator.")
         arguments = [compile_source((parameter or {}).get("value")) for parameter in source.get("parameters") or []]

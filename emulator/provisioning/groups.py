@@ -24,12 +24,12 @@ if TYPE_CHECKING:
 MEMBERS = "members"
 
 
-def group_sync_allowed(run: "Provisioner") -> bool:
+def group_sync_allowed(run: Provisioner) -> bool:
     policy = run.target.identity_sync.get(run.source.id) or {}
     return bool((policy.get("groupSyncInbound") or {}).get("isSyncAllowed"))
 
 
-def groups_in_scope(run: "Provisioner") -> dict[str, dict]:
+def groups_in_scope(run: Provisioner) -> dict[str, dict]:
     """Security groups assigned to the app (SyncAll puts no group in scope)."""
     if (run.sync.secret("SyncAll") or "").lower() == "true":
         return {}
@@ -38,7 +38,7 @@ def groups_in_scope(run: "Provisioner") -> dict[str, dict]:
     return {gid: source.groups[gid] for gid in assigned if gid in source.groups and source.groups[gid].get("securityEnabled")}
 
 
-def provision_groups(run: "Provisioner") -> None:
+def provision_groups(run: Provisioner) -> None:
     """Every group in scope made as its source says; groups that left scope deleted."""
     mapping = run.job.group_mapping
     if not mapping.enabled or not group_sync_allowed(run):
@@ -50,7 +50,7 @@ def provision_groups(run: "Provisioner") -> None:
         _remove(run, gid)
 
 
-def provision_group(run: "Provisioner", gid: str, group: dict) -> str | None:
+def provision_group(run: Provisioner, gid: str, group: dict) -> str | None:
     """Create or update the target group of ``gid``; the logged action (None: already as it should be)."""
     flows = run.job.group_mapping.flow_types
     target_id = run.job.provisioned_groups.get(gid)
@@ -83,13 +83,13 @@ def provision_group(run: "Provisioner", gid: str, group: dict) -> str | None:
     return "update"
 
 
-def _target_members(run: "Provisioner", gid: str) -> list[str]:
+def _target_members(run: Provisioner, gid: str) -> list[str]:
     """The target users of the group's direct members that the job has synced."""
     provisioned = run.job.provisioned
     return [provisioned[uid] for uid in run.source.members.get(gid, {}) if uid in provisioned and provisioned[uid] in run.target.users]
 
 
-def _remove(run: "Provisioner", gid: str) -> None:
+def _remove(run: Provisioner, gid: str) -> None:
     target_id = run.job.provisioned_groups.get(gid)
     if "Delete" not in run.job.group_mapping.flow_types:
         return

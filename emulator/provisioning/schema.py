@@ -3,8 +3,9 @@ validation on PUT, and the compiled user mapping the provisioning cycle applies.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .expressions import FUNCTIONS, UnsupportedExpression, compile_source
 from .scoping import compile_scope

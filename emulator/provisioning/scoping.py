@@ -7,7 +7,8 @@ documented, so names are matched ignoring case, spaces and underscores ("IS TRUE
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .expressions import source_attribute
 

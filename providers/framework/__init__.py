@@ -7,7 +7,7 @@ The framework derives check, diff, refresh and import (``schema.py``, ``provider
 schema (``package_schema.py``) and serves it all over gRPC (``server.py``). It never imports the
 resources: a composition root hands it the catalogue (``providers/__main__.py``).
 """
-from providers.framework.schema import attribute, computed
 from providers.framework.resource import GraphResource, Observed, Repair, adoption_notice, notice
+from providers.framework.schema import attribute, computed
 
 __all__ = ["attribute", "computed", "GraphResource", "Observed", "Repair", "adoption_notice", "notice"]

@@ -11,13 +11,13 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
-from providers.framework.resource import PACKAGE, GraphResource
+from providers.framework.resource import PACKAGE, AnyResource
 from providers.framework.schema import NO_DEFAULT, behaviour, default_of, is_union, type_hints
 
 _TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
-def build(catalogue: Iterable[type[GraphResource]], version: str) -> dict[str, Any]:
+def build(catalogue: Iterable[type[AnyResource]], version: str) -> dict[str, Any]:
     return {
         "name": PACKAGE,
         "version": version,
@@ -48,7 +48,7 @@ def build(catalogue: Iterable[type[GraphResource]], version: str) -> dict[str, A
     }
 
 
-def resource_spec(definition: type[GraphResource]) -> dict[str, Any]:
+def resource_spec(definition: type[AnyResource]) -> dict[str, Any]:
     inputs = dataclasses.fields(definition.Inputs)
     state = [f for cls in definition.computed_types() for f in dataclasses.fields(cls)]
     input_hints = type_hints(definition.Inputs)
@@ -67,7 +67,7 @@ def resource_spec(definition: type[GraphResource]) -> dict[str, Any]:
     }
 
 
-def import_section(definition: type[GraphResource]) -> str:
+def import_section(definition: type[AnyResource]) -> str:
     """Pulumi's convention: a resource's description ends with how to import one."""
     return (
         "## Import\n\n"
@@ -76,7 +76,7 @@ def import_section(definition: type[GraphResource]) -> str:
     )
 
 
-def _property(field: dataclasses.Field, hint: Any, with_default: bool = False) -> dict[str, Any]:
+def _property(field: dataclasses.Field[Any], hint: Any, with_default: bool = False) -> dict[str, Any]:
     rules = behaviour(field)
     spec: dict[str, Any] = _type(hint)
     description = rules.description

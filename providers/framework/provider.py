@@ -16,7 +16,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
 
 from providers.framework import package_schema, schema
-from providers.framework.resource import GraphResource, Observed, Ownership, notice
+from providers.framework.resource import AnyObserved, AnyResource, Ownership, notice
 from providers.framework.wire import Plain, plain_value, to_plain, to_properties
 from providers.graph.connection import connections_from_stack_config
 from providers.graph.session import GraphSession
@@ -39,7 +39,7 @@ class OwnedElsewhere(Exception):
 
 
 class GraphProvider(rpc.Provider):
-    def __init__(self, catalogue: Iterable[type[GraphResource]]):
+    def __init__(self, catalogue: Iterable[type[AnyResource]]):
         self.types = {definition.token(): definition for definition in catalogue}
         self._session: GraphSession | None = None
         self._delete_taken_over = False
@@ -103,7 +103,7 @@ class GraphProvider(rpc.Provider):
         resource = self.resource(definition, request.urn)
         if request.preview:
             return await self._preview_create(definition, resource, props, inputs)
-        await self._session.signed_in()
+        await self._ready_session().signed_in()
         owner = resource.owner
         found = await resource.find(inputs)
         if found is None:
@@ -117,7 +117,7 @@ class GraphProvider(rpc.Provider):
         )
 
     async def _preview_create(
-        self, definition: type[GraphResource], resource: GraphResource, props: Plain, inputs: Any
+        self, definition: type[AnyResource], resource: AnyResource, props: Plain, inputs: Any
     ) -> rpc.CreateResponse:
         """What the create would do, from Graph reads only: take over an existing object, or make one."""
         found = None if schema.has_unknowns(props.values) else await resource.find(inputs)
@@ -137,7 +137,7 @@ class GraphProvider(rpc.Provider):
             ),
         )
 
-    def _refuse_if_owned_elsewhere(self, definition: type[GraphResource], inputs: Any, found: Observed, owner: str) -> None:
+    def _refuse_if_owned_elsewhere(self, definition: type[AnyResource], inputs: Any, found: AnyObserved, owner: str | None) -> None:
         """Two stacks managing one object would undo each other's changes on every run."""
         if found.owner in (None, owner) or found.owner in self._take_over_from or "*" in self._take_over_from:
             return
@@ -149,14 +149,14 @@ class GraphProvider(rpc.Provider):
         )
 
     async def _take_over(
-        self, definition: type[GraphResource], resource: GraphResource, inputs: Any, found: Observed, owner: str
+        self, definition: type[AnyResource], resource: AnyResource, inputs: Any, found: AnyObserved, owner: str | None
     ) -> Any:
         changes = schema.changed_fields(definition.Inputs, schema.dump(found.inputs), schema.dump(inputs))
         marking = _marking(definition, found, owner)
         notice(f"{definition.type_name}: took over the existing {definition.format_id(inputs, found.state)} "
                f"({_what_changes(changes, marking)})")
         state = await resource.update(found.inputs, inputs, found.state) if changes else found.state
-        if marking:
+        if marking and owner is not None:
             await resource.mark_owner(inputs, state, owner)
         return state
 
@@ -190,7 +190,7 @@ class GraphProvider(rpc.Provider):
         # unless the resource has something live to repair.
         resource = self.resource(definition)
         if not request.preview and await self._needs_update(definition, resource, olds, news, old_inputs, state):
-            await self._session.signed_in()
+            await self._ready_session().signed_in()
             state = await resource.update(old_inputs, new_inputs, state)
         ownership = schema.load(Ownership, olds.values)
         return rpc.UpdateResponse(self._outputs(definition, news, new_inputs, state, ownership))
@@ -205,7 +205,7 @@ class GraphProvider(rpc.Provider):
                    f"ctsync took it over (set {DELETE_TAKEN_OVER_KEY} to true to delete it)")
             return
         resource = self.resource(definition, request.urn)
-        await self._session.signed_in()
+        await self._ready_session().signed_in()
         if definition.marks_owner:
             live_owner = await resource.owner_of(inputs, state)
             if live_owner not in (None, resource.owner):
@@ -218,13 +218,13 @@ class GraphProvider(rpc.Provider):
 
     @staticmethod
     async def _needs_update(
-        definition: type[GraphResource], resource: GraphResource, olds: Plain, news: Plain, old_inputs: Any, state: Any
+        definition: type[AnyResource], resource: AnyResource, olds: Plain, news: Plain, old_inputs: Any, state: Any
     ) -> bool:
         if schema.changed_fields(definition.Inputs, olds.values, news.values):
             return True
         return resource.repair_needed(old_inputs, state) is not None
 
-    def definition_of(self, urn: str) -> type[GraphResource]:
+    def definition_of(self, urn: str) -> type[AnyResource]:
         # urn:pulumi:<stack>::<project>::<parent type>$...$<type>::<name>
         token = urn.split("::")[2].rsplit("$", 1)[-1]
         try:
@@ -232,28 +232,31 @@ class GraphProvider(rpc.Provider):
         except KeyError:
             raise UnknownResourceType(f"the ctsync provider has no resource type {token!r}") from None
 
-    def resource(self, definition: type[GraphResource], urn: str | None = None) -> GraphResource:
+    def resource(self, definition: type[AnyResource], urn: str | None = None) -> AnyResource:
+        return definition(self._ready_session(definition.token()), stack_of(urn) if urn else None)
+
+    def _ready_session(self, what: str = "the ctsync provider") -> GraphSession:
         if self._session is None:
-            raise RuntimeError(f"{definition.token()}: provider used before configure()")
-        return definition(self._session, stack_of(urn) if urn else None)
+            raise RuntimeError(f"{what}: provider used before configure()")
+        return self._session
 
     @staticmethod
-    def _load(definition: type[GraphResource], values: Mapping[str, Any]) -> tuple[Any, Any]:
+    def _load(definition: type[AnyResource], values: Mapping[str, Any]) -> tuple[Any, Any]:
         return schema.load(definition.Inputs, values), schema.load(definition.State, values)
 
     @staticmethod
     def _outputs(
-        definition: type[GraphResource], sent: Plain, inputs: Any, state: Any, ownership: Ownership
+        definition: type[AnyResource], sent: Plain, inputs: Any, state: Any, ownership: Ownership
     ) -> dict[str, PropertyValue]:
         return to_properties(schema.dump(inputs, state, ownership), _secret(definition, sent))
 
 
-def _secret(definition: type[GraphResource], sent: Plain) -> set[str]:
+def _secret(definition: type[AnyResource], sent: Plain) -> set[str]:
     """Declared secret fields, and whatever the engine sent as secret."""
     return set(schema.secret_fields(definition.Inputs, definition.State)) | set(sent.secret)
 
 
-def _from_import_id(definition: type[GraphResource], resource_id: str) -> tuple[Any, Any]:
+def _from_import_id(definition: type[AnyResource], resource_id: str) -> tuple[Any, Any]:
     named = definition.parse_id(resource_id)
     if named is None:
         raise ValueError(
@@ -263,7 +266,7 @@ def _from_import_id(definition: type[GraphResource], resource_id: str) -> tuple[
     return schema.partial(definition.Inputs, named), schema.partial(definition.State, named)
 
 
-def _marking(definition: type[GraphResource], found: Observed, owner: str) -> bool:
+def _marking(definition: type[AnyResource], found: AnyObserved, owner: str | None) -> bool:
     """Whether taking ``found`` over writes this stack's owner marker on it: only over another stack's
     marker (allowed by ctsync:takeOverFrom). What was made outside ctsync is taken over as it is,
     with no write when it is as declared (a brownfield take-over changes nothing in the tenant)."""

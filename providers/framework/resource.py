@@ -11,12 +11,12 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from providers.framework.schema import computed
 from providers.graph.session import GraphSession, TenantGraph
 
-I = TypeVar("I")
+I = TypeVar("I")  # noqa: E741 (the framework's name for a resource's Inputs type, beside S for State)
 S = TypeVar("S")
 
 PACKAGE = "ctsync"
@@ -105,7 +105,7 @@ class GraphResource(Generic[I, S]):
 
     @classmethod
     def format_id(cls, inputs: I, state: S) -> str:
-        return cls.id_format.format(**dataclasses.asdict(inputs), **dataclasses.asdict(state))
+        return cls.id_format.format(**_fields(inputs), **_fields(state))
 
     @classmethod
     def parse_id(cls, id: str) -> dict[str, str] | None:
@@ -162,6 +162,16 @@ class GraphResource(Generic[I, S]):
 
     async def delete(self, inputs: I, state: S) -> None:
         raise NotImplementedError
+
+
+# A resource of any Inputs and State, as the framework handles the catalogue.
+AnyResource = GraphResource[Any, Any]
+AnyObserved = Observed[Any, Any]
+
+
+def _fields(instance: Any) -> dict[str, Any]:
+    """A declared Inputs or State instance's fields (every one is a dataclass)."""
+    return dataclasses.asdict(instance)
 
 
 def adoption_notice(type_name: str, what: str) -> None:

@@ -9,8 +9,9 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN
 
@@ -83,8 +84,9 @@ def type_hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def behaviour(field: dataclasses.Field) -> Behaviour:
-    return field.metadata.get("ctsync", Behaviour())
+def behaviour(field: dataclasses.Field[Any]) -> Behaviour:
+    declared: Behaviour = field.metadata.get("ctsync", Behaviour())
+    return declared
 
 
 def is_unknown(value: Any) -> bool:
@@ -132,7 +134,7 @@ def check(inputs_type: type, news: Mapping[str, Any]) -> tuple[dict[str, Any], l
     return checked, failures
 
 
-def _check_field(field: dataclasses.Field, hint: Any, news: Mapping[str, Any]) -> tuple[Any, str | None]:
+def _check_field(field: dataclasses.Field[Any], hint: Any, news: Mapping[str, Any]) -> tuple[Any, str | None]:
     value = news.get(field.name)
     if value is None:
         value = default_of(field)
@@ -149,11 +151,11 @@ def _check_field(field: dataclasses.Field, hint: Any, news: Mapping[str, Any]) -
     return value, reason and f"{field.name}: {reason}"
 
 
-def default_of(field: dataclasses.Field) -> Any:
+def default_of(field: dataclasses.Field[Any]) -> Any:
     if field.default is not NO_DEFAULT:
         return field.default
-    if field.default_factory is not NO_DEFAULT:  # type: ignore[misc]
-        return field.default_factory()  # type: ignore[misc]
+    if field.default_factory is not NO_DEFAULT:
+        return field.default_factory()
     return NO_DEFAULT
 
 
@@ -203,12 +205,12 @@ def changed_fields(inputs_type: type, olds: Mapping[str, Any], news: Mapping[str
     return changed
 
 
-def _none_default(field: dataclasses.Field) -> Any:
+def _none_default(field: dataclasses.Field[Any]) -> Any:
     value = default_of(field)
     return None if value is NO_DEFAULT else value
 
 
-def _comparable(field: dataclasses.Field, value: Any) -> Any:
+def _comparable(field: dataclasses.Field[Any], value: Any) -> Any:
     normalize = behaviour(field).normalize
     if value is None or normalize is None:
         return _plain(value)
@@ -226,7 +228,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _field(inputs_type: type, name: str) -> dataclasses.Field:
+def _field(inputs_type: type, name: str) -> dataclasses.Field[Any]:
     return next(f for f in dataclasses.fields(inputs_type) if f.name == name)
 
 
@@ -270,4 +272,5 @@ def dump(*instances: Any) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for instance in instances:
         props.update(dataclasses.asdict(instance))
-    return _plain(props)
+    plain: dict[str, Any] = _plain(props)
+    return plain

@@ -22,11 +22,12 @@ import signal
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import grpc
 import grpc.aio
 from google.protobuf import empty_pb2
+from google.protobuf.struct_pb2 import Struct
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
@@ -48,11 +49,11 @@ _KINDS = {
 }
 
 
-def _props(struct) -> dict[str, PropertyValue]:
+def _props(struct: Struct) -> dict[str, PropertyValue]:
     return PropertyValue.unmarshal_map(struct)
 
 
-def _marshal(values: dict[str, PropertyValue] | None):
+def _marshal(values: dict[str, PropertyValue] | None) -> Struct:
     return PropertyValue.marshal_map(values or {})
 
 
@@ -67,8 +68,12 @@ def describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _served(method: Callable[..., Awaitable[Any]]):
-    async def serve(self: "CtsyncServicer", request, context):
+Context = grpc.aio.ServicerContext[Any, Any]
+Rpc = TypeVar("Rpc", bound=Callable[..., Awaitable[Any]])
+
+
+def _served(method: Rpc) -> Rpc:
+    async def serve(self: CtsyncServicer, request: Any, context: Context) -> Any:
         _CURRENT_URN.set(getattr(request, "urn", ""))
         try:
             return await method(self, request, context)
@@ -76,7 +81,7 @@ def _served(method: Callable[..., Awaitable[Any]]):
             traceback.print_exc(file=sys.stderr)
             await context.abort(grpc.StatusCode.UNKNOWN, describe(error))
 
-    return serve
+    return cast(Rpc, serve)
 
 
 class CtsyncServicer(ProviderServicer):
@@ -87,16 +92,16 @@ class CtsyncServicer(ProviderServicer):
         self.provider = provider
 
     @_served
-    async def GetSchema(self, request, context):
+    async def GetSchema(self, request: provider_pb2.GetSchemaRequest, context: Context) -> provider_pb2.GetSchemaResponse:
         response = await self.provider.get_schema(rpc.GetSchemaRequest(request.version))
-        return provider_pb2.GetSchemaResponse(schema=response.schema)
+        return provider_pb2.GetSchemaResponse(schema=response.schema or "")
 
     @_served
-    async def CheckConfig(self, request, context):
+    async def CheckConfig(self, request: provider_pb2.CheckRequest, context: Context) -> provider_pb2.CheckResponse:
         return provider_pb2.CheckResponse(inputs=request.news)
 
     @_served
-    async def DiffConfig(self, request, context):
+    async def DiffConfig(self, request: provider_pb2.DiffRequest, context: Context) -> provider_pb2.DiffResponse:
         # Workaround 2. A changed ctsync:tenants (a new tenant, a rotated secret) updates the
         # provider in place; it never replaces the Graph objects it manages.
         changed = request.olds != request.news
@@ -104,7 +109,7 @@ class CtsyncServicer(ProviderServicer):
         return provider_pb2.DiffResponse(changes=kind)
 
     @_served
-    async def Configure(self, request, context):
+    async def Configure(self, request: provider_pb2.ConfigureRequest, context: Context) -> provider_pb2.ConfigureResponse:
         response = await self.provider.configure(
             rpc.ConfigureRequest(dict(request.variables), _props(request.args), request.acceptSecrets, request.acceptResources)
         )
@@ -114,14 +119,14 @@ class CtsyncServicer(ProviderServicer):
         )
 
     @_served
-    async def Check(self, request, context):
+    async def Check(self, request: provider_pb2.CheckRequest, context: Context) -> provider_pb2.CheckResponse:
         # The old inputs are not unmarshalled: a check of declared fields needs only the new ones,
         # and the engine sends a Check per resource on every `up`.
         response = await self.provider.check(rpc.CheckRequest(request.urn, {}, _props(request.news), request.randomSeed))
         return provider_pb2.CheckResponse(inputs=_marshal(response.inputs), failures=_failures(response.failures))
 
     @_served
-    async def Diff(self, request, context):
+    async def Diff(self, request: provider_pb2.DiffRequest, context: Context) -> provider_pb2.DiffResponse:
         response = await self.provider.diff(
             rpc.DiffRequest(request.urn, request.id, _props(request.olds), _props(request.news), list(request.ignoreChanges))
         )
@@ -136,14 +141,14 @@ class CtsyncServicer(ProviderServicer):
         )
 
     @_served
-    async def Create(self, request, context):
+    async def Create(self, request: provider_pb2.CreateRequest, context: Context) -> provider_pb2.CreateResponse:
         response = await self.provider.create(
             rpc.CreateRequest(request.urn, _props(request.properties), request.timeout, request.preview)
         )
-        return provider_pb2.CreateResponse(id=response.resource_id, properties=_marshal(response.properties))
+        return provider_pb2.CreateResponse(id=response.resource_id or "", properties=_marshal(response.properties))
 
     @_served
-    async def Read(self, request, context):
+    async def Read(self, request: provider_pb2.ReadRequest, context: Context) -> provider_pb2.ReadResponse:
         response = await self.provider.read(
             rpc.ReadRequest(request.urn, request.id, _props(request.properties), _props(request.inputs))
         )
@@ -154,7 +159,7 @@ class CtsyncServicer(ProviderServicer):
         )
 
     @_served
-    async def Update(self, request, context):
+    async def Update(self, request: provider_pb2.UpdateRequest, context: Context) -> provider_pb2.UpdateResponse:
         response = await self.provider.update(
             rpc.UpdateRequest(
                 request.urn, request.id, _props(request.olds), _props(request.news),
@@ -164,7 +169,7 @@ class CtsyncServicer(ProviderServicer):
         return provider_pb2.UpdateResponse(properties=_marshal(response.properties))
 
     @_served
-    async def Delete(self, request, context):
+    async def Delete(self, request: provider_pb2.DeleteRequest, context: Context) -> empty_pb2.Empty:
         await self.provider.delete(
             rpc.DeleteRequest(request.urn, request.id, _props(request.properties), timeout=request.timeout)
         )
@@ -177,13 +182,14 @@ class EngineLogHandler(logging.Handler):
     def __init__(self, engine_address: str):
         super().__init__(logging.WARNING)
         self._engine = engine_pb2_grpc.EngineStub(grpc.aio.insecure_channel(engine_address, options=_GRPC_CHANNEL_OPTIONS))
-        self._pending: set[asyncio.Task] = set()
+        self._pending: set[asyncio.Future[Any]] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         request = engine_pb2.LogRequest(
             severity=engine_pb2.WARNING, message=record.getMessage(), urn=_CURRENT_URN.get()
         )
-        task = asyncio.ensure_future(self._engine.Log(request))
+        # An aio channel's stub answers awaitables (the stubs type the blocking ones).
+        task = asyncio.ensure_future(cast(Awaitable[Any], self._engine.Log(request)))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 

@@ -2,6 +2,7 @@
 (stackconfig/values.py), so that the provider's check accepts exactly what the config contract does."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from stackconfig.values import control_character, is_email, is_guid, lower_guid
@@ -28,7 +29,7 @@ def plain_text(value: Any) -> str | None:
     return None if hidden is None else f"holds the control character {hidden}"
 
 
-def one_of(*allowed: str):
+def one_of(*allowed: str) -> Callable[[Any], str | None]:
     def validate(value: Any) -> str | None:
         return None if value in allowed else f"{value!r} is not one of {', '.join(allowed)}"
 

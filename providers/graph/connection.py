@@ -11,8 +11,9 @@ import re
 import ssl
 import threading
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from azure.core.credentials import AccessToken
@@ -73,7 +74,7 @@ def connections_from_stack_config(values: Mapping[str, Any]) -> dict[str, Tenant
     return connections_for(config.tenants.values())
 
 
-def connections_for(tenants: Iterable["Tenant"]) -> dict[str, TenantConnection]:
+def connections_for(tenants: Iterable[Tenant]) -> dict[str, TenantConnection]:
     """Tenant id -> connection, for tenants of a validated stack config."""
     return {t.tenant_id: _connection(t) for t in tenants}
 
@@ -111,10 +112,11 @@ def credential_for(conn: TenantConnection):
     if conn.method == "emulator":
         return EmulatorCredential(conn.endpoint, conn.tenant_id)
     if conn.method == "clientSecret":
-        return identity.ClientSecretCredential(conn.tenant_id, conn.client_id, conn.client_secret, **_authority(conn))
+        return identity.ClientSecretCredential(conn.tenant_id, _given(conn.client_id), _given(conn.client_secret),
+                                               **_authority(conn))
     if conn.method == "certificate":
         return identity.CertificateCredential(
-            conn.tenant_id, conn.client_id, certificate_path=conn.certificate_path, **_authority(conn)
+            conn.tenant_id, _given(conn.client_id), certificate_path=conn.certificate_path, **_authority(conn)
         )
     if conn.method == "oidc":
         # GitHub Actions / workload identity: a federated token file (else AZURE_FEDERATED_TOKEN_FILE).
@@ -129,6 +131,12 @@ def credential_for(conn: TenantConnection):
     return TenantScoped(
         identity.DefaultAzureCredential(additionally_allowed_tenants=["*"], **_authority(conn)), conn.tenant_id
     )
+
+
+def _given(value: str | None) -> str:
+    """A credential setting the config contract requires for the method (it refused the stack without it);
+    an empty one makes azure-identity say which is missing."""
+    return value or ""
 
 
 class TenantCredential:

@@ -92,5 +92,5 @@ class SignInFailed(GraphError):
         return (f"{text}{self.tenant}: sign-in with auth method {self.method} failed: {self.reason} "
                 f"({advice.replace('auth.', where + 'auth.')})")
 
-    def at(self, operation: str) -> "SignInFailed":
+    def at(self, operation: str) -> SignInFailed:
         return SignInFailed(self.tenant, self.method, self.alias, self.reason, operation)

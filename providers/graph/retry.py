@@ -10,7 +10,8 @@ import asyncio
 import os
 import random
 import time
-from typing import Awaitable, Callable, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from providers.graph.errors import GraphError
 

@@ -5,7 +5,8 @@ import asyncio
 import json
 import os
 import threading
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from kiota_abstractions.api_error import APIError
@@ -80,7 +81,8 @@ class TenantGraph:
         async def sent() -> Any:
             # A request of its own each time: the adapter writes the bearer token into the request it
             # sends, so a request built once would go out again with a token Graph has just refused.
-            raw = await self.sdk.request_adapter.send_primitive_async(request(), "bytes", {"XXX": models.ODataError})
+            raw: bytes | None = await self.sdk.request_adapter.send_primitive_async(
+                request(), "bytes", {"XXX": models.ODataError})
             return json.loads(raw) if raw else None
 
         return await self._sent(method, f"{method} {self._path(request())}", sent)
@@ -119,7 +121,7 @@ class TenantGraph:
 
     def _request_information(self, method: str, builder: Any) -> RequestInformation:
         info = RequestInformation(Method[method], builder.url_template, builder.path_parameters)
-        self.sdk.request_adapter.set_base_url_for_request_information(info)
+        with_base_url(self.sdk, info)
         return info
 
     def _path(self, info: RequestInformation) -> str:
@@ -221,7 +223,7 @@ async def raw_pages(
     11 ms to build one typed provisioning-log entry (bench/operations_scale.py), far more than its
     request costs."""
     info = builder.to_get_request_information(request_configuration)
-    graph.sdk.request_adapter.set_base_url_for_request_information(info)
+    with_base_url(graph.sdk, info)
     page = await graph.send("GET", builder.with_url(info.url)) or {}
     items = list(page.get("value") or [])
     count = 1
@@ -242,6 +244,13 @@ async def if_present(request: Awaitable[T]) -> T | None:
         if error.not_found:
             return None
         raise
+
+
+def with_base_url(sdk: GraphServiceClient, info: RequestInformation) -> None:
+    """Set the request's base URL (the tenant's Graph endpoint) as the adapter would when sending.
+    kiota types the client's adapter as the abstract RequestAdapter, which has no such method."""
+    adapter: Any = sdk.request_adapter
+    adapter.set_base_url_for_request_information(info)
 
 
 def answer_timeout() -> float:

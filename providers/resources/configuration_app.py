@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-
 from typing import Any
 
-from providers.framework import GraphResource, Observed
-from providers.framework import attribute, computed
+from providers.framework import GraphResource, Observed, attribute, computed
 from providers.framework.values import guid, lower_guid, plain_text
 from providers.graph import models
 from providers.graph.retry import not_found, until_healed
@@ -151,7 +149,7 @@ def _serving(instances: list[TemplateInstance], inputs: ConfigurationAppInputs) 
     """The instance that provisions into the target; else one an interrupted run of ours left unconfigured."""
     by_target = [i for i in instances if inputs.target_tenant_id and i.company_id == inputs.target_tenant_id]
     unconfigured = [i for i in instances if i.company_id is None and i.display_name == inputs.display_name]
-    return (by_target or unconfigured or [None])[0]
+    return next(iter(by_target or unconfigured), None)
 
 
 def _owner(application: Application) -> str | None:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from providers.framework import GraphResource, Observed, adoption_notice
-from providers.framework import attribute, computed
+from providers.framework import GraphResource, Observed, adoption_notice, attribute
 from providers.framework.values import guid, lower_guid, plain_text
 from providers.graph import GraphError, models
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.partner_access import partner_builder
+
 
 @dataclass(frozen=True)
 class IdentitySyncPolicyInputs:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from providers.framework import GraphResource, Observed, adoption_notice
-from providers.framework import attribute, computed
+from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
 from providers.framework.values import guid, lower_guid, one_of, plain_text
 from providers.graph import GraphError, models
 from providers.graph.retry import not_found, poll, replication_deadline, until_healed
@@ -198,7 +197,7 @@ class MtoTenantInputs:
 
 @dataclass(frozen=True)
 class MtoTenantState:
-    state: str = computed(description="pending until the member's join request completes, then active")
+    state: str | None = computed(description="pending until the member's join request completes, then active")
     joined: bool = computed(description="the member has completed its join")
 
 
@@ -310,13 +309,14 @@ def _member_state(member: models.MultiTenantOrganizationMember) -> MtoTenantStat
 @dataclass(frozen=True)
 class MtoJoinRequestInputs:
     tenant_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="the joining tenant")
-    owner_tenant_id: str = attribute(normalize=lower_guid, validate=guid)
+    # None only as a refresh observes it, after a failed join: the diff then submits the join again.
+    owner_tenant_id: str | None = attribute(normalize=lower_guid, validate=guid)
 
 
 @dataclass(frozen=True)
 class MtoJoinRequestState:
-    member_state: str = computed(description="pending while Graph processes the join (hours), then active")
-    transition_status: str = computed(description="notStarted, running, succeeded or failed")
+    member_state: str | None = computed(description="pending while Graph processes the join (hours), then active")
+    transition_status: str | None = computed(description="notStarted, running, succeeded or failed")
 
 
 class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestState]):
@@ -381,7 +381,8 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
         # Graph documents resetting a failed join request before it is submitted again.
         if reset_first:
             await self._patch(graph, NO_TENANT)
-        await self._patch(graph, inputs.owner_tenant_id)
+        # Declared inputs always name the owner (check requires it); only a refresh observes None.
+        await self._patch(graph, inputs.owner_tenant_id or NO_TENANT)
         # What Graph shows right after the PATCH; refresh reads the progress.
         return MtoJoinRequestState(member_state="pending", transition_status="notStarted")
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from providers.framework import GraphResource, Observed
-from providers.framework import attribute
+from providers.framework import GraphResource, Observed, attribute
 from providers.framework.values import guid, lower_guid
 from providers.graph.session import TenantGraph
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from providers.framework import GraphResource, Observed, adoption_notice
-from providers.framework import attribute, computed
+from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph import GraphError, models
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
+
 
 @dataclass(frozen=True)
 class PartnerAccessInputs:

@@ -36,8 +36,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from stackconfig.expressions import ExpressionError, parse, source_json
 from stackconfig.model import AttributeMapping
@@ -87,13 +88,13 @@ class ManagedSchema:
     # The user object mapping's flowTypes: what the job may do to users in the target.
     flow_types: str = ALL_FLOW_TYPES
 
-    def sources(self) -> dict[str, "Wanted"]:
+    def sources(self) -> dict[str, Wanted]:
         """Target attribute -> what its mapping must be (or that it must be gone)."""
         wanted = {USER_TYPE: Wanted(constant_source(self.user_type), "Always")}
         for item in self.attribute_mappings:
             wanted[item["target"]] = Wanted(
                 None if item.get("remove") else item_source(item),
-                FLOW_TYPES.get(item.get("flow")),
+                FLOW_TYPES.get(item.get("flow") or ""),
                 item.get("default"),
                 "default" in item,
             )
@@ -163,7 +164,7 @@ class Baseline:
                            "flowTypes": self.flow_types}, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str | None) -> "Baseline":
+    def from_json(cls, text: str | None) -> Baseline:
         if not text:
             return cls()
         data = json.loads(text)
@@ -241,7 +242,7 @@ def unknown_attributes(document: dict, managed: ManagedSchema) -> list[str]:
     """Each declared mapping that names an attribute the job's directories do not define (target
     attributes in the target directory, source attributes, expressions' included, in the source),
     with the closest name. Empty when the schema lists no attribute definitions."""
-    rule = next((r for r in document.get("synchronizationRules") or [] if r.get("name") == USER_RULE), {})
+    rule: dict[str, Any] = next((r for r in document.get("synchronizationRules") or [] if r.get("name") == USER_RULE), {})
     source = _user_attributes(document, rule.get("sourceDirectoryName"))
     target = _user_attributes(document, rule.get("targetDirectoryName"))
     problems = []
@@ -256,8 +257,8 @@ def unknown_attributes(document: dict, managed: ManagedSchema) -> list[str]:
 
 
 def _user_attributes(document: dict, directory_name: str | None) -> list[str]:
-    directory = next((d for d in document.get("directories") or [] if d.get("name") == directory_name), {})
-    user = next((o for o in directory.get("objects") or [] if (o.get("name") or "").lower() == USER_OBJECT.lower()), {})
+    directory: dict[str, Any] = next((d for d in document.get("directories") or [] if d.get("name") == directory_name), {})
+    user: dict[str, Any] = next((o for o in directory.get("objects") or [] if (o.get("name") or "").lower() == USER_OBJECT.lower()), {})
     return [a.get("name") for a in user.get("attributes") or [] if a.get("name")]
 
 
@@ -338,7 +339,7 @@ def source_meaning(source: dict | None) -> tuple:
 def _set_source(mapping: dict, target: str, want: Wanted) -> None:
     existing = find_attribute_mapping(mapping, target)
     if existing is None:
-        existing = new_attribute_mapping(target, want.source, want.flow_type or "Always")
+        existing = new_attribute_mapping(target, want.source or {}, want.flow_type or "Always")
         mapping.setdefault("attributeMappings", []).append(existing)
     if source_meaning(existing.get("source")) != source_meaning(want.source):
         existing["source"] = want.source
@@ -486,7 +487,7 @@ def exported_view(document: dict, template: dict) -> ExportedSchema:
                     f"scope group {group.get('name')!r} has clause {clause.get('sourceOperandName')} "
                     f"{clause.get('operatorName')} that not every group has (the config's filters apply to all)"
                 )
-    mappings = []
+    mappings: list[dict[str, Any]] = []
     for existing in mapping.get("attributeMappings") or []:
         target = existing.get("targetAttributeName") or ""
         if _same_name(target, USER_TYPE):
@@ -495,6 +496,8 @@ def exported_view(document: dict, template: dict) -> ExportedSchema:
         if default is not None and source_meaning(default.get("source")) == source_meaning(existing.get("source")):
             continue
         view = _mapping_view(mapping, target)
+        if view is None:
+            continue
         if "expression" in view and not _parses(view["expression"]):
             unsupported.append(f"{target} is mapped by the expression {view['expression']}, which ctsync cannot read")
             continue
@@ -518,7 +521,7 @@ def _declared_view(mapping: dict, item: dict) -> dict | None:
     if item.get("remove"):
         return {"target": item["target"], "remove": True} if existing is None else _mapping_view(mapping, item["target"])
     view = _mapping_view(mapping, item["target"])
-    if view is None:
+    if view is None or existing is None:
         return None
     if "flow" in item:
         flow_type = existing.get("flowType") or "Always"
@@ -536,7 +539,7 @@ def _user_type_view(mapping: dict | None) -> str:
     if source.get("type") != "Constant":
         return f"expression {source.get('expression')}"
     flow_type = mapping.get("flowType") or "Always"
-    return source.get("name") if flow_type == "Always" else f"{source.get('name')} (flowType {flow_type})"
+    return str(source.get("name")) if flow_type == "Always" else f"{source.get('name')} (flowType {flow_type})"
 
 
 def _mapping_view(mapping: dict, target: str) -> dict | None:

@@ -13,13 +13,11 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-from providers.framework import GraphResource, Observed, adoption_notice
-from providers.framework import attribute, computed
+from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
 from providers.graph.retry import not_found, poll, until_healed
 from providers.graph.session import TenantGraph, if_present, raw_pages
-
 
 # The principal types that make a synchronization's scope (an app can be assigned to service principals too).
 GROUP, USER = "Group", "User"
@@ -88,6 +86,8 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
             what=f"the assignment of {inputs.principal_id} to be listed",
         )
         adoption_notice(self.type_name, f"assignment of {inputs.principal_id} to {inputs.service_principal_id}")
+        if existing is None:  # poll returns only what satisfies it; this says so to the type checker
+            raise GraphError(0, "NotListed", f"the assignment of {inputs.principal_id} is not listed", "GET appRoleAssignedTo")
         return ScopeAssignmentState(existing["id"])
 
     async def read(self, inputs: ScopeAssignmentInputs, state: ScopeAssignmentState) -> Observed | None:

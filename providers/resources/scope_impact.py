@@ -25,7 +25,7 @@ async def leaving(graph: TenantGraph, old: Scope, new: Scope) -> set[str] | None
         return None
     was = removed_users | await _members(graph, removed_groups)
     still = new.users | await _members(graph, new.groups)
-    return was - still
+    return set(was - still)
 
 
 async def _members(graph: TenantGraph, groups: Collection[str]) -> set[str]:

@@ -6,8 +6,9 @@ ConfigurationApp's find and ``python -m ctsync export`` both start from it.
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, Awaitable
+from typing import Any
 
 from providers.framework.values import lower_guid
 from providers.graph import GraphError, models

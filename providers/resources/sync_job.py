@@ -12,8 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from providers.framework import GraphResource, Observed, adoption_notice
-from providers.framework import attribute, computed
+from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph.retry import not_found, until_healed, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
@@ -21,7 +20,7 @@ from providers.graph.session import TenantGraph, if_present
 # The job template of cross-tenant synchronization.
 JOB_TEMPLATE = "Azure2Azure"
 # Graph's "never" for execution and steady-state times.
-NEVER = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
+NEVER = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,8 @@ class SynchronizationJobInputs:
 @dataclass(frozen=True)
 class SynchronizationJobState:
     job_id: str = computed()
-    status_code: str = computed(description="NotConfigured, NotRun, Active, Paused or Quarantine")
-    schedule_state: str = computed(description="Active when started, Disabled when paused")
+    status_code: str | None = computed(description="NotConfigured, NotRun, Active, Paused or Quarantine")
+    schedule_state: str | None = computed(description="Active when started, Disabled when paused")
     quarantine_reason: str | None = computed()
     last_execution_state: str | None = computed(description="Succeeded, Failed or EntryLevelErrors")
     last_execution_time: str | None = computed(description="ISO 8601 end of the last cycle; None = never ran")
@@ -90,7 +89,7 @@ def graph_time(value: datetime.datetime | str | None) -> str | None:
     """ISO 8601, or None for Graph's "never" (a typed model's datetime, or the JSON text)."""
     if isinstance(value, str):
         value = datetime.datetime.fromisoformat(value)
-        value = value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+        value = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
     return None if value is None or value <= NEVER else value.isoformat()
 
 
@@ -122,7 +121,7 @@ class SynchronizationJobResource(GraphResource[SynchronizationJobInputs, Synchro
         job = await if_present(read_job(graph, inputs.service_principal_id, state.job_id))
         if job is None:
             return None
-        return Observed(dataclasses.replace(inputs, template_id=job.get("templateId")), job_state(job))
+        return Observed(dataclasses.replace(inputs, template_id=job.get("templateId") or inputs.template_id), job_state(job))
 
     async def delete(self, inputs: SynchronizationJobInputs, state: SynchronizationJobState) -> None:
         graph = self.tenant(inputs.tenant_id)

@@ -26,10 +26,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from providers.framework import GraphResource, Observed, Repair, notice
-from providers.framework import attribute, computed
-from providers.graph import GraphError, models
+from providers.framework import GraphResource, Observed, Repair, attribute, computed, notice
 from providers.framework.values import guid, lower_guid, lower_guids
+from providers.graph import GraphError, models
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.scope_assignment import GROUP, USER, assigned_to, scope_assignments
@@ -66,8 +65,8 @@ class SynchronizationJobScheduleInputs:
 
 @dataclass(frozen=True)
 class SynchronizationJobScheduleState:
-    status_code: str = computed(description="Quarantine while Graph holds the job")
-    schedule_state: str = computed()
+    status_code: str | None = computed(description="Quarantine while Graph holds the job")
+    schedule_state: str | None = computed()
     quarantine_reason: str | None = computed(
         description="why Graph holds the job, as the last refresh read it; up restarts it once the cause is "
         "repaired, except for TooManyDeletes (python -m ctsync release-deletes)"
@@ -80,6 +79,14 @@ def _state(job: Job) -> SynchronizationJobScheduleState:
         schedule_state=schedule_state(job),
         quarantine_reason=quarantine_reason(job),
     )
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """Who is assigned to the configuration app: object ids, lower case, sorted."""
+
+    groups: list[str]
+    users: list[str]
 
 
 def _scope(inputs: SynchronizationJobScheduleInputs) -> Scope:
@@ -122,16 +129,19 @@ class SynchronizationJobScheduleResource(
         job = await if_present(read_job(graph, inputs.service_principal_id, inputs.job_id))
         if job is None:
             return None
-        observed = dataclasses.replace(inputs, enabled=schedule_state(job) == ACTIVE, **await self._assigned(graph, inputs))
+        observed = dataclasses.replace(inputs, enabled=schedule_state(job) == ACTIVE)
+        assigned = await self._assigned(graph, inputs)
+        if assigned is not None:
+            observed = dataclasses.replace(observed, scope_groups=assigned.groups, scope_users=assigned.users)
         return Observed(observed, _state(job))
 
-    async def _assigned(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs) -> dict[str, list[str]]:
-        """The scope as Graph has it: every group and user assigned to the app (nothing under sync_all)."""
+    async def _assigned(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs) -> Assigned | None:
+        """The scope as Graph has it: every group and user assigned to the app (None under sync_all)."""
         if inputs.sync_all:
-            return {}
+            return None
         assignments = await if_present(scope_assignments(graph, inputs.service_principal_id)) or []
-        return {field: lower_guids(a["principalId"] for a in assignments if a.get("principalType") == kind)
-                for field, kind in (("scope_groups", GROUP), ("scope_users", USER))}
+        return Assigned(*(lower_guids(a["principalId"] for a in assignments if a.get("principalType") == kind)
+                          for kind in (GROUP, USER)))
 
     def repair_needed(
         self, inputs: SynchronizationJobScheduleInputs, state: SynchronizationJobScheduleState

@@ -8,7 +8,7 @@ when the validation fails, and ``python -m ctsync status`` when a job is quarant
 """
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from providers.graph import GraphError
 from providers.graph.session import TenantGraph

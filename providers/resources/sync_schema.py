@@ -15,10 +15,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from providers.framework import GraphResource, Observed
-from providers.framework import attribute, computed
+from providers.framework import GraphResource, Observed, attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
-from stackconfig.values import USER_TYPES
 from providers.graph.retry import until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.schema_document import (
@@ -42,6 +40,7 @@ from providers.resources.schema_document import (
 )
 from providers.resources.schema_template import drift_from_template, restore_template
 from providers.resources.sync_job import JOB_TEMPLATE
+from stackconfig.values import USER_TYPES
 
 
 @dataclass(frozen=True)

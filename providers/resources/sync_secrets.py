@@ -17,8 +17,7 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
-from providers.framework import GraphResource, Observed
-from providers.framework import attribute, computed
+from providers.framework import GraphResource, Observed, attribute, computed
 from providers.framework.values import email, guid, lower_guid, non_negative
 from providers.graph import GraphError, models
 from providers.graph.retry import sync_endpoint_lag, until_sync_ready

@@ -5,6 +5,7 @@ file safely (not over edits made meanwhile, through a symlink, with its mode, at
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import stat
 import subprocess
@@ -113,7 +114,7 @@ def test_a_plain_client_secret_beside_an_encrypted_one_is_refused_by_every_comma
     for command in (["status"], ["export", "--dry-run"]):
         line = one_line_refusal(capsys, *command, "--stack", STACK)
         assert "ctsync:tenants.fabrikam.auth.clientSecret: is in plain text" in line
-        assert f"pulumi config set --secret --path 'ctsync:tenants.fabrikam.auth.clientSecret' <value>" in line
+        assert "pulumi config set --secret --path 'ctsync:tenants.fabrikam.auth.clientSecret' <value>" in line
         assert SECRET not in line
 
 
@@ -160,10 +161,9 @@ def test_concurrent_writes_use_temporary_files_of_their_own(root, world):
         await asyncio.gather(*(asyncio.to_thread(stackfile.write, each, each.text + f"# {index}\n")
                                for index, each in enumerate(loaded)))
 
-    try:
+    # The second may find the file changed by the first: refused, as it should be.
+    with contextlib.suppress(stackfile.StackFileError):
         asyncio.run(both())
-    except stackfile.StackFileError:
-        pass  # the second found the file changed by the first: refused, as it should be
     text = stack_file(root).read_text()
     assert text in (loaded[0].text + "# 0\n", loaded[1].text + "# 1\n"), "one whole write, never a mix"
     assert [p.name for p in (root / "stacks").iterdir()] == [stack_file(root).name]

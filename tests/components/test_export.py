@@ -12,7 +12,16 @@ from ctsync import cli
 from emulator import EmulatorServer
 from tests.conftest import graph_client_for
 from tests.emulator.flows import (
-    CONTOSO, FABRIKAM, NORTHWIND, allow_inbound, allow_outbound, configure_job, get_schema, put_mto, put_schema, raw,
+    CONTOSO,
+    FABRIKAM,
+    NORTHWIND,
+    allow_inbound,
+    allow_outbound,
+    configure_job,
+    get_schema,
+    put_mto,
+    put_schema,
+    raw,
     two_tenants,
 )
 
@@ -123,7 +132,7 @@ def test_bad_input_fails_clearly_and_writes_nothing(setup, message, world, tmp_p
 
 
 def test_a_missing_permission_names_the_tenant_and_the_permission(world, tmp_path, capsys, monkeypatch):
-    from providers.graph import connection, session
+    from providers.graph import connection
 
     original = write_stack(tmp_path, world.base_url)
     monkeypatch.setattr(connection, "credential_for",

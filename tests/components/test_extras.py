@@ -1,9 +1,8 @@
 """The extras on the ecosystem's providers: off by default, and one provider per tenant that uses them when on."""
 import pytest
-
-from components.ecosystem import AZURE_NATIVE, AZUREAD, provider_credentials
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
+from components.ecosystem import AZURE_NATIVE, AZUREAD, provider_credentials
 from stackconfig import Auth
 from tests.components import stacks
 from tests.components.harness import run_program

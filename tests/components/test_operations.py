@@ -17,7 +17,15 @@ from msgraph.generated.models.inbound_outbound_policy_configuration import Inbou
 from ctsync import cli, provisioning_log
 from tests.conftest import graph_client_for
 from tests.emulator.flows import (
-    ADELE, ALEX, CONTOSO, FABRIKAM, MEGAN, assign, partner_of, ready_pair, two_tenants,
+    ADELE,
+    ALEX,
+    CONTOSO,
+    FABRIKAM,
+    MEGAN,
+    assign,
+    partner_of,
+    ready_pair,
+    two_tenants,
 )
 
 STACK = "ops"

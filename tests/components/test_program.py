@@ -90,7 +90,7 @@ def test_reads_every_ctsync_key_and_which_are_secret(monitor):
         secret_keys=["ctsync:tenants"],
     )
     values, secrets = read_ctsync_config()
-    assert values == {"ctsync:sync": "[]", "ctsync:tenants": '{"a": {"tenantId": "%s"}}' % tenant_id(0)}
+    assert values == {"ctsync:sync": "[]", "ctsync:tenants": f'{{"a": {{"tenantId": "{tenant_id(0)}"}}}}'}
     # No stack file declares the key here (the test stack has none): the whole key counts as secret.
     assert secrets == {"ctsync:tenants"}
 

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 import pulumi
 
 from providers import codegen
-from providers.framework import GraphResource, attribute, computed
-from providers.framework import package_schema
+from providers.framework import GraphResource, attribute, computed, package_schema
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from msgraph.generated.models.synchronization_job import SynchronizationJob
 
 from .flows import CONTOSO, CTS_TEMPLATE, FABRIKAM, odata_error, partner_of, put_mto, raw
 
-
 GRAPH = "https://graph.microsoft.com"
 
 

@@ -16,7 +16,22 @@ from msgraph.generated.service_principals.item.synchronization.jobs.item.provisi
     ProvisionOnDemandPostRequestBody,
 )
 
-from .flows import ADELE, ALEX, CONTOSO, FABRIKAM, SALES, SYNC_POLICY, assign, beta, get_schema, job_builder, put_schema, raw, ready_pair
+from .flows import (
+    ADELE,
+    ALEX,
+    CONTOSO,
+    FABRIKAM,
+    SALES,
+    SYNC_POLICY,
+    assign,
+    beta,
+    get_schema,
+    job_builder,
+    put_schema,
+    raw,
+    ready_pair,
+)
+
 
 def allow_group_sync(emulator) -> None:
     status, _ = beta(emulator, "PATCH", SYNC_POLICY, FABRIKAM, {"groupSyncInbound": {"isSyncAllowed": True}})

@@ -9,8 +9,12 @@ from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import Cr
 from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import CrossTenantIdentitySyncPolicyPartner
 from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
 from msgraph.generated.models.inbound_outbound_policy_configuration import InboundOutboundPolicyConfiguration
-from msgraph.generated.models.multi_tenant_organization_identity_sync_policy_template import MultiTenantOrganizationIdentitySyncPolicyTemplate
-from msgraph.generated.models.multi_tenant_organization_partner_configuration_template import MultiTenantOrganizationPartnerConfigurationTemplate
+from msgraph.generated.models.multi_tenant_organization_identity_sync_policy_template import (
+    MultiTenantOrganizationIdentitySyncPolicyTemplate,
+)
+from msgraph.generated.models.multi_tenant_organization_partner_configuration_template import (
+    MultiTenantOrganizationPartnerConfigurationTemplate,
+)
 
 from .flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, patch_identity_sync, raw
 

@@ -7,19 +7,32 @@ import asyncio
 import pytest
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.models.reference_create import ReferenceCreate
+from msgraph.generated.models.synchronization_job_application_parameters import SynchronizationJobApplicationParameters
 from msgraph.generated.models.synchronization_job_restart_criteria import SynchronizationJobRestartCriteria
+from msgraph.generated.models.synchronization_job_subject import SynchronizationJobSubject
 from msgraph.generated.models.user import User
 from msgraph.generated.service_principals.item.synchronization.jobs.item.provision_on_demand.provision_on_demand_post_request_body import (
     ProvisionOnDemandPostRequestBody,
 )
-from msgraph.generated.service_principals.item.synchronization.jobs.item.restart.restart_post_request_body import RestartPostRequestBody
-from msgraph.generated.models.synchronization_job_application_parameters import SynchronizationJobApplicationParameters
-from msgraph.generated.models.synchronization_job_subject import SynchronizationJobSubject
+from msgraph.generated.service_principals.item.synchronization.jobs.item.restart.restart_post_request_body import (
+    RestartPostRequestBody,
+)
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 
 from .flows import (
-    ADELE, ALEX, CONTOSO, FABRIKAM, MEGAN, SALES, assign, get_schema, job_builder, patch_identity_sync, put_schema,
-    ready_pair, user_mapping,
+    ADELE,
+    ALEX,
+    CONTOSO,
+    FABRIKAM,
+    MEGAN,
+    SALES,
+    assign,
+    get_schema,
+    job_builder,
+    patch_identity_sync,
+    put_schema,
+    ready_pair,
+    user_mapping,
 )
 
 TARGET_FIELDS = ["displayName", "userPrincipalName", "userType", "externalUserState", "accountEnabled", "department", "companyName", "mail", "showInAddressList"]

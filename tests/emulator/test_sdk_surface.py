@@ -17,11 +17,15 @@ from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import C
 from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
 from msgraph.generated.models.group import Group
 from msgraph.generated.models.multi_tenant_organization import MultiTenantOrganization
-from msgraph.generated.models.multi_tenant_organization_identity_sync_policy_template import MultiTenantOrganizationIdentitySyncPolicyTemplate
+from msgraph.generated.models.multi_tenant_organization_identity_sync_policy_template import (
+    MultiTenantOrganizationIdentitySyncPolicyTemplate,
+)
 from msgraph.generated.models.multi_tenant_organization_join_request_record import MultiTenantOrganizationJoinRequestRecord
 from msgraph.generated.models.multi_tenant_organization_member import MultiTenantOrganizationMember
 from msgraph.generated.models.multi_tenant_organization_member_role import MultiTenantOrganizationMemberRole
-from msgraph.generated.models.multi_tenant_organization_partner_configuration_template import MultiTenantOrganizationPartnerConfigurationTemplate
+from msgraph.generated.models.multi_tenant_organization_partner_configuration_template import (
+    MultiTenantOrganizationPartnerConfigurationTemplate,
+)
 from msgraph.generated.models.password_profile import PasswordProfile
 from msgraph.generated.models.reference_create import ReferenceCreate
 from msgraph.generated.models.synchronization_job import SynchronizationJob
@@ -32,7 +36,9 @@ from msgraph.generated.models.user import User
 from msgraph.generated.service_principals.item.synchronization.jobs.item.provision_on_demand.provision_on_demand_post_request_body import (
     ProvisionOnDemandPostRequestBody,
 )
-from msgraph.generated.service_principals.item.synchronization.jobs.item.restart.restart_post_request_body import RestartPostRequestBody
+from msgraph.generated.service_principals.item.synchronization.jobs.item.restart.restart_post_request_body import (
+    RestartPostRequestBody,
+)
 from msgraph.generated.service_principals.item.synchronization.jobs.item.validate_credentials.validate_credentials_post_request_body import (
     ValidateCredentialsPostRequestBody as JobValidateCredentials,
 )
@@ -45,8 +51,22 @@ from emulator.routing import Router
 from emulator.wire import ErrorReply
 
 from .flows import (
-    ADELE, CONTOSO, CTS_TEMPLATE, FABRIKAM, SALES, allow_inbound, allow_outbound, get_schema, get_secrets, job_builder,
-    odata_error, partner_of, patch_identity_sync, put_mto, put_schema, secrets_body,
+    ADELE,
+    CONTOSO,
+    CTS_TEMPLATE,
+    FABRIKAM,
+    SALES,
+    allow_inbound,
+    allow_outbound,
+    get_schema,
+    get_secrets,
+    job_builder,
+    odata_error,
+    partner_of,
+    patch_identity_sync,
+    put_mto,
+    put_schema,
+    secrets_body,
 )
 
 

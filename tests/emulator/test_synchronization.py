@@ -8,17 +8,29 @@ import pytest
 from msgraph.generated.models.synchronization_job import SynchronizationJob
 from msgraph.generated.models.synchronization_job_restart_criteria import SynchronizationJobRestartCriteria
 from msgraph.generated.models.synchronization_schema import SynchronizationSchema
+from msgraph.generated.models.synchronization_secret import SynchronizationSecret
 from msgraph.generated.models.synchronization_secret_key_string_value_pair import SynchronizationSecretKeyStringValuePair
-from msgraph.generated.service_principals.item.synchronization.jobs.item.restart.restart_post_request_body import RestartPostRequestBody
+from msgraph.generated.service_principals.item.synchronization.jobs.item.restart.restart_post_request_body import (
+    RestartPostRequestBody,
+)
 from msgraph.generated.service_principals.item.synchronization.jobs.validate_credentials.validate_credentials_post_request_body import (
     ValidateCredentialsPostRequestBody,
 )
-from msgraph.generated.models.synchronization_secret import SynchronizationSecret
 from msgraph.generated.service_principals.item.synchronization.secrets.secrets_put_request_body import SecretsPutRequestBody
 
 from .flows import (
-    CONTOSO, FABRIKAM, allow_inbound, allow_outbound, configure_job, get_schema, get_secrets, job_builder, odata_error,
-    patch_identity_sync, put_schema, user_mapping,
+    CONTOSO,
+    FABRIKAM,
+    allow_inbound,
+    allow_outbound,
+    configure_job,
+    get_schema,
+    get_secrets,
+    job_builder,
+    odata_error,
+    patch_identity_sync,
+    put_schema,
+    user_mapping,
 )
 
 

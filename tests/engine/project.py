@@ -72,7 +72,7 @@ class Project:
     @classmethod
     def create(
         cls, root: Path, emulator_url: str, cli: str, stack: dict | None = None, program: str | None = None
-    ) -> "Project":
+    ) -> Project:
         """``stack``: a stack file's content; by default the local stack's. ``program``: the text of
         a ``__main__.py`` to run instead of the project's."""
         root.mkdir(parents=True)

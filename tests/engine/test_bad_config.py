@@ -2,9 +2,8 @@
 config path and the fix, before any resource exists and before any request reaches Graph."""
 from __future__ import annotations
 
-
 from emulator import EmulatorServer
-from tests.engine.project import CLI, Project, REPO, STACK, needs_cli
+from tests.engine.project import CLI, REPO, STACK, Project, needs_cli
 
 pytestmark = needs_cli
 

@@ -14,15 +14,14 @@ import json
 import subprocess
 import sys
 
-import pytest
 import yaml
+from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import (
+    InstantiatePostRequestBody,
+)
 from msgraph.generated.models.synchronization_job import SynchronizationJob
 from msgraph.generated.models.synchronization_secret import SynchronizationSecret
 from msgraph.generated.models.synchronization_secret_key_string_value_pair import SynchronizationSecretKeyStringValuePair
 from msgraph.generated.service_principals.item.synchronization.secrets.secrets_put_request_body import SecretsPutRequestBody
-from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import (
-    InstantiatePostRequestBody,
-)
 
 from emulator import EmulatorServer
 from providers.resources.configuration_app import TEMPLATE_ID
@@ -66,8 +65,9 @@ async def portal_setup(emulator: EmulatorServer) -> dict:
     company["source"] = {"expression": '"Contoso"', "name": "Contoso", "parameters": [], "type": "Constant"}
     await put_schema(contoso, sp.id, job.id, schema)
     role = next(r.id for r in sp.app_roles if r.display_name == "msiam_access")
-    from msgraph.generated.models.app_role_assignment import AppRoleAssignment
     from uuid import UUID
+
+    from msgraph.generated.models.app_role_assignment import AppRoleAssignment
     await contoso.service_principals.by_service_principal_id(sp.id).app_role_assigned_to.post(
         AppRoleAssignment(principal_id=UUID(SALES), resource_id=UUID(sp.id), app_role_id=role))
     await sync.jobs.by_synchronization_job_id(job.id).start.post()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from emulator import EmulatorServer
 from tests.emulator.flows import raw
-from tests.engine.project import CLI, LOCAL_OBJECTS, Project, REPO, STACK, needs_cli
+from tests.engine.project import CLI, LOCAL_OBJECTS, REPO, STACK, Project, needs_cli
 
 pytestmark = needs_cli
 FAULTS = {"seed": 5, "latencyMs": 300, "throttleRate": 0.1, "retryAfterSeconds": 1, "replicationLagReads": 1}

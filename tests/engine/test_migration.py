@@ -12,7 +12,7 @@ import yaml
 from emulator import EmulatorServer
 from emulator.snapshot import load_world
 from tests.engine.data.record_dynamic_v1 import STATE, WORLD
-from tests.engine.project import CLI, Project, STACK, needs_cli
+from tests.engine.project import CLI, STACK, Project, needs_cli
 
 pytestmark = needs_cli
 LEGACY = "pulumi-python:dynamic/"

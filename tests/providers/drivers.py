@@ -29,7 +29,7 @@ from providers.resources import CATALOGUE
 REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO / "bin" / "pulumi-resource-ctsync"
 TYPES = {definition.type_name: definition for definition in CATALOGUE}
-_OPEN: list["ProviderDriver"] = []
+_OPEN: list[ProviderDriver] = []
 
 
 @dataclass

@@ -9,8 +9,9 @@ Modelled on pulumi-go-provider's ``integration.LifeCycleTest``; run with either 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from pulumi.runtime.proto import provider_pb2
 

@@ -15,7 +15,7 @@ from msgraph.generated.models.application import Application
 from providers.resources.configuration_app import TEMPLATE_ID
 from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, configure_job, odata_error, two_tenants
 from tests.providers.conftest import in_tenant
-from tests.providers.drivers import PluginDriver, GrpcDriver
+from tests.providers.drivers import GrpcDriver, PluginDriver
 from tests.providers.lifecycle import Lifecycle
 from tests.providers.source_side import APP_NAME, configuration_app, create, faulted
 

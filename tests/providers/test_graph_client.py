@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from providers.graph import REQUESTS
-from providers.graph import connection, session
+from providers.graph import REQUESTS, connection
 from providers.graph.errors import from_odata
 from tests.emulator.flows import CONTOSO, FABRIKAM, two_tenants
 from tests.providers.drivers import ProviderError

@@ -12,10 +12,18 @@ from msgraph.generated.models.cross_tenant_identity_sync_policy_partner import C
 from msgraph.generated.models.cross_tenant_user_sync_inbound import CrossTenantUserSyncInbound
 
 from tests.emulator.flows import (
-    CONTOSO, FABRIKAM, NORTHWIND, SYNC_POLICY, beta, odata_error, partner_of, patch_identity_sync, two_tenants,
+    CONTOSO,
+    FABRIKAM,
+    NORTHWIND,
+    SYNC_POLICY,
+    beta,
+    odata_error,
+    partner_of,
+    patch_identity_sync,
+    two_tenants,
 )
 from tests.providers.conftest import in_tenant
-from tests.providers.drivers import PluginDriver, GrpcDriver
+from tests.providers.drivers import GrpcDriver, PluginDriver
 from tests.providers.lifecycle import Lifecycle
 
 TYPE = "IdentitySyncPolicy"

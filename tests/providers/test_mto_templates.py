@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import CrossTenantAccessPolicyInboundTrust
 from msgraph.generated.models.multi_tenant_organization_partner_configuration_template import (
     MultiTenantOrganizationPartnerConfigurationTemplate,
 )
-from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import CrossTenantAccessPolicyInboundTrust
 
 from tests.conftest import graph_client_for
 from tests.emulator.flows import CONTOSO, FABRIKAM, partner_of, put_mto, raw, two_tenants
@@ -74,8 +74,10 @@ def test_a_join_writes_what_the_templates_say(config, emulator, graph_client):
     async def join():
         owner, member = graph_client_for(emulator, CONTOSO), graph_client_for(emulator, FABRIKAM)
         await put_mto(owner, "Contoso group")
+        from msgraph.generated.models.multi_tenant_organization_join_request_record import (
+            MultiTenantOrganizationJoinRequestRecord,
+        )
         from msgraph.generated.models.multi_tenant_organization_member import MultiTenantOrganizationMember
-        from msgraph.generated.models.multi_tenant_organization_join_request_record import MultiTenantOrganizationJoinRequestRecord
         await owner.tenant_relationships.multi_tenant_organization.tenants.post(
             MultiTenantOrganizationMember(tenant_id=FABRIKAM, display_name="Fabrikam"))
         await member.tenant_relationships.multi_tenant_organization.join_request.patch(

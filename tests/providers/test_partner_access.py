@@ -13,7 +13,7 @@ from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import Cr
 
 from tests.emulator.flows import CONTOSO, FABRIKAM, NORTHWIND, odata_error, partner_of, two_tenants
 from tests.providers.conftest import in_tenant
-from tests.providers.drivers import PluginDriver, GrpcDriver
+from tests.providers.drivers import GrpcDriver, PluginDriver
 from tests.providers.lifecycle import Lifecycle
 from tests.providers.source_side import create, faulted
 

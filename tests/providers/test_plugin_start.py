@@ -58,8 +58,8 @@ def test_every_class_the_provider_names_is_where_models_looks(name):
 
 def test_an_unknown_name_says_where_it_was_looked_for():
     with pytest.raises(AttributeError, match=r"no class NoSuchModel in msgraph\.generated\.models\.no_such_model"):
-        models.NoSuchModel
+        _ = models.NoSuchModel
 
 
 def test_the_started_schedule_state_is_msgraphs_active():
-    assert ACTIVE == models.SynchronizationScheduleState.Active.value
+    assert models.SynchronizationScheduleState.Active.value == ACTIVE

@@ -13,7 +13,16 @@ from msgraph.generated.models.synchronization_job import SynchronizationJob as J
 from pulumi.runtime.proto import provider_pb2
 
 from tests.emulator.flows import (
-    ADELE, ALEX, CONTOSO, FABRIKAM, SALES, assign, job_builder, partner_of, ready_pair, two_tenants,
+    ADELE,
+    ALEX,
+    CONTOSO,
+    FABRIKAM,
+    SALES,
+    assign,
+    job_builder,
+    partner_of,
+    ready_pair,
+    two_tenants,
 )
 from tests.providers.conftest import in_tenant
 from tests.providers.drivers import GrpcDriver
@@ -107,7 +116,8 @@ def test_create_converges_under_faults(emulator, graph_client, tenants_config, g
     sp = configuration_app(config)["service_principal_id"]
     emulator.admin.set_faults(seed=1, throttleRate=0.3, replicationLagReads=2, pathPattern="/synchronization/jobs")
     # Posted raw, so that the job still answers 404 to its first reads when the schedule starts it.
-    jobs = lambda c: c.service_principals.by_service_principal_id(sp).synchronization.jobs
+    def jobs(c):
+        return c.service_principals.by_service_principal_id(sp).synchronization.jobs
     job_id = in_tenant(graph_client, CONTOSO, lambda c: jobs(c).post(JobModel(template_id="Azure2Azure"))).id
     graph_requests.clear()
 

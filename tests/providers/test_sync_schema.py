@@ -10,7 +10,7 @@ from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 from providers.resources.schema_document import SCOPE_GROUP, find_attribute_mapping, normalized
 from tests.emulator.flows import ALEX, CONTOSO, FABRIKAM, MEGAN, SALES, configure_job, get_schema, put_schema, user_mapping
 from tests.providers.conftest import in_tenant, ready_source
-from tests.providers.drivers import PluginDriver, GrpcDriver
+from tests.providers.drivers import GrpcDriver, PluginDriver
 from tests.providers.lifecycle import Lifecycle
 
 TYPE = "SynchronizationSchema"

@@ -103,7 +103,8 @@ def test_lifecycle(emulator, graph_client, tenants_config, graph_requests):
     first, second = configuration_app(config), configuration_app(config, "ctsync to Fabrikam (second)")
 
     def threshold_changed_in_portal(id, outs):
-        sync = lambda client: client.service_principals.by_service_principal_id(outs["service_principal_id"]).synchronization
+        def sync(client):
+            return client.service_principals.by_service_principal_id(outs["service_principal_id"]).synchronization
         in_tenant(graph_client, CONTOSO, lambda client: sync(client).secrets.put(secrets_body(FABRIKAM, threshold=10)))
 
     def emptied(id, outs):

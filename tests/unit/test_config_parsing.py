@@ -7,8 +7,8 @@ import pytest
 
 from stackconfig import (
     AttributeMapping,
-    ConfigError,
     Auth,
+    ConfigError,
     Diagnostics,
     DirectionalSync,
     ManagedGroup,

@@ -7,8 +7,17 @@ from __future__ import annotations
 import pytest
 
 from policy.rules import (
-    MTO_TENANT, ORGANIZATION, PARTNER_ACCESS, RULES, SCHEMA, SECRETS, Resource, deletion_threshold,
-    member_only_inside_mto, mfa_trust_inside_mto, no_sync_all,
+    MTO_TENANT,
+    ORGANIZATION,
+    PARTNER_ACCESS,
+    RULES,
+    SCHEMA,
+    SECRETS,
+    Resource,
+    deletion_threshold,
+    member_only_inside_mto,
+    mfa_trust_inside_mto,
+    no_sync_all,
 )
 
 A, B, C = "aaaaaaaa-0000-4000-8000-00000000000a", "bbbbbbbb-0000-4000-8000-00000000000b", "cccccccc-0000-4000-8000-00000000000c"
