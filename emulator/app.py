@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import admin, graph, signin
@@ -29,6 +28,12 @@ def _parse_body(raw: bytes) -> Any:
         raise ErrorReply(400, "BadRequest", "The request body is not valid JSON.") from exc
 
 
+class Headers(Protocol):
+    """A request's headers, read case-insensitively (http.server's message, or a test's own)."""
+
+    def get(self, name: str, default: None = None) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One HTTP request as the transport received it, with the ids its answer and log entry carry."""
@@ -37,14 +42,14 @@ class Incoming:
     path: str
     raw_query: str
     query: dict[str, str]
-    headers: Mapping[str, str]
+    headers: Headers
     raw_body: bytes
     base_url: str
     request_id: str
     client_request_id: str
 
     @classmethod
-    def parse(cls, method: str, target: str, headers: Mapping[str, str], raw_body: bytes, base_url: str) -> Incoming:
+    def parse(cls, method: str, target: str, headers: Headers, raw_body: bytes, base_url: str) -> Incoming:
         split = urlsplit(target)
         request_id = new_id()
         return cls(method, unquote(split.path), split.query, dict(parse_qsl(split.query, keep_blank_values=True)),
@@ -58,7 +63,7 @@ class Emulator:
         self.admin = Router(admin.ROUTES)
         self.sign_in = Router(signin.ROUTES)
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes, base_url: str) -> Reply:
+    def handle(self, method: str, target: str, headers: Headers, raw_body: bytes, base_url: str) -> Reply:
         incoming = Incoming.parse(method, target, headers, raw_body, base_url)
         root = next((r for r in GRAPH_ROOTS if incoming.path == r or incoming.path.startswith(r + "/")), None)
         if root is not None:

@@ -59,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _serve(self) -> None:
-        reply = self.server.emulator.handle(self.command, self.path, dict(self.headers), self._read_body(), self.server.base_url)
+        reply = self.server.emulator.handle(self.command, self.path, self.headers, self._read_body(), self.server.base_url)
         payload = reply.encoded()
         self.send_response(reply.status)
         if reply.status != 204:
