@@ -1,7 +1,7 @@
 """Extra, off by default: security groups that ctsync manages in a source tenant and assigns as scope.
 
-Built on pulumi-azuread (the ecosystem's provider for directory objects) rather than on a Graph
-dynamic resource: a group is an ordinary directory object that azuread manages well.
+Built on pulumi-azuread (the ecosystem's provider for directory objects) rather than on a ctsync
+resource: a group is an ordinary directory object that azuread manages well.
 
 A group belongs to its source tenant, not to one direction: a topology's `defaults` or several
 directions from one tenant naming the same group share it (docs/configuration.md, Extras). Its

@@ -21,6 +21,7 @@ from ctsync import live, logs, release, stackfile, status, verify
 from ctsync.discovery import PROGRESS as EXPORT_PROGRESS
 from ctsync.discovery import discover
 from ctsync.errors import TenantUnreadable, in_tenant
+from ctsync.exits import BAD_INPUT, DECLINED, MISSING, OK, PARTIAL, PROBLEM
 from ctsync.export import Exported, export
 from ctsync.progress import Progress
 from providers.graph.connection import connections_for
@@ -28,7 +29,6 @@ from providers.graph.session import GraphSession
 from stackconfig import ConfigError, StackConfig
 from stackconfig.values import is_guid, is_upn
 
-OK, PARTIAL, BAD_INPUT, PROBLEM, MISSING, DECLINED = 0, 1, 2, 3, 4, 5
 _BAD_INPUT = (stackfile.StackFileError, TenantUnreadable, live.DirectionError, verify.UserNotFound, logs.SpanError)
 
 

@@ -9,6 +9,7 @@ import dataclasses
 import json
 
 from ctsync.errors import in_tenant
+from ctsync import exits
 from ctsync.health import HEALTHY, MISSING, Health, assess, missing, quarantine_error_code
 from ctsync.live import Direction, find_job
 from ctsync.progress import Progress
@@ -16,7 +17,6 @@ from providers.graph.session import GraphSession
 from providers.resources.sync_readiness import TARGET_NOT_READY, unmet_settings
 
 # Exit codes beyond the shared ones (ctsync/cli.py): the worst direction decides.
-UNHEALTHY_EXIT, MISSING_EXIT = 3, 4
 PROGRESS = Progress("status")
 
 
@@ -41,8 +41,8 @@ async def _health(session: GraphSession, direction: Direction, stack: str) -> He
 def exit_code(health: list[Health]) -> int:
     verdicts = {h.verdict for h in health}
     if MISSING in verdicts:
-        return MISSING_EXIT
-    return 0 if verdicts <= {HEALTHY} else UNHEALTHY_EXIT
+        return exits.MISSING
+    return exits.OK if verdicts <= {HEALTHY} else exits.PROBLEM
 
 
 def as_json(stack: str, health: list[Health]) -> str:

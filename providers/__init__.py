@@ -1,4 +1,4 @@
-"""Graph-backed Pulumi dynamic providers.
+"""The ``ctsync`` provider plugin: every Graph object ctsync manages, served to Pulumi as a native provider.
 
 - ``providers.graph``: the msgraph-sdk client per tenant (credentials, retries, request counter, the
   hand-built requests for what the SDK lacks).

@@ -66,7 +66,7 @@ MTO_MAX_TENANTS = 100
 
 
 class Secret:
-    """A secret string that never shows itself: not in repr/str, not in a pickle (hence not in `__provider`)."""
+    """A secret string that never shows itself: not in repr/str, not in a pickle."""
 
     __slots__ = ("_value",)
 

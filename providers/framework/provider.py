@@ -16,26 +16,20 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
 
 from providers.framework import package_schema, schema
+from providers.framework.config import DELETE_TAKEN_OVER_KEY, TENANTS_KEY, read_config
+from providers.framework.legacy import LEGACY_PROVIDER_KEY, holds_legacy_payload
+from providers.framework.ownership import marking, refuse_if_owned_elsewhere, stack_of, what_changes
 from providers.framework.resource import AnyObserved, AnyResource, Ownership, notice
-from providers.framework.wire import Plain, plain_value, to_plain, to_properties
+from providers.framework.wire import Plain, to_plain, to_properties
 from providers.graph.connection import connections_from_stack_config
 from providers.graph.session import GraphSession
 
-TENANTS_KEY = "ctsync:tenants"
-# Opt-in: let destroy (and removal from the config) delete what ctsync took over, not only what it made.
-DELETE_TAKEN_OVER_KEY = "ctsync:deleteTakenOver"
-# Opt-in: the stacks (``<project>/<stack>``, or "*") whose marked objects this stack may take over.
-TAKE_OVER_FROM_KEY = "ctsync:takeOverFrom"
 VERSION = "0.2.0"
 _KIND = {True: rpc.PropertyDiffKind.UPDATE_REPLACE, False: rpc.PropertyDiffKind.UPDATE}
 
 
 class UnknownResourceType(KeyError):
     pass
-
-
-class OwnedElsewhere(Exception):
-    """The object create found is marked as another stack's."""
 
 
 class GraphProvider(rpc.Provider):
@@ -51,9 +45,10 @@ class GraphProvider(rpc.Provider):
         return rpc.GetSchemaResponse(json.dumps(package_schema.build(self.types.values(), VERSION)))
 
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
-        self._session = GraphSession(connections_from_stack_config({TENANTS_KEY: tenants_config(request)}))
-        self._delete_taken_over = delete_taken_over_config(request)
-        self._take_over_from = take_over_from_config(request)
+        config = read_config(request)
+        self._session = GraphSession(connections_from_stack_config({TENANTS_KEY: config.tenants}))
+        self._delete_taken_over = config.delete_taken_over
+        self._take_over_from = config.take_over_from
         # Previews call create and update with preview=True: they answer without Graph, so that an
         # update in place keeps the outputs dependants read (ids) known instead of unknown.
         return rpc.ConfigureResponse(accept_secrets=True, supports_preview=True)
@@ -83,10 +78,10 @@ class GraphProvider(rpc.Provider):
             if repair is not None:
                 notice(f"{definition.type_name}: {repair.reason}")
                 detailed[repair.property] = rpc.PropertyDiff(rpc.PropertyDiffKind.UPDATE, input_diff=False)
-        if schema.LEGACY_PROVIDER_KEY in olds:
+        if holds_legacy_payload(olds):
             # A stack moving from the dynamic provider: an update (that sends nothing to Graph)
             # rewrites the state without the pickled provider; the preview shows `-__provider`.
-            detailed[schema.LEGACY_PROVIDER_KEY] = rpc.PropertyDiff(rpc.PropertyDiffKind.DELETE, input_diff=False)
+            detailed[LEGACY_PROVIDER_KEY] = rpc.PropertyDiff(rpc.PropertyDiffKind.DELETE, input_diff=False)
         return rpc.DiffResponse(
             changes=bool(detailed),
             replaces=found.replaces,
@@ -109,7 +104,7 @@ class GraphProvider(rpc.Provider):
         if found is None:
             state, ownership = await resource.create(inputs), Ownership(taken_over=False)
         else:
-            self._refuse_if_owned_elsewhere(definition, inputs, found, owner)
+            refuse_if_owned_elsewhere(definition, inputs, found, owner, self._take_over_from)
             state, ownership = await self._take_over(definition, resource, inputs, found, owner), Ownership(found.taken_over)
             inputs = schema.with_found_values(inputs, found.inputs)
         return rpc.CreateResponse(
@@ -122,14 +117,14 @@ class GraphProvider(rpc.Provider):
         """What the create would do, from Graph reads only: take over an existing object, or make one."""
         found = None if schema.has_unknowns(props.values) else await resource.find(inputs)
         if found is not None:
-            self._refuse_if_owned_elsewhere(definition, inputs, found, resource.owner)
+            refuse_if_owned_elsewhere(definition, inputs, found, resource.owner, self._take_over_from)
         if found is None:
             # Nothing exists yet: every computed output is unknown.
             unknown = {field: UNKNOWN for cls in definition.computed_types() for field in schema.field_names(cls)}
             return rpc.CreateResponse("", to_properties({**schema.dump(inputs), **unknown}, _secret(definition, props)))
         changes = schema.changed_fields(definition.Inputs, schema.dump(found.inputs), schema.dump(inputs))
         notice(f"{definition.type_name}: will take over the existing {definition.format_id(inputs, found.state)} "
-               f"({_what_changes(changes, _marking(definition, found, resource.owner))})")
+               f"({what_changes(changes, marking(definition, found, resource.owner))})")
         return rpc.CreateResponse(
             definition.format_id(inputs, found.state),
             self._outputs(
@@ -137,26 +132,15 @@ class GraphProvider(rpc.Provider):
             ),
         )
 
-    def _refuse_if_owned_elsewhere(self, definition: type[AnyResource], inputs: Any, found: AnyObserved, owner: str | None) -> None:
-        """Two stacks managing one object would undo each other's changes on every run."""
-        if found.owner in (None, owner) or found.owner in self._take_over_from or "*" in self._take_over_from:
-            return
-        raise OwnedElsewhere(
-            f"{definition.type_name}: {definition.format_id(inputs, found.state)} is managed by the ctsync stack "
-            f"{found.owner} (the object's owner marker), not by this stack ({owner}); ctsync does not take over "
-            f"another stack's objects unless told to: remove this sync from one of the two stacks, or set "
-            f"{TAKE_OVER_FROM_KEY} to [\"{found.owner}\"] in this one to move it here"
-        )
-
     async def _take_over(
         self, definition: type[AnyResource], resource: AnyResource, inputs: Any, found: AnyObserved, owner: str | None
     ) -> Any:
         changes = schema.changed_fields(definition.Inputs, schema.dump(found.inputs), schema.dump(inputs))
-        marking = _marking(definition, found, owner)
+        marks = marking(definition, found, owner)
         notice(f"{definition.type_name}: took over the existing {definition.format_id(inputs, found.state)} "
-               f"({_what_changes(changes, marking)})")
+               f"({what_changes(changes, marks)})")
         state = await resource.update(found.inputs, inputs, found.state) if changes else found.state
-        if marking and owner is not None:
+        if marks and owner is not None:
             await resource.mark_owner(inputs, state, owner)
         return state
 
@@ -264,44 +248,3 @@ def _from_import_id(definition: type[AnyResource], resource_id: str) -> tuple[An
             f"{definition.id_format} (docs/resources.md)"
         )
     return schema.partial(definition.Inputs, named), schema.partial(definition.State, named)
-
-
-def _marking(definition: type[AnyResource], found: AnyObserved, owner: str | None) -> bool:
-    """Whether taking ``found`` over writes this stack's owner marker on it: only over another stack's
-    marker (allowed by ctsync:takeOverFrom). What was made outside ctsync is taken over as it is,
-    with no write when it is as declared (a brownfield take-over changes nothing in the tenant)."""
-    return definition.marks_owner and found.owner is not None and found.owner != owner
-
-
-def _what_changes(changes: list[str], marking: bool) -> str:
-    marker = "its owner marker" if marking else ""
-    if changes:
-        return f"updating {', '.join(changes)}" + (f" and {marker}" if marker else "")
-    return f"as declared already: writing only {marker}" if marker else "as declared already: no write"
-
-
-def stack_of(urn: str) -> str:
-    """``<project>/<stack>`` of a resource's URN (``urn:pulumi:<stack>::<project>::...``): the owner marker."""
-    stack, project = urn.split("::")[0].removeprefix("urn:pulumi:"), urn.split("::")[1]
-    return f"{project}/{stack}"
-
-
-def take_over_from_config(request: rpc.ConfigureRequest) -> frozenset[str]:
-    value = request.args.get("takeOverFrom")
-    raw = plain_value(value) if value is not None else request.variables.get("ctsync:config:takeOverFrom")
-    if isinstance(raw, str):
-        raw = json.loads(raw) if raw.strip().startswith("[") else [raw]
-    return frozenset(str(name) for name in raw or ())
-
-
-def delete_taken_over_config(request: rpc.ConfigureRequest) -> bool:
-    value = request.args.get("deleteTakenOver")
-    raw = plain_value(value) if value is not None else request.variables.get("ctsync:config:deleteTakenOver")
-    return raw is True or (isinstance(raw, str) and raw.strip().lower() == "true")
-
-
-def tenants_config(request: rpc.ConfigureRequest) -> Any:
-    """``ctsync:tenants`` as the engine sends it: a property (object or JSON text) or a variable."""
-    value = request.args.get("tenants")
-    raw = plain_value(value) if value is not None else request.variables.get("ctsync:config:tenants")
-    return json.loads(raw) if isinstance(raw, str) else (raw or {})

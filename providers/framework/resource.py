@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from providers.framework.legacy import legacy_token
 from providers.framework.schema import computed
 from providers.graph.session import GraphSession, TenantGraph
 
@@ -20,8 +22,6 @@ I = TypeVar("I")  # noqa: E741 (the framework's name for a resource's Inputs typ
 S = TypeVar("S")
 
 PACKAGE = "ctsync"
-# Where the dynamic-provider versions of ctsync (up to commit 986f0ebd) registered the same resources.
-LEGACY_PACKAGE = "pulumi-python:dynamic"
 
 log = logging.getLogger("ctsync.providers")
 
@@ -58,7 +58,8 @@ class Ownership:
 
 
 class GraphResource(Generic[I, S]):
-    """Declare ``module``, ``type_name``, ``id_format``, ``Inputs``, ``State`` and the async CRUD methods.
+    """Declare ``module``, ``type_name``, ``id_format`` and the async CRUD methods, as a
+    ``GraphResource[Inputs, State]`` of the resource's two dataclasses.
 
     ``update`` is optional: without it every change must be declared ``replace=True``. ``read`` also
     serves ``pulumi import``: it then gets the fields named in the id and defaults (or None) elsewhere,
@@ -72,9 +73,19 @@ class GraphResource(Generic[I, S]):
     module: ClassVar[str]
     type_name: ClassVar[str]
     id_format: ClassVar[str]
+    # The dataclasses of the type arguments, ``GraphResource[Inputs, State]``: set on each subclass.
     Inputs: ClassVar[type]
     State: ClassVar[type]
     delete_before_replace: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """``Inputs`` and ``State`` are the type arguments a resource is declared with: written once."""
+        super().__init_subclass__(**kwargs)
+        inputs, state = _type_arguments(cls)
+        if isinstance(inputs, type):
+            cls.Inputs = inputs
+        if isinstance(state, type):
+            cls.State = state
 
     def __init__(self, graph: GraphSession, owner: str | None = None):
         self.graph = graph
@@ -96,7 +107,7 @@ class GraphResource(Generic[I, S]):
 
     @classmethod
     def legacy_token(cls) -> str:
-        return f"{LEGACY_PACKAGE}/{cls.module}:{cls.type_name}"
+        return legacy_token(cls.module, cls.type_name)
 
     @classmethod
     def aliases(cls) -> list[str]:
@@ -162,6 +173,22 @@ class GraphResource(Generic[I, S]):
 
     async def delete(self, inputs: I, state: S) -> None:
         raise NotImplementedError
+
+
+def _type_arguments(cls: type) -> tuple[Any, Any]:
+    """``(Inputs, State)`` of a resource class, through generic intermediate classes too (a TypeVar
+    where one is still open)."""
+    for base in getattr(cls, "__orig_bases__", ()):
+        origin = typing.get_origin(base)
+        if origin is GraphResource:
+            inputs, state = typing.get_args(base)
+            return inputs, state
+        if isinstance(origin, type) and issubclass(origin, GraphResource):
+            parameters: tuple[Any, ...] = getattr(origin, "__parameters__", ())
+            bound = dict(zip(parameters, typing.get_args(base), strict=True))
+            inputs, state = _type_arguments(origin)
+            return bound.get(inputs, inputs), bound.get(state, state)
+    return None, None
 
 
 # A resource of any Inputs and State, as the framework handles the catalogue.

@@ -15,9 +15,8 @@ from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN
 
-# What the dynamic-provider versions of ctsync kept in every resource's state (a pickled provider
-# reference). A stack moving to the native provider still sends it once: it is dropped, never a diff.
-LEGACY_PROVIDER_KEY = "__provider"
+from providers.framework.legacy import LEGACY_PROVIDER_KEY
+
 NO_DEFAULT = dataclasses.MISSING
 
 

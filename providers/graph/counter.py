@@ -25,7 +25,7 @@ class RequestRecord:
 
 
 class RequestLog:
-    """A thread-safe list of :class:`RequestRecord`; the dynamic host serves 4 threads at once."""
+    """A thread-safe list of :class:`RequestRecord`; the CLI reads tenants from threads too."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

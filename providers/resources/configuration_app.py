@@ -63,8 +63,6 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
     module = "synchronization"
     type_name = "ConfigurationApp"
     id_format = "{tenant_id}/applications/{application_object_id}"
-    Inputs = ConfigurationAppInputs
-    State = ConfigurationAppState
     marks_owner = True
 
     async def find(self, inputs: ConfigurationAppInputs) -> Observed | None:

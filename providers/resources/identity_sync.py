@@ -53,8 +53,6 @@ class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, Identit
     module = "crossTenantAccess"
     type_name = "IdentitySyncPolicy"
     id_format = "{tenant_id}/partners/{source_tenant_id}/identitySynchronization"
-    Inputs = IdentitySyncPolicyInputs
-    State = IdentitySyncPolicyState
 
     async def find(self, inputs: IdentitySyncPolicyInputs) -> Observed | None:
         """E.g. made in the admin center, or by an MTO join; one with the name ctsync gives is its own

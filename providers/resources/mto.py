@@ -90,8 +90,6 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
     module = "multiTenantOrganization"
     type_name = "MultiTenantOrganization"
     id_format = "{tenant_id}/multiTenantOrganization"
-    Inputs = MultiTenantOrganizationInputs
-    State = MultiTenantOrganizationState
 
     async def find(self, inputs: MultiTenantOrganizationInputs) -> Observed | None:
         """An active organisation of this owner (one of someone else is refused)."""
@@ -207,8 +205,6 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
     module = "multiTenantOrganization"
     type_name = "MtoTenant"
     id_format = "{tenant_id}/multiTenantOrganization/tenants/{member_tenant_id}"
-    Inputs = MtoTenantInputs
-    State = MtoTenantState
     # A new display name re-adds the same tenant: the old membership must be gone first.
     delete_before_replace = True
 
@@ -325,8 +321,6 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
     module = "multiTenantOrganization"
     type_name = "MtoJoinRequest"
     id_format = "{tenant_id}/multiTenantOrganization/joinRequest"
-    Inputs = MtoJoinRequestInputs
-    State = MtoJoinRequestState
 
     async def find(self, inputs: MtoJoinRequestInputs) -> Observed | None:
         """A join to this owner that is under way or done: it is never submitted again."""

@@ -14,7 +14,7 @@ schema_document.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from providers.framework import GraphResource, Observed, attribute
 from providers.framework.values import guid, lower_guid
@@ -54,11 +54,13 @@ class TemplateState:
     pass
 
 
-class MtoTemplateResource(GraphResource):
+TemplateInputs = TypeVar("TemplateInputs")
+
+
+class MtoTemplateResource(GraphResource[TemplateInputs, TemplateState]):
     """What both templates share: one tenant's singleton, read and written whole as raw JSON."""
 
     module = "multiTenantOrganization"
-    State = TemplateState
     had_dynamic_predecessor = False  # added after the native provider
     sdk_attribute: ClassVar[str]  # the template's request builder under policies.crossTenantAccessPolicy.templates
 
@@ -124,12 +126,11 @@ class MtoPartnerTemplateInputs:
     apply_to_existing_partners: bool = attribute(default=True, description="applied to entries that existed before the join")
 
 
-class MtoPartnerTemplateResource(MtoTemplateResource):
+class MtoPartnerTemplateResource(MtoTemplateResource[MtoPartnerTemplateInputs]):
     """Tenant ``tenant_id``'s partner configuration template."""
 
     type_name = "MtoPartnerTemplate"
     id_format = "{tenant_id}/templates/multiTenantOrganizationPartnerConfiguration"
-    Inputs = MtoPartnerTemplateInputs
     sdk_attribute = "multi_tenant_organization_partner_configuration"
 
     def body(self, inputs: MtoPartnerTemplateInputs) -> dict:
@@ -170,12 +171,11 @@ class MtoIdentitySyncTemplateInputs:
     apply_to_existing_partners: bool = attribute(default=True, description="applied to policies that existed before the join")
 
 
-class MtoIdentitySyncTemplateResource(MtoTemplateResource):
+class MtoIdentitySyncTemplateResource(MtoTemplateResource[MtoIdentitySyncTemplateInputs]):
     """Tenant ``tenant_id``'s identity synchronization template."""
 
     type_name = "MtoIdentitySyncTemplate"
     id_format = "{tenant_id}/templates/multiTenantOrganizationIdentitySynchronization"
-    Inputs = MtoIdentitySyncTemplateInputs
     sdk_attribute = "multi_tenant_organization_identity_synchronization"
 
     def body(self, inputs: MtoIdentitySyncTemplateInputs) -> dict:

@@ -58,8 +58,6 @@ class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessStat
     module = "crossTenantAccess"
     type_name = "PartnerAccess"
     id_format = "{tenant_id}/partners/{partner_tenant_id}"
-    Inputs = PartnerAccessInputs
-    State = PartnerAccessState
 
     async def find(self, inputs: PartnerAccessInputs) -> Observed | None:
         # E.g. made in the admin center, or by an MTO join (which creates partner entries).

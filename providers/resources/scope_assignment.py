@@ -62,8 +62,6 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
     # Ids written by the dynamic-provider versions are the bare assignment id; refresh and delete
     # use ``assignment_id`` from the state, so both kinds work.
     id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/appRoleAssignedTo/{assignment_id}"
-    Inputs = ScopeAssignmentInputs
-    State = ScopeAssignmentState
 
     async def find(self, inputs: ScopeAssignmentInputs) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)

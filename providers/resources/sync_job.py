@@ -99,8 +99,6 @@ class SynchronizationJobResource(GraphResource[SynchronizationJobInputs, Synchro
     module = "synchronization"
     type_name = "SynchronizationJob"
     id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/synchronization/jobs/{job_id}"
-    Inputs = SynchronizationJobInputs
-    State = SynchronizationJobState
 
     async def find(self, inputs: SynchronizationJobInputs) -> Observed | None:
         """The job of this template that the app has already (one per template serves a pair)."""

@@ -118,8 +118,6 @@ class SynchronizationJobScheduleResource(
     module = "synchronization"
     type_name = "SynchronizationJobSchedule"
     id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/synchronization/jobs/{job_id}/schedule"
-    Inputs = SynchronizationJobScheduleInputs
-    State = SynchronizationJobScheduleState
 
     async def create(self, inputs: SynchronizationJobScheduleInputs) -> SynchronizationJobScheduleState:
         return await self._converge(inputs)

@@ -111,8 +111,6 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
     # Ids written by the dynamic-provider versions lack the tenant ("{sp}/jobs/{job}/schema"); they
     # still work, since the id is only parsed on import.
     id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/synchronization/jobs/{job_id}/schema"
-    Inputs = SynchronizationSchemaInputs
-    State = SynchronizationSchemaState
 
     async def create(self, inputs: SynchronizationSchemaInputs) -> SynchronizationSchemaState:
         return await self._converge(inputs, Baseline())

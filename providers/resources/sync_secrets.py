@@ -101,8 +101,6 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
     module = "synchronization"
     type_name = "SynchronizationSecrets"
     id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/synchronization/secrets"
-    Inputs = SynchronizationSecretsInputs
-    State = SynchronizationSecretsState
 
     async def create(self, inputs: SynchronizationSecretsInputs) -> SynchronizationSecretsState:
         graph = self.tenant(inputs.tenant_id)

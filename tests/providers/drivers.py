@@ -154,7 +154,11 @@ class PluginDriver(ProviderDriver):
         self.process = subprocess.Popen(
             [str(LAUNCHER)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
         )
-        return int(self.process.stdout.readline())
+        port = self.process.stdout.readline().strip()
+        if not port.isdigit():  # the launcher said why on stderr, e.g. no .venv yet
+            self.process.wait(timeout=10)
+            raise RuntimeError(f"the plugin did not start: {self.process.stderr.read().decode().strip() or 'no message'}")
+        return int(port)
 
     def close(self) -> None:
         if self.process.poll() is not None:

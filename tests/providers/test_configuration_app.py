@@ -1,4 +1,4 @@
-"""ConfigurationApp against the emulator: the lifecycle in process and through the real dynamic-provider
+"""ConfigurationApp against the emulator: the lifecycle in process and through the real provider-plugin
 host, adoption of the app an interrupted run left behind, and convergence under injected faults."""
 from __future__ import annotations
 

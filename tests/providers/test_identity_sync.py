@@ -1,4 +1,4 @@
-"""IdentitySyncPolicy against the emulator: the lifecycle (in-process and through the real dynamic-provider
+"""IdentitySyncPolicy against the emulator: the lifecycle (in-process and through the real provider-plugin
 host), adoption of an existing policy, and convergence under throttling and replication lag."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PartnerAccess against the emulator: the lifecycle in-process and through the real dynamic-provider
+"""PartnerAccess against the emulator: the lifecycle in-process and through the real provider-plugin
 host, adoption of an entry an MTO join made, delete removing the identity-sync policy first, and
 convergence under throttling and replication lag."""
 from __future__ import annotations

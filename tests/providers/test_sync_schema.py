@@ -1,4 +1,4 @@
-"""SynchronizationSchema against the emulator: the lifecycle in-process and through the dynamic host, no
+"""SynchronizationSchema against the emulator: the lifecycle in-process and through the plugin, no
 PUT without a real change, a provisioning cycle that honours the schema, and convergence under faults."""
 from __future__ import annotations
 
