@@ -18,15 +18,13 @@ from msgraph.generated.models.cross_tenant_access_policy_configuration_partner i
 
 from ctsync.errors import in_tenant
 from ctsync.progress import Progress
+from providers.graph.paths import assigned_to, job_builder, jobs_builder, mto_builder, policy_builder, template_schema_builder
 from providers.graph.session import GraphSession, TenantGraph, all_pages, if_present, raw_pages
 from providers.resources.configuration_app import TEMPLATE_ID
-from providers.resources.identity_sync import policy_builder
-from providers.resources.mto import mto_builder
 from providers.resources.mto_templates import MtoIdentitySyncTemplateResource, MtoPartnerTemplateResource
 from providers.resources.schema_document import ExportedSchema, exported_view
-from providers.resources.scope_assignment import assigned_to
 from providers.resources.sync_instances import TemplateInstance, template_instances
-from providers.resources.sync_job import JOB_TEMPLATE, jobs_builder, schedule_state
+from providers.resources.sync_job import JOB_TEMPLATE, schedule_state
 from providers.resources.sync_job_schedule import ACTIVE
 from providers.resources.sync_secrets import SynchronizationSecretsInputs, observed_inputs
 
@@ -171,10 +169,9 @@ async def _job(graph: TenantGraph, instance: TemplateInstance, template: dict[st
     if found is None:
         kinds = ", ".join(sorted({job.get("templateId") or "?" for job in jobs})) or "none"
         return f"app {instance.display_name!r} ({sp}) has no {JOB_TEMPLATE} job (templates: {kinds})"
-    synchronization = graph.sdk.service_principals.by_service_principal_id(sp).synchronization
-    document = await graph.send("GET", synchronization.jobs.by_synchronization_job_id(found["id"]).schema)
+    document = await graph.send("GET", job_builder(graph, sp, found["id"]).schema)
     if template is None:
-        template = await graph.send("GET", synchronization.templates.by_synchronization_template_id(JOB_TEMPLATE).schema)
+        template = await graph.send("GET", template_schema_builder(graph, sp, JOB_TEMPLATE))
     secrets = observed_inputs(SynchronizationSecretsInputs(graph.tenant_id, sp, target), instance.secrets)
     if secrets is None:
         return f"app {instance.display_name!r} ({sp}) has no target in its secrets"

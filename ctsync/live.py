@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from msgraph.generated.models.synchronization_job import SynchronizationJob
 
+from providers.graph.paths import jobs_builder
 from providers.graph.session import TenantGraph
 from providers.resources.configuration_app import TEMPLATE_ID
 from providers.resources.sync_instances import shared_template_instances
-from providers.resources.sync_job import JOB_TEMPLATE, jobs_builder
+from providers.resources.sync_job import JOB_TEMPLATE
 from stackconfig import DirectionalSync, StackConfig, Tenant
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from ctsync.health import quarantine_reason
 from ctsync.live import LiveJob
 from ctsync.provisioning_log import LogEntry, read_entries
+from providers.graph.paths import job_builder
 from providers.graph.session import TenantGraph
-from providers.resources.sync_job import job_builder
 from providers.resources.sync_job_schedule import TOO_MANY_DELETES, restart_body
 
 FORCE_DELETES = "ForceDeletes"

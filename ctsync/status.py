@@ -8,8 +8,8 @@ import asyncio
 import dataclasses
 import json
 
-from ctsync.errors import in_tenant
 from ctsync import exits
+from ctsync.errors import in_tenant
 from ctsync.health import HEALTHY, MISSING, Health, assess, missing, quarantine_error_code
 from ctsync.live import Direction, find_job
 from ctsync.progress import Progress

@@ -24,8 +24,8 @@ from msgraph.generated.service_principals.item.synchronization.jobs.item.provisi
 
 from ctsync.live import LiveJob
 from ctsync.provisioning_log import LogEntry, read_entries
+from providers.graph.paths import job_builder
 from providers.graph.session import TenantGraph, if_present
-from providers.resources.sync_job import job_builder
 
 # A skip that means the target already is what the mapping makes of the user: nothing to change.
 ALREADY_IN_SYNC = "RedundantExport"

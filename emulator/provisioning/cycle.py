@@ -16,7 +16,7 @@ from ..clock import iso
 from ..graph.directory import add_user, blank_user, delete_user
 from ..state import EmulatorState, SyncConfig, Tenant, new_id
 from .action import Action
-from .groups import group_sync_allowed, groups_in_scope, provision_group, provision_groups
+from .groups import GroupProvisioning
 from .jobs import TOO_MANY_DELETES, Job
 from .policy import ERROR_CODE, policy_problems, problem_message
 from .schema import BOOLEAN_ATTRIBUTES, SOURCE_DIRECTORY, TARGET_DIRECTORY
@@ -64,8 +64,8 @@ def delete_threshold(sync: SyncConfig) -> int | None:
     return value if isinstance(value, int) else DEFAULT_DELETE_THRESHOLD
 
 
-class Provisioner:
-    """One run of a job: a whole cycle, or one user on demand."""
+class Provisioner(GroupProvisioning):
+    """One run of a job: a whole cycle, or one user on demand (its groups: ``GroupProvisioning``)."""
 
     def __init__(self, state: EmulatorState, source: Tenant, sp: dict, job: Job) -> None:
         self.state = state
@@ -374,7 +374,7 @@ def run_cycle(state: EmulatorState, source: Tenant, sp: dict, job: Job) -> dict:
     staged = threshold is not None and removals > threshold and not job.force_deletes
     for action in actions:
         run.stage(action) if staged and action.kind in _REMOVALS else run.apply(action)
-    provision_groups(run)
+    run.provision_groups()
     job.force_deletes = False
     error = None
     if staged:
@@ -456,7 +456,7 @@ def provision_group_on_demand(
     group = source.groups.get(gid)
     if group is None:
         return None
-    if not (job.group_mapping.enabled and group_sync_allowed(run)) or gid not in groups_in_scope(run):
+    if not (job.group_mapping.enabled and run.group_sync_allowed()) or gid not in run.groups_in_scope():
         run.log(Action("skip", gid, group, job.provisioned_groups.get(gid), {}, object_type="Group"), "other", "skipped",
                 {"errorCode": "NotEffectivelyEntitled", "reason": "The group is not in scope for provisioning."})
         return _on_demand_result("Skipped", {"errorCode": "NotEffectivelyEntitled",
@@ -467,7 +467,7 @@ def provision_group_on_demand(
             action = run.plan_entitled(uid, user, force=True)
             if action is not None:
                 run.apply(action)
-    provision_group(run, gid, group)
+    run.provision_group(gid, group)
     return {"key": json.dumps({"result": "Success", "details": {}}), "value": "{}"}
 
 

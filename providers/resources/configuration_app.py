@@ -21,6 +21,7 @@ from typing import Any
 from providers.framework import GraphResource, Observed, attribute, computed
 from providers.framework.values import guid, lower_guid, plain_text
 from providers.graph import models
+from providers.graph.paths import application_builder
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.sync_instances import (
@@ -93,7 +94,7 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
 
     async def read(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        application = await if_present(graph.send("GET", _application(graph, state.application_object_id)))
+        application = await if_present(graph.send("GET", application_builder(graph, state.application_object_id)))
         if application is None:
             return None
         observed = ConfigurationAppInputs(inputs.tenant_id, application.get("displayName"), inputs.target_tenant_id)
@@ -116,11 +117,11 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         # The service principal goes with its application (both soft-deleted for 30 days), and with
         # it the job, its schema, secrets and scope assignments.
         graph = self.tenant(inputs.tenant_id)
-        await if_present(graph.call("DELETE", _application(graph, state.application_object_id)))
+        await if_present(graph.call("DELETE", application_builder(graph, state.application_object_id)))
 
     async def mark_owner(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState, owner: str) -> None:
         graph = self.tenant(inputs.tenant_id)
-        application = await until_healed(lambda: graph.send("GET", _application(graph, state.application_object_id)), not_found)
+        application = await until_healed(lambda: graph.send("GET", application_builder(graph, state.application_object_id)), not_found)
         await self._tag(graph, application, owner)
 
     @staticmethod
@@ -129,14 +130,14 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         # A new application may not be visible to every replica yet.
         await until_healed(
             lambda: graph.call(
-                "PATCH", _application(graph, application["id"]), models.Application(tags=others + [OWNER_TAG + owner])
+                "PATCH", application_builder(graph, application["id"]), models.Application(tags=others + [OWNER_TAG + owner])
             ),
             not_found,
         )
 
     async def owner_of(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> str | None:
         graph = self.tenant(inputs.tenant_id)
-        application = await if_present(graph.send("GET", _application(graph, state.application_object_id)))
+        application = await if_present(graph.send("GET", application_builder(graph, state.application_object_id)))
         return _owner(application) if application else None
 
     async def _application_of(self, graph: TenantGraph, app_id: str) -> Application:
@@ -162,10 +163,6 @@ def _scope_role_id(service_principal: ServicePrincipal) -> str:
             f"it is not an instance of the cross-tenant synchronization template {TEMPLATE_ID}"
         )
     return str(roles[0]["id"])
-
-
-def _application(graph: TenantGraph, application_object_id: str):
-    return graph.sdk.applications.by_application_id(application_object_id)
 
 
 def _app_state(application: Application, service_principal: ServicePrincipal) -> ConfigurationAppState:

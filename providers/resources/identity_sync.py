@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from providers.framework import GraphResource, Observed, adoption_notice, attribute
 from providers.framework.values import guid, lower_guid, plain_text
 from providers.graph import GraphError, models
+from providers.graph.paths import policy_builder
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
-from providers.resources.partner_access import partner_builder
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,6 @@ class IdentitySyncPolicyInputs:
 @dataclass(frozen=True)
 class IdentitySyncPolicyState:
     pass
-
-
-def policy_builder(graph: TenantGraph, source_tenant_id: str):
-    return partner_builder(graph, source_tenant_id).identity_synchronization
 
 
 class IdentitySyncPolicyResource(GraphResource[IdentitySyncPolicyInputs, IdentitySyncPolicyState]):

@@ -13,6 +13,7 @@ from typing import Any
 from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
 from providers.framework.values import guid, lower_guid, one_of, plain_text
 from providers.graph import GraphError, models
+from providers.graph.paths import member_builder, mto_builder
 from providers.graph.retry import not_found, poll, replication_deadline, until_healed
 from providers.graph.session import TenantGraph, if_present
 
@@ -21,14 +22,6 @@ NO_TENANT = "00000000-0000-0000-0000-000000000000"
 # Graph documents "a few minutes" for a new organisation to become active; `pulumi up` waits this
 # long at most (CTSYNC_REPLICATION_DEADLINE lowers it), then the next `up` adopts it.
 ACTIVATION_DEADLINE = 60.0
-
-
-def mto_builder(graph: TenantGraph):
-    return graph.sdk.tenant_relationships.multi_tenant_organization
-
-
-def member_builder(graph: TenantGraph, tenant_id: str):
-    return mto_builder(graph).tenants.by_multi_tenant_organization_member_id(tenant_id)
 
 
 def _value(enum: Any) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
 from providers.framework.values import guid, lower_guid
 from providers.graph import GraphError, models
+from providers.graph.paths import partner_builder
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 
@@ -44,11 +45,6 @@ def partner_body(inputs: PartnerAccessInputs, with_key: bool) -> models.CrossTen
             outbound_allowed=inputs.outbound_auto_redeem,
         ),
     )
-
-
-def partner_builder(graph: TenantGraph, partner_tenant_id: str):
-    partners = graph.sdk.policies.cross_tenant_access_policy.partners
-    return partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(partner_tenant_id)
 
 
 class PartnerAccessResource(GraphResource[PartnerAccessInputs, PartnerAccessState]):

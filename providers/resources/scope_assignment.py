@@ -16,6 +16,7 @@ from typing import Any
 from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
+from providers.graph.paths import assigned_to
 from providers.graph.retry import not_found, poll, until_healed
 from providers.graph.session import TenantGraph, if_present, raw_pages
 
@@ -39,10 +40,6 @@ class ScopeAssignmentState:
 
 # An app role assignment as Graph's JSON (read raw: providers/resources/sync_job.py says why).
 AppRoleAssignment = dict[str, Any]
-
-
-def assigned_to(graph: TenantGraph, service_principal_id: str):
-    return graph.sdk.service_principals.by_service_principal_id(service_principal_id).app_role_assigned_to
 
 
 def scope_assignments(graph: TenantGraph, service_principal_id: str) -> Awaitable[list[AppRoleAssignment]]:

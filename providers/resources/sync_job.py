@@ -14,6 +14,7 @@ from typing import Any
 
 from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
 from providers.framework.values import guid, lower_guid
+from providers.graph.paths import job_builder, jobs_builder
 from providers.graph.retry import not_found, until_healed, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 
@@ -38,14 +39,6 @@ class SynchronizationJobState:
     quarantine_reason: str | None = computed()
     last_execution_state: str | None = computed(description="Succeeded, Failed or EntryLevelErrors")
     last_execution_time: str | None = computed(description="ISO 8601 end of the last cycle; None = never ran")
-
-
-def jobs_builder(graph: TenantGraph, service_principal_id: str):
-    return graph.sdk.service_principals.by_service_principal_id(service_principal_id).synchronization.jobs
-
-
-def job_builder(graph: TenantGraph, service_principal_id: str, job_id: str):
-    return jobs_builder(graph, service_principal_id).by_synchronization_job_id(job_id)
 
 
 # A synchronization job as Graph's JSON. The provider reads jobs raw: msgraph-sdk 1.65 takes about

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from providers.graph import GraphError
+from providers.graph.paths import partner_builder
 from providers.graph.session import TenantGraph
-from providers.resources.partner_access import partner_builder
 
 # What validateCredentials (and a quarantined job) answers when the tenants' policies do not allow the sync.
 TARGET_NOT_READY = "AzureDirectoryB2BManagementPolicyCheckFailure"

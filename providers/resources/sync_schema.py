@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from providers.framework import GraphResource, Observed, attribute, computed
 from providers.framework.values import guid, lower_guid, one_of
+from providers.graph.paths import Builder, job_builder, template_schema_builder
 from providers.graph.retry import until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.schema_document import (
@@ -93,9 +94,8 @@ def managed(inputs: SynchronizationSchemaInputs) -> ManagedSchema:
     )
 
 
-def schema_builder(graph: TenantGraph, inputs: SynchronizationSchemaInputs):
-    synchronization = graph.sdk.service_principals.by_service_principal_id(inputs.service_principal_id).synchronization
-    return synchronization.jobs.by_synchronization_job_id(inputs.job_id).schema
+def schema_builder(graph: TenantGraph, inputs: SynchronizationSchemaInputs) -> Builder:
+    return job_builder(graph, inputs.service_principal_id, inputs.job_id).schema
 
 
 class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, SynchronizationSchemaState]):
@@ -130,8 +130,7 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
 
     async def _template(self, graph: TenantGraph, inputs: SynchronizationSchemaInputs) -> dict:
         """The default schema of the job's gallery template, what the undeclared rest is held to."""
-        templates = graph.sdk.service_principals.by_service_principal_id(inputs.service_principal_id).synchronization.templates
-        return await graph.send("GET", templates.by_synchronization_template_id(JOB_TEMPLATE).schema) or {}
+        return await graph.send("GET", template_schema_builder(graph, inputs.service_principal_id, JOB_TEMPLATE)) or {}
 
     async def update(
         self, olds: SynchronizationSchemaInputs, news: SynchronizationSchemaInputs, state: SynchronizationSchemaState

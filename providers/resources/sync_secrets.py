@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from providers.framework import GraphResource, Observed, attribute, computed
 from providers.framework.values import email, guid, lower_guid, non_negative
 from providers.graph import GraphError, models
+from providers.graph.paths import synchronization_builder
 from providers.graph.retry import sync_endpoint_lag, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.sync_job import JOB_TEMPLATE
@@ -134,7 +135,7 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
         await if_present(self._put(graph, inputs, {key: "" for key in secret_values(inputs)}))
 
     async def _put(self, graph: TenantGraph, inputs, values: dict[models.SynchronizationSecret, str]) -> None:
-        secrets = _synchronization(graph, inputs.service_principal_id).secrets
+        secrets = synchronization_builder(graph, inputs.service_principal_id).secrets
         await graph.call("PUT", secrets, models.SecretsPutRequestBody(value=_pairs(values)))
 
     async def _validate(self, graph: TenantGraph, inputs: SynchronizationSecretsInputs) -> None:
@@ -148,7 +149,7 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
                 }
             ),
         )
-        jobs = _synchronization(graph, inputs.service_principal_id).jobs
+        jobs = synchronization_builder(graph, inputs.service_principal_id).jobs
         try:
             await until_sync_ready(
                 lambda: graph.call("POST", jobs.validate_credentials, body),
@@ -167,10 +168,8 @@ def _target_not_ready(error: GraphError) -> bool:
 
 async def saved_secrets(graph: TenantGraph, service_principal_id: str) -> dict[str, str] | None:
     """The saved set, key -> value (``*`` where Graph masks it); None when the app is gone."""
-    raw = await if_present(graph.send("GET", _synchronization(graph, service_principal_id).secrets))
+    raw = await if_present(graph.send("GET", synchronization_builder(graph, service_principal_id).secrets))
     return None if raw is None else {item["key"]: item.get("value") for item in (raw or {}).get("value", [])}
 
 
-def _synchronization(graph: TenantGraph, service_principal_id: str):
-    return graph.sdk.service_principals.by_service_principal_id(service_principal_id).synchronization
 

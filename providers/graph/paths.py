@@ -1,0 +1,66 @@
+"""Every Graph path ctsync addresses, as msgraph-sdk request builders, declared once.
+
+Resources and the ``python -m ctsync`` commands both reach Graph objects through these; a request
+names its path only here (``TenantGraph.call`` derives ``METHOD /path`` from the builder for errors
+and logs).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from providers.graph.session import TenantGraph
+
+# Request builders are msgraph-sdk's generated classes, one per path; they are typed as Any here so
+# that a module using a builder does not load msgraph-sdk's client stack (providers/graph/models.py).
+Builder = Any
+
+
+def partner_builder(graph: TenantGraph, partner_tenant_id: str) -> Builder:
+    """``/policies/crossTenantAccessPolicy/partners/{tenantId}``: a partner entry."""
+    partners = graph.sdk.policies.cross_tenant_access_policy.partners
+    return partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(partner_tenant_id)
+
+
+def policy_builder(graph: TenantGraph, source_tenant_id: str) -> Builder:
+    """``.../partners/{tenantId}/identitySynchronization``: a partner's identity-sync policy."""
+    return partner_builder(graph, source_tenant_id).identity_synchronization
+
+
+def mto_builder(graph: TenantGraph) -> Builder:
+    """``/tenantRelationships/multiTenantOrganization``."""
+    return graph.sdk.tenant_relationships.multi_tenant_organization
+
+
+def member_builder(graph: TenantGraph, tenant_id: str) -> Builder:
+    """``/tenantRelationships/multiTenantOrganization/tenants/{tenantId}``."""
+    return mto_builder(graph).tenants.by_multi_tenant_organization_member_id(tenant_id)
+
+
+def application_builder(graph: TenantGraph, application_object_id: str) -> Builder:
+    """``/applications/{id}``."""
+    return graph.sdk.applications.by_application_id(application_object_id)
+
+
+def assigned_to(graph: TenantGraph, service_principal_id: str) -> Builder:
+    """``/servicePrincipals/{id}/appRoleAssignedTo``: who is assigned to the app (the scope)."""
+    return graph.sdk.service_principals.by_service_principal_id(service_principal_id).app_role_assigned_to
+
+
+def synchronization_builder(graph: TenantGraph, service_principal_id: str) -> Builder:
+    """``/servicePrincipals/{id}/synchronization``: its secrets, templates and jobs."""
+    return graph.sdk.service_principals.by_service_principal_id(service_principal_id).synchronization
+
+
+def jobs_builder(graph: TenantGraph, service_principal_id: str) -> Builder:
+    """``/servicePrincipals/{id}/synchronization/jobs``."""
+    return synchronization_builder(graph, service_principal_id).jobs
+
+
+def job_builder(graph: TenantGraph, service_principal_id: str, job_id: str) -> Builder:
+    """``/servicePrincipals/{id}/synchronization/jobs/{jobId}``: its schema, start, pause, restart..."""
+    return jobs_builder(graph, service_principal_id).by_synchronization_job_id(job_id)
+
+
+def template_schema_builder(graph: TenantGraph, service_principal_id: str, template_id: str) -> Builder:
+    """``/servicePrincipals/{id}/synchronization/templates/{templateId}/schema``: a template's defaults."""
+    return synchronization_builder(graph, service_principal_id).templates.by_synchronization_template_id(template_id).schema
