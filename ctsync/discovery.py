@@ -22,11 +22,11 @@ from providers.graph.paths import assigned_to, job_builder, jobs_builder, mto_bu
 from providers.graph.session import GraphSession, TenantGraph, all_pages, if_present, raw_pages
 from providers.resources.configuration_app import TEMPLATE_ID
 from providers.resources.mto_templates import MtoIdentitySyncTemplateResource, MtoPartnerTemplateResource
-from providers.resources.schema_document import ExportedSchema, exported_view
-from providers.resources.sync_instances import TemplateInstance, template_instances
 from providers.resources.sync_job import JOB_TEMPLATE, schedule_state
 from providers.resources.sync_job_schedule import ACTIVE
 from providers.resources.sync_secrets import SynchronizationSecretsInputs, observed_inputs
+from providers.synchronization.instances import TemplateInstance, template_instances
+from providers.synchronization.schema_views import ExportedSchema, exported_view
 
 # Partner-entry settings ctsync never sends (they keep inheriting the tenant's default policy).
 B2B_SETTINGS = ("b2b_collaboration_inbound", "b2b_collaboration_outbound", "b2b_direct_connect_inbound",

@@ -19,7 +19,7 @@ from msgraph.generated.models.synchronization_task_execution import Synchronizat
 from ctsync.live import Direction, LiveJob
 from providers.resources.sync_job import graph_time
 from providers.resources.sync_job_schedule import ACTIVE, TOO_MANY_DELETES
-from providers.resources.sync_readiness import TARGET_NOT_READY
+from providers.synchronization.readiness import TARGET_NOT_READY
 
 HEALTHY, UNHEALTHY, MISSING = "healthy", "unhealthy", "missing"
 ESCROW_THRESHOLDS = ("EncounteredBaseEscrowThreshold", "EncounteredTotalEscrowThreshold", "EncounteredEscrowProportionThreshold")

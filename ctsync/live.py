@@ -14,8 +14,8 @@ from msgraph.generated.models.synchronization_job import SynchronizationJob
 from providers.graph.paths import jobs_builder
 from providers.graph.session import TenantGraph
 from providers.resources.configuration_app import TEMPLATE_ID
-from providers.resources.sync_instances import shared_template_instances
 from providers.resources.sync_job import JOB_TEMPLATE
+from providers.synchronization.instances import shared_template_instances
 from stackconfig import DirectionalSync, StackConfig, Tenant
 
 

@@ -14,7 +14,7 @@ from ctsync.health import HEALTHY, MISSING, Health, assess, missing, quarantine_
 from ctsync.live import Direction, find_job
 from ctsync.progress import Progress
 from providers.graph.session import GraphSession
-from providers.resources.sync_readiness import TARGET_NOT_READY, unmet_settings
+from providers.synchronization.readiness import TARGET_NOT_READY, unmet_settings
 
 # Exit codes beyond the shared ones (ctsync/cli.py): the worst direction decides.
 PROGRESS = Progress("status")

@@ -24,7 +24,7 @@ from providers.graph import models
 from providers.graph.paths import application_builder
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
-from providers.resources.sync_instances import (
+from providers.synchronization.instances import (
     ServicePrincipal,
     TemplateInstance,
     shared_template_instances,
@@ -36,7 +36,7 @@ SCOPE_ROLE = "msiam_access"
 # Application tags are free strings "to categorize and identify the application"
 # (https://learn.microsoft.com/en-us/graph/api/resources/application): one of them names the owner.
 OWNER_TAG = "ctsync:stack="
-# An application as Graph's JSON, read raw as its service principal is (sync_instances.py).
+# An application as Graph's JSON, read raw as its service principal is (providers/synchronization/instances.py).
 Application = dict[str, Any]
 
 

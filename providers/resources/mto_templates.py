@@ -9,7 +9,7 @@ its defaults as gone. Templates apply when a tenant joins, to the
 partner entries the join makes (``newPartners``), to those that already existed
 (``existingPartners``), to both or to none (``templateApplicationLevel``, a flags enum); later edits
 are not applied again. Requests are raw JSON: msgraph-sdk's typed model drops flags enums (see
-schema_document.py).
+providers/synchronization/schema_json.py).
 """
 from __future__ import annotations
 

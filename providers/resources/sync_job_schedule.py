@@ -33,8 +33,8 @@ from providers.graph.paths import assigned_to, job_builder
 from providers.graph.retry import not_found, until_healed
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.scope_assignment import GROUP, USER, scope_assignments
-from providers.resources.scope_impact import Scope, leaving, leaving_warning
 from providers.resources.sync_job import Job, job_status, quarantine_of, read_job, schedule_state
+from providers.synchronization.scope_impact import Scope, leaving, leaving_warning
 
 # A started job's schedule state (msgraph-sdk's SynchronizationScheduleState.Active).
 ACTIVE = "Active"

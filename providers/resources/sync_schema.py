@@ -2,7 +2,7 @@
 
 Always raw JSON, never the SDK's typed model, which drops flags enums such as
 ``objectMapping.flowTypes`` (observed with msgraph-sdk 1.65); the edits themselves are pure and live in
-``schema_document.py``. A PUT replaces the whole schema and restarts a full synchronization, so
+``providers/synchronization/schema_edits.py``. A PUT replaces the whole schema and restarts a full synchronization, so
 create and update send one only when the normalised document really changes.
 
 Delete gives back what ctsync took over (the attribute mappings it found before setting them, for a
@@ -20,27 +20,24 @@ from providers.framework.values import guid, lower_guid, one_of
 from providers.graph.paths import Builder, job_builder, template_schema_builder
 from providers.graph.retry import until_sync_ready
 from providers.graph.session import TenantGraph, if_present
-from providers.resources.schema_document import (
-    ALL_FLOW_TYPES,
-    Baseline,
-    ManagedSchema,
-    SchemaError,
+from providers.resources.sync_job import JOB_TEMPLATE
+from providers.synchronization.schema_checks import (
     canonical_filters,
-    canonical_flow_types,
     canonical_mappings,
-    desired_schema,
-    given_back,
-    imported_view,
     invalid_filters,
     invalid_flow_types,
     invalid_mappings,
-    managed_view,
+)
+from providers.synchronization.schema_edits import Baseline, ManagedSchema, desired_schema, given_back, unknown_attributes
+from providers.synchronization.schema_json import (
+    ALL_FLOW_TYPES,
+    SchemaError,
+    canonical_flow_types,
     normalized,
-    unknown_attributes,
     without_annotations,
 )
-from providers.resources.schema_template import drift_from_template, restore_template
-from providers.resources.sync_job import JOB_TEMPLATE
+from providers.synchronization.schema_template import drift_from_template, restore_template
+from providers.synchronization.schema_views import imported_view, managed_view
 from stackconfig.values import USER_TYPES
 
 
@@ -103,7 +100,7 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
     and whether its group object mapping is enabled.
 
     An import reads back the userType and the scope clauses, not the attribute mappings (see
-    ``schema_document.imported_view``); an imported schema has an empty baseline, so delete leaves
+    ``schema_views.imported_view``); an imported schema has an empty baseline, so delete leaves
     the mappings as they are."""
 
     module = "synchronization"

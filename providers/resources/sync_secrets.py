@@ -24,7 +24,8 @@ from providers.graph.paths import synchronization_builder
 from providers.graph.retry import sync_endpoint_lag, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.sync_job import JOB_TEMPLATE
-from providers.resources.sync_readiness import TARGET_NOT_READY, explain_not_ready
+from providers.synchronization.instances import saved_secrets
+from providers.synchronization.readiness import TARGET_NOT_READY, explain_not_ready
 
 AUTHENTICATION_TYPE = "SyncPolicy"
 # GET secrets answers "*" for the values Graph considers sensitive.
@@ -164,12 +165,3 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
 
 def _target_not_ready(error: GraphError) -> bool:
     return error.code == TARGET_NOT_READY or TARGET_NOT_READY in error.message
-
-
-async def saved_secrets(graph: TenantGraph, service_principal_id: str) -> dict[str, str] | None:
-    """The saved set, key -> value (``*`` where Graph masks it); None when the app is gone."""
-    raw = await if_present(graph.send("GET", synchronization_builder(graph, service_principal_id).secrets))
-    return None if raw is None else {item["key"]: item.get("value") for item in (raw or {}).get("value", [])}
-
-
-

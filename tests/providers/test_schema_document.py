@@ -5,22 +5,16 @@ import json
 
 import pytest
 
-from providers.resources.schema_document import (
+from providers.synchronization.schema_checks import canonical_mappings, invalid_filters, invalid_mappings
+from providers.synchronization.schema_edits import Baseline, ManagedSchema, desired_schema, given_back, unknown_attributes
+from providers.synchronization.schema_json import (
     ACCOUNT_ENABLED_CLAUSE,
     SCOPE_GROUP,
-    Baseline,
-    ManagedSchema,
     SchemaError,
-    canonical_mappings,
-    desired_schema,
     find_attribute_mapping,
-    given_back,
-    invalid_filters,
-    invalid_mappings,
-    managed_view,
     normalized,
-    unknown_attributes,
 )
+from providers.synchronization.schema_views import managed_view
 from tests.providers.schema_samples import group_object_mapping, template, user_object_mapping, with_group_mapping
 
 SALES = {"attribute": "department", "operator": "EQUALS", "values": ["Sales"]}

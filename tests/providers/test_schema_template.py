@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from providers.resources.schema_document import ManagedSchema, desired_schema, find_attribute_mapping, normalized
-from providers.resources.schema_template import drift_from_template, restore_template
+from providers.synchronization.schema_edits import ManagedSchema, desired_schema
+from providers.synchronization.schema_json import find_attribute_mapping, normalized
+from providers.synchronization.schema_template import drift_from_template, restore_template
 from tests.providers.schema_samples import template, user_object_mapping
 
 COMPANY = {"target": "companyName", "constant": "Contoso"}

@@ -7,7 +7,7 @@ from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.models.user import User
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 
-from providers.resources.schema_document import SCOPE_GROUP, find_attribute_mapping, normalized
+from providers.synchronization.schema_json import SCOPE_GROUP, find_attribute_mapping, normalized
 from tests.emulator.flows import ALEX, CONTOSO, FABRIKAM, MEGAN, SALES, configure_job, get_schema, put_schema, user_mapping
 from tests.providers.conftest import in_tenant, ready_source
 from tests.providers.drivers import GrpcDriver, PluginDriver

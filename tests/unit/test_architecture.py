@@ -16,11 +16,12 @@ ALLOWED: dict[str, set[str]] = {
     "policy": set(),
     "providers/sdk": set(),
     "providers/graph": {"stackconfig"},
+    "providers/synchronization": {"providers/graph", "stackconfig"},
     "providers/framework": {"providers/graph", "stackconfig"},
-    "providers/resources": {"providers/framework", "providers/graph", "stackconfig"},
-    "providers": {"providers/framework", "providers/graph", "providers/resources", "stackconfig"},
+    "providers/resources": {"providers/framework", "providers/graph", "providers/synchronization", "stackconfig"},
+    "providers": {"providers/framework", "providers/graph", "providers/resources", "providers/synchronization", "stackconfig"},
     "components": {"providers/sdk", "stackconfig"},
-    "ctsync": {"providers/graph", "providers/resources", "stackconfig"},
+    "ctsync": {"providers/graph", "providers/resources", "providers/synchronization", "stackconfig"},
     "__main__.py": {"components"},
 }
 LAYERS = sorted(ALLOWED, key=len, reverse=True)

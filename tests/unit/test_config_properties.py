@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.provisioning import filter_input, mapping_input
-from providers.resources.schema_document import canonical_mappings, invalid_filters, invalid_mappings
+from providers.synchronization.schema_checks import canonical_mappings, invalid_filters, invalid_mappings
 from stackconfig import ConfigError, StackConfig, load_stack_config
 from stackconfig.expressions import FUNCTIONS, ExpressionError, parse
 from tests.unit.conftest import BASE, SECRET_KEYS

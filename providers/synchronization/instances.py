@@ -10,10 +10,10 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-from providers.framework.values import lower_guid
 from providers.graph import GraphError, models
-from providers.graph.session import TenantGraph, raw_pages
-from providers.resources.sync_secrets import saved_secrets
+from providers.graph.paths import synchronization_builder
+from providers.graph.session import TenantGraph, if_present, raw_pages
+from stackconfig.values import lower_guid
 
 COMPANY_ID = "CompanyId"
 
@@ -68,3 +68,9 @@ async def template_instance(graph: TenantGraph, service_principal: ServicePrinci
         secrets = {}
     company_id = secrets.get(COMPANY_ID)
     return TemplateInstance(service_principal, lower_guid(company_id) if company_id else None, secrets)
+
+
+async def saved_secrets(graph: TenantGraph, service_principal_id: str) -> dict[str, str] | None:
+    """The saved set, key -> value (``*`` where Graph masks it); None when the app is gone."""
+    raw = await if_present(graph.send("GET", synchronization_builder(graph, service_principal_id).secrets))
+    return None if raw is None else {item["key"]: item.get("value") for item in (raw or {}).get("value", [])}

@@ -15,11 +15,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection
 
-from providers.resources.schema_document import (
-    ManagedSchema,
+from providers.synchronization.schema_edits import ManagedSchema, set_scope
+from providers.synchronization.schema_json import (
     clause_key,
     find_attribute_mapping,
-    set_scope,
     source_meaning,
     user_mapping,
     without_annotations,
