@@ -36,7 +36,7 @@ import copy
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from providers.synchronization.schema_json import (
     ACCOUNT_ENABLED_CLAUSE,
@@ -47,7 +47,10 @@ from providers.synchronization.schema_json import (
     USER_OBJECT,
     USER_RULE,
     USER_TYPE,
+    AttributeMappingJson,
+    AttributeMappingSourceJson,
     SchemaError,
+    ScopeClauseJson,
     attribute_source,
     canonical_flow_types,
     clause_key,
@@ -92,7 +95,7 @@ class ManagedSchema:
             )
         return wanted
 
-    def clauses(self) -> list[dict]:
+    def clauses(self) -> list[ScopeClauseJson]:
         clauses = [filter_clause(f) for f in self.scope_filters]
         if self.remove_disabled_users:
             clauses.append(copy.deepcopy(ACCOUNT_ENABLED_CLAUSE))
@@ -103,18 +106,19 @@ class ManagedSchema:
 
 @dataclass(frozen=True)
 class Wanted:
-    source: dict | None  # None: the mapping is removed
+    source: AttributeMappingSourceJson | None  # None: the mapping is removed
     flow_type: str | None = None  # None: keep the mapping's own
     default: str | None = None
     sets_default: bool = False
 
 
-def item_source(item: dict) -> dict:
+def item_source(item: dict[str, Any]) -> AttributeMappingSourceJson:
     """The source JSON of a declared mapping."""
     if "constant" in item:
         return constant_source(item["constant"])
     if "expression" in item:
-        return source_json(parse(item["expression"]))
+        # stackconfig is the contract and knows no Graph types: its dict is this shape.
+        return cast(AttributeMappingSourceJson, source_json(parse(item["expression"])))
     return attribute_source(item["source"])
 
 
@@ -123,9 +127,9 @@ class Baseline:
     """What the schema held before ctsync set it, so that ctsync can give it back."""
 
     # target -> the attribute mapping found before ctsync first set it (None: the target was unmapped)
-    mappings: dict[str, dict | None] = field(default_factory=dict)
+    mappings: dict[str, AttributeMappingJson | None] = field(default_factory=dict)
     # the scope clauses ctsync wrote last (into every group)
-    clauses: list[dict] = field(default_factory=list)
+    clauses: list[ScopeClauseJson] = field(default_factory=list)
     # whether the group object mapping was enabled before ctsync set it (None: ctsync never did)
     group_enabled: bool | None = None
     # the user object mapping's flowTypes before ctsync set them (None: ctsync never did)
@@ -157,7 +161,7 @@ def desired_schema(current: dict, managed: ManagedSchema | None, baseline: Basel
     document = copy.deepcopy(current)
     mapping = user_mapping(document)
     wanted = managed.sources() if managed else {}
-    kept: dict[str, dict | None] = {}
+    kept: dict[str, AttributeMappingJson | None] = {}
     for target, original in baseline.mappings.items():
         if target in wanted:
             kept[target] = original
@@ -254,7 +258,7 @@ def given_back(document: dict, managed: ManagedSchema, baseline: Baseline) -> bo
 def _set_source(mapping: dict, target: str, want: Wanted) -> None:
     existing = find_attribute_mapping(mapping, target)
     if existing is None:
-        existing = new_attribute_mapping(target, want.source or {}, want.flow_type or "Always")
+        existing = new_attribute_mapping(target, want.source or AttributeMappingSourceJson(), want.flow_type or "Always")
         mapping.setdefault("attributeMappings", []).append(existing)
     if source_meaning(existing.get("source")) != source_meaning(want.source):
         existing["source"] = want.source
@@ -265,7 +269,7 @@ def _set_source(mapping: dict, target: str, want: Wanted) -> None:
         existing["defaultValue"] = want.default
 
 
-def _put_back(mapping: dict, target: str, original: dict | None) -> None:
+def _put_back(mapping: dict[str, Any], target: str, original: AttributeMappingJson | None) -> None:
     mappings = mapping.get("attributeMappings") or []
     existing = find_attribute_mapping(mapping, target)
     if existing is None:
@@ -277,7 +281,7 @@ def _put_back(mapping: dict, target: str, original: dict | None) -> None:
         mapping["attributeMappings"] = [copy.deepcopy(original) if m is existing else m for m in mappings]
 
 
-def set_scope(mapping: dict, stale: Iterable[dict], wanted: list[dict]) -> None:
+def set_scope(mapping: dict[str, Any], stale: Iterable[ScopeClauseJson], wanted: list[ScopeClauseJson]) -> None:
     """Take out the clauses ctsync wrote before and put the wanted ones in every group."""
     wanted_keys = {clause_key(c) for c in wanted}
     stale_keys = {clause_key(c) for c in stale} - wanted_keys
@@ -299,7 +303,7 @@ def set_scope(mapping: dict, stale: Iterable[dict], wanted: list[dict]) -> None:
         mapping["scope"] = {**scope, "groups": remaining}
 
 
-def _with_clauses(group: dict, wanted: list[dict]) -> dict:
+def _with_clauses(group: dict[str, Any], wanted: list[ScopeClauseJson]) -> dict[str, Any]:
     present = {clause_key(c) for c in group.get("clauses") or []}
     missing = [copy.deepcopy(c) for c in wanted if clause_key(c) not in present]
     return {**group, "clauses": [*(group.get("clauses") or []), *missing]} if missing else group

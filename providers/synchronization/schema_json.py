@@ -11,45 +11,63 @@ TypedDicts of the documented properties ctsync reads and writes
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypedDict
 
 from stackconfig.model import AttributeMapping
 
+
+class AttributeMappingSourceJson(TypedDict, total=False):
+    """``attributeMappingSource``: an attribute, a constant or a function of further sources."""
+
+    expression: str | None
+    name: str | None
+    parameters: list[dict[str, Any]]
+    type: str  # Attribute | Constant | Function
+
+
+class AttributeMappingJson(TypedDict, total=False):
+    """``attributeMapping``: how one target attribute is set."""
+
+    defaultValue: str | None
+    exportMissingReferences: bool
+    flowBehavior: str
+    flowType: str  # Always | ObjectAddOnly | ...
+    matchingPriority: int
+    source: AttributeMappingSourceJson | None
+    targetAttributeName: str
+
+
+class ScopeClauseJson(TypedDict, total=False):
+    """``filterClause``: one condition of a scoping filter group (AND-ed within the group)."""
+
+    operatorName: str
+    sourceOperandName: str
+    targetOperand: dict[str, list[str]]
+
+
+class ScopeGroupJson(TypedDict, total=False):
+    """``filterGroup``: clauses AND-ed; the groups of a scope are OR-ed."""
+
+    name: str
+    clauses: list[ScopeClauseJson]
+
+
 MAPPING_KEYS = AttributeMapping.KEYS
 
-
 USER_RULE = "USER_INBOUND_USER"
-
-
 USER_OBJECT = "User"
-
-
 GROUP_OBJECT = "Group"
-
-
 USER_TYPE = "userType"
-
-
 # Changing the matching attribute makes the schema invalid (Microsoft's configuration page, as above).
 MATCHING_ATTRIBUTE = "alternativeSecurityIds"
-
-
 SCOPE_GROUP = "ctsync scope"
-
-
 # objectMappingFlowTypes, in the order Graph and the admin center spell them; all three by default.
 OBJECT_FLOW_TYPES = ("Add", "Update", "Delete")
-
-
 ALL_FLOW_TYPES = ", ".join(OBJECT_FLOW_TYPES)
-
-
 # Flags enums: a set of members in one comma-separated string, spelt with or without spaces.
 FLAGS_KEYS = frozenset({"flowTypes", "discoverabilities"})
-
-
 # The portal's "IS TRUE" operator; ctsync's way to make disabled users leave the target.
-ACCOUNT_ENABLED_CLAUSE = {
+ACCOUNT_ENABLED_CLAUSE: ScopeClauseJson = {
     "operatorName": "IS TRUE",
     "sourceOperandName": "accountEnabled",
     "targetOperand": {"values": []},
@@ -60,15 +78,15 @@ class SchemaError(ValueError):
     """The job's schema is not one ctsync can manage (no user mapping)."""
 
 
-def attribute_source(name: str) -> dict:
+def attribute_source(name: str) -> AttributeMappingSourceJson:
     return {"expression": f"[{name}]", "name": name, "parameters": [], "type": "Attribute"}
 
 
-def constant_source(value: str) -> dict:
+def constant_source(value: str) -> AttributeMappingSourceJson:
     return {"expression": json.dumps(value), "name": value, "parameters": [], "type": "Constant"}
 
 
-def filter_clause(scope_filter: dict) -> dict:
+def filter_clause(scope_filter: dict[str, Any]) -> ScopeClauseJson:
     return {
         "operatorName": scope_filter["operator"],
         "sourceOperandName": scope_filter["attribute"],
@@ -110,7 +128,7 @@ def user_mapping(document: dict) -> dict:
     )
 
 
-def find_attribute_mapping(mapping: dict, target: str) -> dict | None:
+def find_attribute_mapping(mapping: dict[str, Any], target: str) -> AttributeMappingJson | None:
     return next(
         (m for m in mapping.get("attributeMappings") or [] if same_name(m.get("targetAttributeName"), target)),
         None,
@@ -122,7 +140,7 @@ def same_name(a: str | None, b: str) -> bool:
     return (a or "").lower() == b.lower()
 
 
-def source_meaning(source: dict | None) -> tuple:
+def source_meaning(source: AttributeMappingSourceJson | dict[str, Any] | None) -> tuple[Any, Any]:
     """Two sources mean the same when their kind and name (or expression) agree."""
     source = source or {}
     kind = source.get("type")
@@ -131,7 +149,7 @@ def source_meaning(source: dict | None) -> tuple:
     return kind, source.get("expression")
 
 
-def new_attribute_mapping(target: str, source: dict, flow_type: str) -> dict:
+def new_attribute_mapping(target: str, source: AttributeMappingSourceJson, flow_type: str) -> AttributeMappingJson:
     return {
         "defaultValue": None,
         "exportMissingReferences": False,
@@ -143,7 +161,7 @@ def new_attribute_mapping(target: str, source: dict, flow_type: str) -> dict:
     }
 
 
-def clause_key(clause: dict) -> tuple:
+def clause_key(clause: ScopeClauseJson | dict[str, Any]) -> tuple[Any, ...]:
     values = (clause.get("targetOperand") or {}).get("values") or []
     return clause.get("operatorName"), clause.get("sourceOperandName"), tuple(values)
 

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Collection
+from typing import Any
 
 from providers.synchronization.schema_edits import ManagedSchema, set_scope
 from providers.synchronization.schema_json import (
+    AttributeMappingJson,
+    ScopeClauseJson,
     clause_key,
     find_attribute_mapping,
     source_meaning,
@@ -81,11 +84,11 @@ def _mapping_drift(mapping: dict, defaults: dict, managed: ManagedSchema,
     return found
 
 
-def _setting(mapping: dict) -> tuple:
+def _setting(mapping: AttributeMappingJson) -> tuple[Any, ...]:
     return source_meaning(mapping.get("source")), mapping.get("flowType") or "Always", mapping.get("defaultValue") or None
 
 
-def _described(mapping: dict) -> str:
+def _described(mapping: AttributeMappingJson) -> str:
     """A mapping as the admin center's attribute-mapping page shows it: source, default, when applied."""
     source = mapping.get("source") or {}
     text = f"{source.get('type') or 'source'} {source.get('expression') or source.get('name')}"
@@ -95,7 +98,7 @@ def _described(mapping: dict) -> str:
     return text + (", applied only on object creation" if flow == "ObjectAddOnly" else "")
 
 
-def _undeclared_clauses(mapping: dict, defaults: dict, managed: ManagedSchema) -> list[tuple[str, dict]]:
+def _undeclared_clauses(mapping: dict[str, Any], defaults: dict[str, Any], managed: ManagedSchema) -> list[tuple[str, ScopeClauseJson]]:
     """(scope group name, clause) of each clause neither the stack nor the template has."""
     known = {clause_key(c) for c in managed.clauses()}
     known |= {clause_key(c) for group in (defaults.get("scope") or {}).get("groups") or [] for c in group.get("clauses") or []}
@@ -103,6 +106,6 @@ def _undeclared_clauses(mapping: dict, defaults: dict, managed: ManagedSchema) -
             for clause in group.get("clauses") or [] if clause_key(clause) not in known]
 
 
-def _clause_text(clause: dict) -> str:
+def _clause_text(clause: ScopeClauseJson) -> str:
     values = (clause.get("targetOperand") or {}).get("values") or []
     return " ".join(filter(None, (clause.get("sourceOperandName"), clause.get("operatorName"), ", ".join(values))))

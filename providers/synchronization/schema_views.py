@@ -12,6 +12,8 @@ from providers.synchronization.schema_json import (
     ALL_FLOW_TYPES,
     FLOW_TYPES,
     USER_TYPE,
+    AttributeMappingJson,
+    ScopeClauseJson,
     canonical_flow_types,
     clause_key,
     filter_clause,
@@ -33,7 +35,7 @@ def managed_view(document: dict, managed: ManagedSchema) -> dict[str, Any]:
     mapping = user_mapping(document)
     groups = [{clause_key(c) for c in g.get("clauses") or []} for g in (mapping.get("scope") or {}).get("groups") or []]
 
-    def everywhere(clause: dict) -> bool:
+    def everywhere(clause: ScopeClauseJson) -> bool:
         return bool(groups) and all(clause_key(clause) in keys for keys in groups)
 
     mappings = (_declared_view(mapping, item) for item in managed.attribute_mappings)
@@ -146,7 +148,7 @@ def _declared_view(mapping: dict, item: dict) -> dict | None:
     return view
 
 
-def _user_type_view(mapping: dict | None) -> str:
+def _user_type_view(mapping: AttributeMappingJson | None) -> str:
     """The declared form when the mapping is what ctsync writes, else words that show the drift."""
     if mapping is None:
         return "unmapped"
