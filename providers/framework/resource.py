@@ -51,7 +51,7 @@ class Repair:
 class Ownership:
     """What the framework records in every resource's state, beside the resource's own fields."""
 
-    taken_over: bool = computed(
+    taken_over: bool | None = computed(
         description="the object existed before ctsync took it over (found by create, or imported): "
         "pulumi destroy and removing it from the config leave it in place unless ctsync:deleteTakenOver is true"
     )
@@ -194,6 +194,17 @@ def _type_arguments(cls: type) -> tuple[Any, Any]:
 # A resource of any Inputs and State, as the framework handles the catalogue.
 AnyResource = GraphResource[Any, Any]
 AnyObserved = Observed[Any, Any]
+
+
+T = TypeVar("T")
+
+
+def known(value: T | None, what: str) -> T:
+    """A computed value an object's Graph calls need. Every state ctsync writes holds it, and an import
+    id names it; None means a state written by hand or cut short, which a call must not guess around."""
+    if value is None:
+        raise ValueError(f"{what} is not in the resource's state: run `pulumi refresh`, or import the object by its id")
+    return value
 
 
 def _fields(instance: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from providers.framework import GraphResource, Observed, attribute, computed
+from providers.framework import GraphResource, Observed, attribute, computed, known
 from providers.framework.values import guid, lower_guid, plain_text
 from providers.graph import models
 from providers.graph.paths import application_builder
@@ -52,10 +52,10 @@ class ConfigurationAppInputs:
 
 @dataclass(frozen=True)
 class ConfigurationAppState:
-    application_object_id: str = computed()
-    app_id: str = computed()
-    service_principal_id: str = computed(description="the object id the synchronization URLs use")
-    app_role_id: str = computed(description="the msiam_access role of this instance; scope assignments use it")
+    application_object_id: str | None = computed()
+    app_id: str | None = computed()
+    service_principal_id: str | None = computed(description="the object id the synchronization URLs use")
+    app_role_id: str | None = computed(description="the msiam_access role of this instance; scope assignments use it")
 
 
 class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, ConfigurationAppState]):
@@ -94,7 +94,7 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
 
     async def read(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        application = await if_present(graph.send("GET", application_builder(graph, state.application_object_id)))
+        application = await if_present(graph.send("GET", application_builder(graph, known(state.application_object_id, "application_object_id"))))
         if application is None:
             return None
         observed = ConfigurationAppInputs(inputs.tenant_id, application.get("displayName"), inputs.target_tenant_id)
@@ -117,11 +117,11 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         # The service principal goes with its application (both soft-deleted for 30 days), and with
         # it the job, its schema, secrets and scope assignments.
         graph = self.tenant(inputs.tenant_id)
-        await if_present(graph.call("DELETE", application_builder(graph, state.application_object_id)))
+        await if_present(graph.call("DELETE", application_builder(graph, known(state.application_object_id, "application_object_id"))))
 
     async def mark_owner(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState, owner: str) -> None:
         graph = self.tenant(inputs.tenant_id)
-        application = await until_healed(lambda: graph.send("GET", application_builder(graph, state.application_object_id)), not_found)
+        application = await until_healed(lambda: graph.send("GET", application_builder(graph, known(state.application_object_id, "application_object_id"))), not_found)
         await self._tag(graph, application, owner)
 
     @staticmethod
@@ -137,7 +137,7 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
 
     async def owner_of(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState) -> str | None:
         graph = self.tenant(inputs.tenant_id)
-        application = await if_present(graph.send("GET", application_builder(graph, state.application_object_id)))
+        application = await if_present(graph.send("GET", application_builder(graph, known(state.application_object_id, "application_object_id"))))
         return _owner(application) if application else None
 
     async def _application_of(self, graph: TenantGraph, app_id: str) -> Application:

@@ -73,8 +73,8 @@ class MultiTenantOrganizationInputs:
 
 @dataclass(frozen=True)
 class MultiTenantOrganizationState:
-    state: str = computed(description="active once Graph has created the organisation")
-    organization_id: str = computed(description="the organisation's object id in the owner tenant")
+    state: str | None = computed(description="active once Graph has created the organisation")
+    organization_id: str | None = computed(description="the organisation's object id in the owner tenant")
 
 
 class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInputs, MultiTenantOrganizationState]):
@@ -189,7 +189,7 @@ class MtoTenantInputs:
 @dataclass(frozen=True)
 class MtoTenantState:
     state: str | None = computed(description="pending until the member's join request completes, then active")
-    joined: bool = computed(description="the member has completed its join")
+    joined: bool | None = computed(description="the member has completed its join")
 
 
 class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):

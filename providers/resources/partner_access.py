@@ -29,7 +29,7 @@ class PartnerAccessInputs:
 
 @dataclass(frozen=True)
 class PartnerAccessState:
-    in_multi_tenant_organization: bool = computed()
+    in_multi_tenant_organization: bool | None = computed()
 
 
 def partner_body(inputs: PartnerAccessInputs, with_key: bool) -> models.CrossTenantAccessPolicyConfigurationPartner:

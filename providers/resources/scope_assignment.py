@@ -35,7 +35,7 @@ class ScopeAssignmentInputs:
 
 @dataclass(frozen=True)
 class ScopeAssignmentState:
-    assignment_id: str = computed()
+    assignment_id: str | None = computed()
 
 
 # An app role assignment as Graph's JSON (read raw: providers/resources/sync_job.py says why).

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
+from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed, known
 from providers.framework.values import guid, lower_guid
 from providers.graph.paths import job_builder, jobs_builder
 from providers.graph.retry import not_found, until_healed, until_sync_ready
@@ -33,7 +33,7 @@ class SynchronizationJobInputs:
 
 @dataclass(frozen=True)
 class SynchronizationJobState:
-    job_id: str = computed()
+    job_id: str | None = computed()
     status_code: str | None = computed(description="NotConfigured, NotRun, Active, Paused or Quarantine")
     schedule_state: str | None = computed(description="Active when started, Disabled when paused")
     quarantine_reason: str | None = computed()
@@ -109,14 +109,14 @@ class SynchronizationJobResource(GraphResource[SynchronizationJobInputs, Synchro
 
     async def read(self, inputs: SynchronizationJobInputs, state: SynchronizationJobState) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)
-        job = await if_present(read_job(graph, inputs.service_principal_id, state.job_id))
+        job = await if_present(read_job(graph, inputs.service_principal_id, known(state.job_id, "job_id")))
         if job is None:
             return None
         return Observed(dataclasses.replace(inputs, template_id=job.get("templateId") or inputs.template_id), job_state(job))
 
     async def delete(self, inputs: SynchronizationJobInputs, state: SynchronizationJobState) -> None:
         graph = self.tenant(inputs.tenant_id)
-        await if_present(graph.call("DELETE", job_builder(graph, inputs.service_principal_id, state.job_id)))
+        await if_present(graph.call("DELETE", job_builder(graph, inputs.service_principal_id, known(state.job_id, "job_id"))))
 
     async def _existing(self, graph: TenantGraph, inputs: SynchronizationJobInputs) -> Job | None:
         existing = await graph.send("GET", jobs_builder(graph, inputs.service_principal_id))

@@ -76,8 +76,8 @@ class SynchronizationSchemaInputs:
 
 @dataclass(frozen=True)
 class SynchronizationSchemaState:
-    schema_version: str = computed()
-    baseline: str = computed(description="JSON: the mappings ctsync found before setting them and the clauses it wrote")
+    schema_version: str | None = computed()
+    baseline: str | None = computed(description="JSON: the mappings ctsync found before setting them and the clauses it wrote")
 
 
 def managed(inputs: SynchronizationSchemaInputs) -> ManagedSchema:

@@ -51,7 +51,7 @@ class SynchronizationSecretsInputs:
 
 @dataclass(frozen=True)
 class SynchronizationSecretsState:
-    validated: bool = computed(description="the target tenant accepted the credentials")
+    validated: bool | None = computed(description="the target tenant accepted the credentials")
 
 
 class TargetNotReady(RuntimeError):

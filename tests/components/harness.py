@@ -60,7 +60,7 @@ def fake_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[str, An
     outputs = dict(inputs)
     for state in _state_classes().get(typ, ()):
         hints = typing.get_type_hints(state)
-        outputs.update({f.name: False if hints[f.name] is bool else f"{name}:{f.name}" for f in dataclasses.fields(state)})
+        outputs.update({f.name: False if bool in (hints[f.name], *typing.get_args(hints[f.name])) else f"{name}:{f.name}" for f in dataclasses.fields(state)})
     if typ == "azuread:index/group:Group":
         outputs["objectId"] = f"{name}:objectId"
     return outputs
