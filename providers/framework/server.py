@@ -11,6 +11,11 @@ pulumi 3.272 put right here, in one place (tests/providers/test_server_workaroun
    traceback goes to the plugin's stderr, which the engine logs).
 Also: warnings logged by resources (adoptions) reach the CLI as diagnostics on the resource, through
 the engine's Log service, and one asyncio loop serves every call, concurrently.
+
+Why the SDK's layer and not protobuf to plain values directly: ``bench/provider_wire.py`` measures
+its cost at about a tenth of a second of CPU for the Check and Diff of the 30-tenant bench's 493
+resources, against several seconds for the run; a direct conversion would have to redo its handling
+of secrets and unknowns, and the layer is where Pulumi's component (Construct) support lives.
 """
 from __future__ import annotations
 
