@@ -4,7 +4,7 @@
       -> configuration app -> secrets (validate credentials) -> job -> schema
       -> scope assignments -> schedule (start / pause)
 
-The credential check inside the secrets fails with AzureDirectoryB2BManagementPolicyCheckFailure
+The credential check inside the secrets fails with AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure
 unless the target side allows inbound sync and auto-redemption and the source allows outbound
 auto-redemption, hence the explicit dependency on the target side. The schema goes in before any
 start because every schema PUT restarts a full sync; the schedule comes last so a job never runs

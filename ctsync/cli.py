@@ -3,7 +3,7 @@
 Every command reads the stack's config file (``stacks/Pulumi.<stack>.yaml``) and Graph; none reads or
 edits Pulumi state. Exit codes (docs/operations.md): 0 fine; 1 export incomplete; 2 bad input,
 nothing written; 3 a job is unhealthy, or verify's user was not provisioned; 4 a declared direction
-has no job; 5 release-deletes not confirmed.
+has no job; 5 release-deletes or restart not confirmed.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ctsync import live, logs, release, stackfile, status, verify
+from ctsync import live, logs, release, restart, stackfile, status, verify
 from ctsync.discovery import PROGRESS as EXPORT_PROGRESS
 from ctsync.discovery import discover
 from ctsync.errors import TenantUnreadable, in_tenant
@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     release_command = command("release-deletes", _release, "show the deletions a job holds back (accidental-deletion threshold) and, once confirmed, apply them")
     _direction_arguments(release_command)
     release_command.add_argument("--yes", action="store_true", help="confirm without asking (CI)")
+    restart_command = command("restart", _restart, "restart a direction's job with a reset scope (a write): watermark after a "
+                              "mapping change, full after fixing matching, escrows, quarantine")
+    _direction_arguments(restart_command)
+    restart_command.add_argument("--scope", required=True, choices=sorted(restart.SCOPES), help="what the restart resets")
+    restart_command.add_argument("--yes", action="store_true", help="confirm without asking (CI)")
     return parser
 
 
@@ -266,11 +271,40 @@ def _release(args: argparse.Namespace, root: Path) -> int:
     return asyncio.run(run())
 
 
+def _restart(args: argparse.Namespace, root: Path) -> int:
+    config = _stack_config(root, args.stack)
+    [direction] = live.chosen(config, args.source, args.target)
+    progress = Progress("restart")
+    flags, effect = restart.SCOPES[args.scope]
+    progress.say(f"restarts the job of {direction.label} with resetScope {flags}, a write to tenant "
+                 f"{direction.source.alias}: {effect}")
+    if not (args.yes or _asked(f"Restart the job of {direction.name} with resetScope {flags}?")):
+        progress.say("not confirmed: nothing was changed (pass --yes to confirm without a prompt)")
+        return DECLINED
+
+    async def run() -> int:
+        session = _session(config)
+        job = await _job_of(session, direction)
+        if job is None:
+            progress.say(f"{direction.label} has no synchronization job: `pulumi up -s {args.stack}` creates it")
+            return MISSING
+        graph = session.tenant(direction.source.tenant_id)
+        await in_tenant(f"tenant {direction.source.alias}", restart.restart(graph, job, args.scope))
+        progress.say(f"restarted job {job.job_id} with resetScope {flags}: {effect}")
+        return OK
+
+    return asyncio.run(run())
+
+
 def _confirmed(count: int, direction: live.Direction) -> bool:
+    return _asked(f"Apply these {count} deletion(s) in {direction.target.alias}?")
+
+
+def _asked(question: str) -> bool:
+    """A person's yes on a terminal; never without one (a CI run must pass --yes)."""
     if not sys.stdin.isatty():
         return False
-    answer = input(f"Apply these {count} deletion(s) in {direction.target.alias}? Type yes to confirm: ")
-    return answer.strip().lower() == "yes"
+    return input(f"{question} Type yes to confirm: ").strip().lower() == "yes"
 
 
 def _listed(error: ConfigError) -> str:

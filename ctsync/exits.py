@@ -6,4 +6,4 @@ PARTIAL = 1  # export: some of what exists cannot be expressed in the config
 BAD_INPUT = 2  # nothing was read or written
 PROBLEM = 3  # a job is unhealthy, or verify's user was not provisioned
 MISSING = 4  # a declared direction has no job
-DECLINED = 5  # release-deletes not confirmed
+DECLINED = 5  # release-deletes or restart not confirmed

@@ -19,7 +19,7 @@ from msgraph.generated.models.synchronization_task_execution import Synchronizat
 from ctsync.live import Direction, LiveJob
 from providers.resources.sync_job import graph_time
 from providers.resources.sync_job_schedule import ACTIVE, TOO_MANY_DELETES
-from providers.synchronization.readiness import TARGET_NOT_READY
+from providers.synchronization.readiness import is_policy_check_failure
 
 HEALTHY, UNHEALTHY, MISSING = "healthy", "unhealthy", "missing"
 ESCROW_THRESHOLDS = ("EncounteredBaseEscrowThreshold", "EncounteredTotalEscrowThreshold", "EncounteredEscrowProportionThreshold")
@@ -120,7 +120,7 @@ def _quarantine_advice(direction: Direction, quarantine: dict[str, Any], stack: 
         return [f"deletions are held back by the accidental-deletion threshold: review them, then "
                 f"`python -m ctsync release-deletes --stack {stack} {pair}` (pulumi up never releases them)"]
     then = f"then `pulumi up --refresh -s {stack}` restarts the job (it checks validateCredentials first)"
-    if quarantine["errorCode"] == TARGET_NOT_READY:
+    if is_policy_check_failure(quarantine["errorCode"]):
         if unmet:
             return [f"set {setting}" for setting in unmet] + [then]
         return [f"every required cross-tenant setting reads as present now: {then}"]

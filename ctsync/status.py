@@ -14,7 +14,7 @@ from ctsync.health import HEALTHY, MISSING, Health, assess, missing, quarantine_
 from ctsync.live import Direction, find_job
 from ctsync.progress import Progress
 from providers.graph.session import GraphSession
-from providers.synchronization.readiness import TARGET_NOT_READY, unmet_settings
+from providers.synchronization.readiness import is_policy_check_failure, unmet_settings
 
 # Exit codes beyond the shared ones (ctsync/cli.py): the worst direction decides.
 PROGRESS = Progress("status")
@@ -32,7 +32,7 @@ async def _health(session: GraphSession, direction: Direction, stack: str) -> He
     if live is None:
         return missing(direction, stack)
     unmet = None
-    if quarantine_error_code(live.job) == TARGET_NOT_READY:
+    if is_policy_check_failure(quarantine_error_code(live.job)):
         unmet = await unmet_settings(session.tenant, source.tenant_id, direction.target.tenant_id)
     PROGRESS.step(f"{direction.name}: read")
     return assess(live, stack, unmet)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..state import EmulatorState, Tenant
 
-ERROR_CODE = "AzureDirectoryB2BManagementPolicyCheckFailure"
+# The code the service reports now (it reported AzureDirectoryB2BManagementPolicyCheckFailure before).
+ERROR_CODE = "AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure"
 AUTO_REDEEM = "Policy permitting auto-redemption of invitations not configured"
 
 

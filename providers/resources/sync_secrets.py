@@ -25,7 +25,7 @@ from providers.graph.retry import sync_endpoint_lag, until_sync_ready
 from providers.graph.session import TenantGraph, if_present
 from providers.resources.sync_job import JOB_TEMPLATE
 from providers.synchronization.instances import saved_secrets
-from providers.synchronization.readiness import TARGET_NOT_READY, explain_not_ready
+from providers.synchronization.readiness import TARGET_NOT_READY, explain_not_ready, is_policy_check_failure
 
 AUTHENTICATION_TYPE = "SyncPolicy"
 # GET secrets answers "*" for the values Graph considers sensitive.
@@ -159,9 +159,10 @@ class SynchronizationSecretsResource(GraphResource[SynchronizationSecretsInputs,
         except GraphError as error:
             if not _target_not_ready(error):
                 raise
-            explanation = await explain_not_ready(self.tenant, inputs.tenant_id, inputs.target_tenant_id)
+            code = error.code if is_policy_check_failure(error.code) else TARGET_NOT_READY
+            explanation = await explain_not_ready(self.tenant, inputs.tenant_id, inputs.target_tenant_id, code)
             raise TargetNotReady(f"{explanation} (Graph: {error.message})") from None
 
 
 def _target_not_ready(error: GraphError) -> bool:
-    return error.code == TARGET_NOT_READY or TARGET_NOT_READY in error.message
+    return is_policy_check_failure(error.code, error.message)

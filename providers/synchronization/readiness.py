@@ -1,7 +1,8 @@
 """What a cross-tenant sync needs from both tenants' policies before Graph lets it run, checked by reads.
 
-validateCredentials (and every provisioning cycle) fails with ``AzureDirectoryB2BManagementPolicyCheckFailure``
-unless the source allows outbound automatic redemption to the target, and the target allows inbound
+validateCredentials (and every provisioning cycle) fails with the policy-check error (today
+``AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure``; jobs quarantined before the service renamed it
+still show ``AzureDirectoryB2BManagementPolicyCheckFailure``) unless the source allows outbound automatic redemption to the target, and the target allows inbound
 automatic redemption and inbound user sync from the source. Graph's message does not say which of
 these is missing; these reads do, naming the tenant and the setting. The secrets resource uses them
 when the validation fails, and ``python -m ctsync status`` when a job is quarantined for it.
@@ -14,8 +15,16 @@ from providers.graph import GraphError
 from providers.graph.paths import partner_builder
 from providers.graph.session import TenantGraph
 
-# What validateCredentials (and a quarantined job) answers when the tenants' policies do not allow the sync.
-TARGET_NOT_READY = "AzureDirectoryB2BManagementPolicyCheckFailure"
+# What validateCredentials (and a quarantined job) answers when the tenants' policies do not allow the
+# sync: the code the service and Microsoft's troubleshooting page use now, then the one it used before.
+# https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-troubleshoot
+TARGET_NOT_READY = "AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure"
+POLICY_CHECK_FAILURES = (TARGET_NOT_READY, "AzureDirectoryB2BManagementPolicyCheckFailure")
+
+
+def is_policy_check_failure(code: str | None, message: str = "") -> bool:
+    """Whether Graph's error (its code, or a message that names it) is the cross-tenant policy check."""
+    return code in POLICY_CHECK_FAILURES or any(known in message for known in POLICY_CHECK_FAILURES)
 
 TenantOf = Callable[[str], TenantGraph]
 Holds = Callable[[TenantGraph], Awaitable[bool]]
@@ -55,11 +64,11 @@ async def unmet_settings(tenant: TenantOf, source: str, target: str) -> list[str
     ]
 
 
-async def explain_not_ready(tenant: TenantOf, source: str, target: str) -> str:
-    """Why validateCredentials refused, for an error of ``pulumi up``."""
+async def explain_not_ready(tenant: TenantOf, source: str, target: str, code: str = TARGET_NOT_READY) -> str:
+    """Why validateCredentials refused (with ``code``), for an error of ``pulumi up``."""
     unmet = await unmet_settings(tenant, source, target)
     intro = (
-        f"synchronization from {source} to {target}: validateCredentials failed with {TARGET_NOT_READY}, "
+        f"synchronization from {source} to {target}: validateCredentials failed with {code}, "
         f"the tenants' cross-tenant access policies do not allow this sync yet"
     )
     if not unmet:

@@ -107,7 +107,7 @@ def test_status_of_a_quarantined_job_names_the_missing_setting_and_tenant(emulat
     assert ctsync("status", "--stack", STACK, "--json") == cli.PROBLEM
     [direction] = json.loads(capsys.readouterr().out)["directions"]
     assert direction["quarantine"]["reason"] == "EncounteredQuarantineException"
-    assert direction["quarantine"]["errorCode"] == "AzureDirectoryB2BManagementPolicyCheckFailure"
+    assert direction["quarantine"]["errorCode"] == "AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure"
     assert direction["advice"][0] == (
         f"set in tenant {FABRIKAM}, the cross-tenant access partner entry for {CONTOSO} must allow inbound automatic "
         "redemption (automaticUserConsentSettings.inboundAllowed; PartnerAccess inbound_auto_redeem=True)"
@@ -211,6 +211,22 @@ def test_release_deletes_lists_them_and_needs_a_confirmation(emulator, root, cap
     assert target_users(emulator) == [], "the next cycle applied the held deletions"
     assert ctsync("release-deletes", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--yes") == cli.OK
     assert "holds no deletions back" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("scope, flags", [("watermark", "Watermark"), ("full", "Full"), ("escrows", "Escrows"),
+                                          ("quarantine", "QuarantineState")])
+def test_restart_says_it_writes_asks_first_and_sends_the_reset_scope(emulator, root, capsys, scope, flags):
+    deployed(emulator, ADELE)
+    emulator.admin.clear_requests()
+    args = ("restart", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--scope", scope)
+    assert ctsync(*args) == cli.DECLINED, "no terminal and no --yes: nothing is done"
+    assert f"resetScope {flags}, a write to tenant contoso" in capsys.readouterr().err
+    assert graph_writes(emulator) == []
+
+    assert ctsync(*args, "--yes") == cli.OK
+    assert "restarted job" in capsys.readouterr().err
+    [restarted] = [e for e in emulator.admin.requests() if e["method"] != "GET"]
+    assert restarted["path"].endswith("/restart") and restarted["body"]["criteria"]["resetScope"] == flags
 
 
 # -- bad input ----------------------------------------------------------------------------------

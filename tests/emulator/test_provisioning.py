@@ -258,7 +258,7 @@ def test_sync_is_refused_while_the_target_does_not_allow_it(seeded, graph_client
     assert refused["status"] == "Failed" and refused["created"] == 0
     assert job.status.code.value == "Quarantine"
     assert job.status.quarantine.reason.value == "EncounteredQuarantineException"
-    assert job.status.last_execution.error.code == "AzureDirectoryB2BManagementPolicyCheckFailure"
+    assert job.status.last_execution.error.code == "AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure"
     assert "isSyncAllowed" in job.status.last_execution.error.message
     assert waiting["status"] == "Quarantined"
     assert (retried["status"], retried["created"]) == ("Succeeded", 2)

@@ -115,7 +115,7 @@ def test_validate_credentials_names_what_is_missing(seeded, graph_client, setup,
                 await odata_error(job_builder(source, config.sp_id, config.job_id).validate_credentials.post(_credentials(FABRIKAM))))
 
     for error in asyncio.run(scenario()):
-        assert (error.response_status_code, error.error.code) == (400, "AzureDirectoryB2BManagementPolicyCheckFailure")
+        assert (error.response_status_code, error.error.code) == (400, "AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure")
         assert named in error.error.message
 
 

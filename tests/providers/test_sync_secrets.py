@@ -159,7 +159,7 @@ def test_target_not_ready_names_the_missing_setting(setup, declared, named, not_
         create(tenants_config(*declared), "SynchronizationSecrets", **secrets_inputs(app["service_principal_id"]))
 
     message = str(raised.value)
-    for expected in ["AzureDirectoryB2BManagementPolicyCheckFailure", f"in tenant {FABRIKAM}", "ctsync:sync", *named]:
+    for expected in ["AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure", f"in tenant {FABRIKAM}", "ctsync:sync", *named]:
         assert expected in message
     for unexpected in not_named:
         assert unexpected not in message

@@ -106,3 +106,16 @@ def test_an_expression_may_span_lines_but_its_strings_hold_no_control_character(
     load('Join(" ",\n  [givenName],\n  [surname])')
     with pytest.raises(ConfigError, match="control character U\\+0000"):
         load('Join("\\u0000", [givenName], [surname])')
+
+
+@pytest.mark.parametrize("code, message, recognised", [
+    ("AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure", "", True),  # the code the service reports now
+    ("AzureDirectoryB2BManagementPolicyCheckFailure", "", True),  # jobs quarantined before the rename
+    ("BadRequest", "failed: AzureDirectoryB2BManagementPolicyCheckFailure", True),  # named in the message only
+    ("AzureActiveDirectoryForbidden", "", False),
+    (None, "", False),
+])
+def test_both_policy_check_codes_are_recognised(code, message, recognised):
+    from providers.synchronization.readiness import is_policy_check_failure
+
+    assert is_policy_check_failure(code, message) is recognised
