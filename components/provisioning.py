@@ -67,6 +67,15 @@ def mapping_input(mapping: AttributeMapping) -> dict[str, object]:
     return mapping.as_dict()
 
 
+@dataclass(frozen=True)
+class Principal:
+    """A user or group assigned as scope, and where the config declares it."""
+
+    object_id: pulumi.Input[str]
+    kind: str  # Group | User
+    declared_at: str
+
+
 class ProvisioningJob(pulumi.ComponentResource):
     """Users of `source` provisioned into `target`: the source-side objects of one DirectionalSync."""
 
@@ -111,18 +120,19 @@ class ProvisioningJob(pulumi.ComponentResource):
             self._on_app(
                 ScopeAssignment, ScopeAssignmentArgs, f"scope-{key}", [self.schema],
                 app_role_id=self.app.app_role_id,
-                principal_id=principal_id,
-                principal_type=principal_type,
+                principal_id=principal.object_id,
+                principal_type=principal.kind,
+                declared_at=principal.declared_at,
             )
-            for key, principal_id, principal_type in self._principals(args)
+            for key, principal in self._principals(args)
         ]
         self.schedule = self._on_app(
             SynchronizationJobSchedule, SynchronizationJobScheduleArgs, "schedule", [self.schema, *self.assignments],
             job_id=self.job.job_id,
             enabled=sync.start,
             # What a preview of a scope change compares, to count who leaves (read from Graph).
-            scope_groups=[principal for _, principal, kind in self._principals(args) if kind == "Group"],
-            scope_users=[principal for _, principal, kind in self._principals(args) if kind == "User"],
+            scope_groups=[principal.object_id for _, principal in self._principals(args) if principal.kind == "Group"],
+            scope_users=[principal.object_id for _, principal in self._principals(args) if principal.kind == "User"],
             sync_all=sync.scope.sync_all,
             deletes_users=sync.target_object_actions.delete,
             target_tenant_id=args.target.tenant_id,
@@ -159,15 +169,15 @@ class ProvisioningJob(pulumi.ComponentResource):
         }
 
     @staticmethod
-    def _principals(args: ProvisioningJobArgs) -> list[tuple[str, pulumi.Input[str], str]]:
-        """(name key, object id, principal type) of everything assigned as scope."""
-        scope = args.sync.scope
-        principals: list[tuple[str, pulumi.Input[str], str]] = [
-            *((group, group, "Group") for group in scope.groups),
-            *((user, user, "User") for user in scope.users),
+    def _principals(args: ProvisioningJobArgs) -> list[tuple[str, Principal]]:
+        """(name key, principal) of everything assigned as scope."""
+        scope, at = args.sync.scope, args.sync.scope_path
+        principals: list[tuple[str, Principal]] = [
+            *((group, Principal(group, "Group", f"{at}.groups[{index}]")) for index, group in enumerate(scope.groups)),
+            *((user, Principal(user, "User", f"{at}.users[{index}]")) for index, user in enumerate(scope.users)),
         ]
         if scope.managed_group is not None:
             if args.managed_group_id is None:
                 raise ValueError(f"{args.sync.source} -> {args.sync.target}: the managed group's object id is missing")
-            principals.append(("managed-group", args.managed_group_id, "Group"))
+            principals.append(("managed-group", Principal(args.managed_group_id, "Group", f"{at}.managedGroup")))
         return principals

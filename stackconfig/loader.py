@@ -62,7 +62,7 @@ def load_stack_config(
     # Every unusable value was reported above, so from here on each part is complete.
     syncs = tuple(
         sorted(
-            (DirectionalSync(source=d.source, target=d.target, **d.settings) for d in declared),
+            (DirectionalSync(source=d.source, target=d.target, scope_path=d.scope_path, **d.settings) for d in declared),
             key=lambda sync: (sync.source, sync.target),
         )
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from .clouds import CLOUDS, DEFAULT_CLOUD, Cloud
@@ -243,6 +243,9 @@ class DirectionalSync:
     # The acknowledgement that deletion_threshold 0 (prevention off) is meant.
     allow_unlimited_deletions: bool = False
     target_object_actions: TargetObjectActions = TargetObjectActions()
+    # Where the config declares this direction's scope (ctsync:sync[0].scope): what a check made later
+    # against Graph (a scope group that does not exist) names.
+    scope_path: str = field(default="", compare=False)
     # Target attributes whose mappings are left to the admin center ("*": every one not declared):
     # not held to the template's defaults by the drift check.
     unmanaged_attributes: tuple[str, ...] = ()

@@ -48,6 +48,8 @@ class Declaration:
     settings: dict[str, Any]
     path: str
     origin: str
+    # Where its scope is written (a sync entry's own, or the topology's defaults): errors found later name it.
+    scope_path: str = ""
 
 
 def _flags(node: Node, keys: Mapping[str, str], default: bool) -> dict[str, bool] | None:
@@ -313,4 +315,4 @@ def _read_sync_entry(node: Node, aliases: Collection[str]) -> list[Declaration]:
     directions = [(source, target), (target, source)] if bidirectional else [(source, target)]
     check_single_source(node.at("scope"), settings["scope"], [source for source, _ in directions])
     origin = f"{node.path} (bidirectional)" if bidirectional else node.path
-    return [Declaration(source, target, settings, node.path, origin) for source, target in directions]
+    return [Declaration(source, target, settings, node.path, origin, f"{node.path}.scope") for source, target in directions]

@@ -29,7 +29,8 @@ def read_topology(node: Node, aliases: Collection[str]) -> list[Declaration]:
     else:
         return []
     check_single_source(defaults.at("scope"), settings["scope"], [source for source, _ in directions])
-    return [Declaration(source, target, settings, node.path, origin) for source, target in directions]
+    return [Declaration(source, target, settings, node.path, origin, f"{node.path}.defaults.scope")
+            for source, target in directions]
 
 
 def _read_defaults(node: Node) -> dict[str, Any] | None:

@@ -59,6 +59,10 @@ class GraphProvider(rpc.Provider):
         definition = self.definition_of(request.urn)
         news = to_plain(request.new_inputs)
         inputs, failures = schema.check(definition.Inputs, news.values)
+        if not failures and not request.old_inputs:
+            # A create (previews included): what only Graph can tell is checked before anything is
+            # written. Reads only, and never on an update, so an unchanged `up` sends no request.
+            failures += [schema.CheckFailure(name, reason) for name, reason in await self.resource(definition).preflight(inputs)]
         return rpc.CheckResponse(
             inputs=to_properties(inputs, _secret(definition, news)),
             failures=[rpc.CheckFailure(f.property, f.reason) for f in failures],

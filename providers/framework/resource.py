@@ -162,6 +162,12 @@ class GraphResource(Generic[I, S]):
         resources have none."""
         return None
 
+    async def preflight(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        """(property, reason) for each declared input that Graph shows cannot work, read before a
+        create (preview included), never before an update: e.g. a principal that does not exist.
+        ``inputs`` are the checked values; ``schema.is_unknown`` tells one a preview does not know yet."""
+        return []
+
     async def change_warnings(self, olds: I, news: I) -> list[str]:
         """What a reviewer must see before a change of declared inputs is applied, read from Graph
         (reads only): Diff, which every preview runs, shows each as a warning on the resource. It is

@@ -43,6 +43,8 @@ from providers.framework.provider import VERSION, GraphProvider
 
 # Within the engine's 5 s between its interrupt and a SIGKILL.
 SHUTDOWN_GRACE_SECONDS = 4
+# Stands for the old inputs of a resource that exists (their values are never read).
+_EXISTING = {"exists": PropertyValue(True)}
 _CURRENT_URN: contextvars.ContextVar[str] = contextvars.ContextVar("urn", default="")
 _KINDS = {
     rpc.PropertyDiffKind.ADD: provider_pb2.PropertyDiff.ADD,
@@ -125,9 +127,10 @@ class CtsyncServicer(ProviderServicer):
 
     @_served
     async def Check(self, request: provider_pb2.CheckRequest, context: Context) -> provider_pb2.CheckResponse:
-        # The old inputs are not unmarshalled: a check of declared fields needs only the new ones,
-        # and the engine sends a Check per resource on every `up`.
-        response = await self.provider.check(rpc.CheckRequest(request.urn, {}, _props(request.news), request.randomSeed))
+        # The old inputs are not unmarshalled: a check of declared fields needs only the new ones, and
+        # the engine sends a Check per resource on every `up`. Whether there are any says create or not.
+        olds = _EXISTING if request.olds.fields else {}
+        response = await self.provider.check(rpc.CheckRequest(request.urn, olds, _props(request.news), request.randomSeed))
         return provider_pb2.CheckResponse(inputs=_marshal(response.inputs), failures=_failures(response.failures))
 
     @_served

@@ -46,6 +46,13 @@ def assigned_to(graph: TenantGraph, service_principal_id: str) -> Builder:
     return graph.sdk.service_principals.by_service_principal_id(service_principal_id).app_role_assigned_to
 
 
+def principal_builder(graph: TenantGraph, principal_type: str, object_id: str) -> Builder:
+    """``/groups/{id}`` or ``/users/{id}``: a user or group that can be assigned as scope."""
+    if principal_type == "Group":
+        return graph.sdk.groups.by_group_id(object_id)
+    return graph.sdk.users.by_user_id(object_id)
+
+
 def synchronization_builder(graph: TenantGraph, service_principal_id: str) -> Builder:
     """``/servicePrincipals/{id}/synchronization``: its secrets, templates and jobs."""
     return graph.sdk.service_principals.by_service_principal_id(service_principal_id).synchronization

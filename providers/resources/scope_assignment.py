@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
+from providers.framework.schema import is_unknown
 from providers.framework.values import guid, lower_guid, one_of
 from providers.graph import GraphError
-from providers.graph.paths import assigned_to
+from providers.graph.paths import assigned_to, principal_builder
 from providers.graph.retry import not_found, poll, until_healed
 from providers.graph.session import TenantGraph, if_present, raw_pages
 
@@ -31,6 +32,10 @@ class ScopeAssignmentInputs:
     app_role_id: str = attribute(replace=True, normalize=lower_guid, validate=guid, description="msiam_access")
     principal_id: str = attribute(replace=True, normalize=lower_guid, validate=guid)
     principal_type: str = attribute(replace=True, validate=one_of(USER, GROUP))
+    declared_at: str | None = attribute(
+        default=None, set_on_create=True,
+        description="where the stack declares the principal (a config path): named when it does not exist",
+    )
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,20 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
     # Ids written by the dynamic-provider versions are the bare assignment id; refresh and delete
     # use ``assignment_id`` from the state, so both kinds work.
     id_format = "{tenant_id}/servicePrincipals/{service_principal_id}/appRoleAssignedTo/{assignment_id}"
+
+    async def preflight(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        """A principal that does not exist in the source tenant is refused before any write: otherwise the
+        assignment's POST would retry a 404 as replication lag for minutes, then fail with Graph's words."""
+        tenant_id, principal, kind = inputs["tenant_id"], inputs["principal_id"], inputs["principal_type"]
+        if any(is_unknown(value) for value in (tenant_id, principal)):
+            return []  # a managed group still to be made
+        graph = self.tenant(tenant_id)
+        found = await if_present(graph.call("GET", principal_builder(graph, kind, principal)))
+        if found is not None:
+            return []
+        where = f"; it is declared at {inputs['declared_at']}" if inputs.get("declared_at") else ""
+        return [("principal_id", f"the {kind.lower()} {principal} does not exist in tenant {tenant_id}{where}: "
+                                 f"use the object id of a {kind.lower()} of that tenant (its Entra ID overview)")]
 
     async def find(self, inputs: ScopeAssignmentInputs) -> Observed | None:
         graph = self.tenant(inputs.tenant_id)

@@ -352,6 +352,7 @@ class ScopeAssignmentArgs:
     app_role_id: pulumi.Input[str]
     principal_id: pulumi.Input[str]
     principal_type: pulumi.Input[str]
+    declared_at: pulumi.Input[str] | None = None
 
 
 class ScopeAssignment(pulumi.CustomResource):
@@ -364,6 +365,7 @@ class ScopeAssignment(pulumi.CustomResource):
     app_role_id: pulumi.Output[str]
     principal_id: pulumi.Output[str]
     principal_type: pulumi.Output[str]
+    declared_at: pulumi.Output[str]
     assignment_id: pulumi.Output[str]
     taken_over: pulumi.Output[bool]
 

@@ -3,7 +3,7 @@ config path and the fix, before any resource exists and before any request reach
 from __future__ import annotations
 
 from emulator import EmulatorServer
-from tests.engine.project import CLI, REPO, STACK, Project, needs_cli
+from tests.engine.project import CLI, CONTOSO, REPO, STACK, Project, needs_cli
 
 pytestmark = needs_cli
 
@@ -60,3 +60,20 @@ def test_a_plain_client_secret_beside_an_encrypted_one_is_refused_by_up(tmp_path
         assert "ctsync:tenants.contoso.auth.clientSecret" not in output
         assert plain not in output
         assert emulator.admin.requests() == []
+
+
+def test_a_scope_group_that_does_not_exist_is_refused_by_preview_with_its_config_path(tmp_path):
+    """Only Graph can tell; the preview asks it (reads only) before anything is written."""
+    missing = "aaaaaaaa-0000-4000-8000-0000000000ff"
+    with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
+        project = Project.create(tmp_path / "project", emulator.base_url, CLI)
+        project.init()
+        project.config_set_path("ctsync:sync[0].scope.groups[1]", missing)
+        emulator.admin.clear_requests()
+
+        run = project.pulumi("preview", "-s", STACK, check=False)
+
+        output = run.stdout + run.stderr
+        assert run.returncode != 0
+        assert f"the group {missing} does not exist in tenant {CONTOSO}; it is declared at ctsync:sync[0].scope.groups[1]" in output
+        assert [e for e in emulator.admin.requests() if e["method"] != "GET"] == [], "a preview never writes"

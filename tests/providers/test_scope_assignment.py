@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from providers.resources.scope_assignment import ScopeAssignmentResource
-from tests.emulator.flows import CONTOSO, MEGAN, SALES, assign
+from tests.emulator.flows import ADELE, CONTOSO, MEGAN, SALES, assign
 from tests.providers.conftest import in_tenant, ready_source
 from tests.providers.drivers import GrpcDriver
 from tests.providers.lifecycle import Lifecycle
@@ -117,3 +117,25 @@ def test_a_list_lagging_behind_an_assignment_still_adopts_it(sync_pair, graph_cl
     id, outs = create(driver, sync_pair)
     assert id == import_id(sync_pair, existing)
     assert len(assignments_of(graph_client, sync_pair, SALES)) == 1
+
+
+def test_a_principal_that_does_not_exist_is_refused_by_check_with_its_config_path(sync_pair, driver, graph_requests):
+    """Before any write, and in a preview too: Check of a new assignment reads the principal."""
+    missing = "aaaaaaaa-0000-4000-8000-0000000000ff"
+    graph_requests.clear()
+    _, failures = driver.check({}, {"tenant_id": CONTOSO, "service_principal_id": sync_pair.sp_id, "app_role_id": str(sync_pair.role_id),
+                                    "principal_id": missing, "principal_type": "Group",
+                                    "declared_at": "ctsync:sync[0].scope.groups[1]"})
+    [(name, reason)] = failures
+    assert name == "principal_id"
+    assert f"the group {missing} does not exist in tenant {CONTOSO}; it is declared at ctsync:sync[0].scope.groups[1]" in reason
+    assert graph_requests.count()["writes"] == 0
+
+
+def test_check_of_an_existing_assignment_reads_nothing(sync_pair, driver, graph_requests):
+    """An update's Check (old inputs present) never reads: an unchanged `up` sends no request."""
+    news = {"tenant_id": CONTOSO, "service_principal_id": sync_pair.sp_id, "app_role_id": str(sync_pair.role_id),
+            "principal_id": ADELE, "principal_type": "User"}
+    graph_requests.clear()
+    _, failures = driver.check(news, news)
+    assert failures == [] and graph_requests.count()["requests"] == 0
