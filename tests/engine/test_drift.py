@@ -103,7 +103,8 @@ def test_each_out_of_band_change_fails_the_check_and_up_refresh_restores_the_sta
     steps = project.changed_steps("preview", "--refresh")
     seen = sorted((step["op"], resource_type(step), *changed_inputs(step)) for step in steps)
     assert seen == [
-        ("create", "ScopeAssignment", "app_role_id", "principal_id", "principal_type", "service_principal_id", "tenant_id"),
+        ("create", "ScopeAssignment", "app_role_id", "declared_at", "principal_id", "principal_type", "service_principal_id",
+         "tenant_id"),
         ("update", "IdentitySyncPolicy", "user_sync_allowed"),
         ("update", "PartnerAccess", "outbound_auto_redeem"),
         ("update", "PartnerAccess", "trust_mfa"),
