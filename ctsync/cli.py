@@ -32,6 +32,7 @@ from stackconfig.values import is_guid, is_upn
 _BAD_INPUT = (stackfile.StackFileError, TenantUnreadable, live.DirectionError, verify.UserNotFound, logs.SpanError)
 
 
+NOT_CONFIRMED = "not confirmed: nothing was changed (pass --yes to confirm without a prompt)"
 # What a subcommand runs: the parsed arguments and the project root in, the exit code out.
 Command = Callable[[argparse.Namespace, Path], int]
 
@@ -250,9 +251,8 @@ def _release(args: argparse.Namespace, root: Path) -> int:
 
     async def run() -> int:
         session = _session(config)
-        job = await _job_of(session, direction)
+        job = await _job_or_say(session, direction, progress, "nothing to release")
         if job is None:
-            progress.say(f"{direction.label} has no synchronization job: nothing to release")
             return MISSING
         graph = session.tenant(direction.source.tenant_id)
         hold = await in_tenant(f"tenant {direction.source.alias}", release.read_hold(graph, job))
@@ -262,7 +262,7 @@ def _release(args: argparse.Namespace, root: Path) -> int:
             return OK
         print(release.listing(hold, direction.name, direction.target.alias), end="")
         if not (args.yes or _confirmed(len(hold.staged), direction)):
-            progress.say("not confirmed: nothing was changed (pass --yes to confirm without a prompt)")
+            progress.say(NOT_CONFIRMED)
             return DECLINED
         await in_tenant(f"tenant {direction.source.alias}", release.force_deletes(graph, job))
         progress.say(f"restarted job {job.job_id} with ForceDeletes: its next cycle applies the held deletions")
@@ -279,14 +279,13 @@ def _restart(args: argparse.Namespace, root: Path) -> int:
     progress.say(f"restarts the job of {direction.label} with resetScope {flags}, a write to tenant "
                  f"{direction.source.alias}: {effect}")
     if not (args.yes or _asked(f"Restart the job of {direction.name} with resetScope {flags}?")):
-        progress.say("not confirmed: nothing was changed (pass --yes to confirm without a prompt)")
+        progress.say(NOT_CONFIRMED)
         return DECLINED
 
     async def run() -> int:
         session = _session(config)
-        job = await _job_of(session, direction)
+        job = await _job_or_say(session, direction, progress, f"`pulumi up -s {args.stack}` creates it")
         if job is None:
-            progress.say(f"{direction.label} has no synchronization job: `pulumi up -s {args.stack}` creates it")
             return MISSING
         graph = session.tenant(direction.source.tenant_id)
         await in_tenant(f"tenant {direction.source.alias}", restart.restart(graph, job, args.scope))
@@ -294,6 +293,14 @@ def _restart(args: argparse.Namespace, root: Path) -> int:
         return OK
 
     return asyncio.run(run())
+
+
+async def _job_or_say(session: GraphSession, direction: live.Direction, progress: Progress, otherwise: str) -> live.LiveJob | None:
+    """The direction's job; None, said with what to do ``otherwise``, when it has none."""
+    job = await _job_of(session, direction)
+    if job is None:
+        progress.say(f"{direction.label} has no synchronization job: {otherwise}")
+    return job
 
 
 def _confirmed(count: int, direction: live.Direction) -> bool:
