@@ -177,7 +177,7 @@ class SynchronizationJobScheduleResource(
         self, graph: TenantGraph, olds: SynchronizationJobScheduleInputs, news: SynchronizationJobScheduleInputs
     ) -> list[str]:
         """Each assignment that goes, by the name an administrator sees in the admin center."""
-        going = (set(olds.scope_groups) | set(olds.scope_users)) - set(news.scope_groups) - set(news.scope_users)
+        going = _scope(olds).principals - _scope(news).principals
         if news.sync_all or not going:
             return []
         assignments = await if_present(scope_assignments(graph, news.service_principal_id)) or []
@@ -207,7 +207,7 @@ class SynchronizationJobScheduleResource(
         the declared assignments exist (the schedule depends on them); under sync_all it does nothing."""
         if inputs.sync_all:
             return
-        declared = set(inputs.scope_groups) | set(inputs.scope_users)
+        declared = _scope(inputs).principals
         # The service principal may not be readable yet right after the configuration app appears.
         assignments = await until_healed(lambda: scope_assignments(graph, inputs.service_principal_id), not_found)
         for assignment in assignments:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypedDict
 
-from stackconfig.model import AttributeMapping
+from stackconfig.model import AttributeMapping, TargetObjectActions
 
 
 class AttributeMappingSourceJson(TypedDict, total=False):
@@ -62,7 +62,7 @@ USER_TYPE = "userType"
 MATCHING_ATTRIBUTE = "alternativeSecurityIds"
 SCOPE_GROUP = "ctsync scope"
 # objectMappingFlowTypes, in the order Graph and the admin center spell them; all three by default.
-OBJECT_FLOW_TYPES = ("Add", "Update", "Delete")
+OBJECT_FLOW_TYPES = tuple(flag for _, flag in TargetObjectActions.FLOW_TYPES)
 ALL_FLOW_TYPES = ", ".join(OBJECT_FLOW_TYPES)
 # Flags enums: a set of members in one comma-separated string, spelt with or without spaces.
 FLAGS_KEYS = frozenset({"flowTypes", "discoverabilities"})

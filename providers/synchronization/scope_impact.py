@@ -17,6 +17,11 @@ class Scope:
     groups: frozenset[str]
     users: frozenset[str]
 
+    @property
+    def principals(self) -> frozenset[str]:
+        """Every object id assigned: the groups and the users."""
+        return self.groups | self.users
+
 
 async def leaving(graph: TenantGraph, old: Scope, new: Scope) -> set[str] | None:
     """The ids of the users ``old`` covers and ``new`` does not (None: nothing left the scope)."""
