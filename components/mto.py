@@ -13,11 +13,13 @@ the join generates, and never again afterwards.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
+from components.contract import component_config
 from providers.sdk import (
     MtoIdentitySyncTemplate,
     MtoIdentitySyncTemplateArgs,
@@ -39,12 +41,45 @@ NEW_PARTNERS, EXISTING_PARTNERS = TEMPLATE_TARGETS
 
 @dataclass(frozen=True)
 class MtoMembershipArgs:
+    """The component's inputs, as any program gives them: the `ctsync:mto` shape (docs/configuration.md);
+    members and templates as plain values in the stack file's camelCase shape. The tenants come from
+    the stack's `ctsync:tenants` (the provider's configuration)."""
+
+    display_name: str
+    owner: str
+    members: Sequence[str | Mapping[str, Any]] = ()
+    description: str | None = None
+    templates: Mapping[str, Any] | None = None
+
+    def contract(self) -> dict[str, Any]:
+        """The `ctsync:mto` value these inputs stand for."""
+        given = {"displayName": self.display_name, "owner": self.owner, "members": list(self.members),
+                 "description": self.description, "templates": self.templates}
+        return {key: value for key, value in given.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class MtoPlan:
+    """An organisation already read and checked: how the stack-config program (program.py) builds one."""
+
     mto: Mto
     tenants: Mapping[str, Tenant]  # alias -> tenant; holds the owner and every member
 
 
+def plan(name: str, inputs: Mapping[str, Any]) -> MtoPlan:
+    """The `ctsync:mto`-shaped inputs read by the stack config's own reader, paths rooted at the
+    component (``owner``, ``members[1]``)."""
+    config = component_config(f"MtoMembership {name}", mto=dict(inputs))
+    assert config.mto is not None  # a readable `ctsync:mto` value always makes one
+    return MtoPlan(mto=config.mto, tenants=config.tenants)
+
+
 class MtoMembership(pulumi.ComponentResource):
-    def __init__(self, name: str, args: MtoMembershipArgs, opts: pulumi.ResourceOptions | None = None):
+    """The organisation in its owner tenant, each member added by the owner and asking to join."""
+
+    def __init__(self, name: str, args: MtoMembershipArgs | MtoPlan, opts: pulumi.ResourceOptions | None = None):
+        # Checked before the component itself is registered: refused inputs leave nothing behind.
+        args = args if isinstance(args, MtoPlan) else plan(name, args.contract())
         super().__init__(TYPE, name, None, opts)
         self.mto = args.mto
         owner = args.tenants[args.mto.owner]

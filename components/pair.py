@@ -7,13 +7,14 @@ each sending direction a ProvisioningJob that waits for both of those.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 
 from components import names
+from components.contract import component_config
 from components.provisioning import ProvisioningJob, ProvisioningJobArgs
 from providers.sdk import IdentitySyncPolicy, IdentitySyncPolicyArgs, PartnerAccess, PartnerAccessArgs
 from stackconfig import DirectionalSync, PartnerSettings, Tenant
@@ -24,10 +25,29 @@ TYPE = "ctsync:pair:TenantPair"
 
 @dataclass(frozen=True)
 class TenantPairArgs:
+    """The component's inputs, as any program gives them: one or two `ctsync:sync` entries between the
+    same two tenants, as plain values in the stack file's camelCase shape (docs/configuration.md).
+    The tenants themselves come from the stack's `ctsync:tenants` (the provider's configuration)."""
+
+    syncs: Sequence[Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class PairPlan:
+    """A pair already read and checked: how the stack-config program (program.py) builds one."""
+
     pair: PairConfig
     tenants: Mapping[str, Tenant]  # alias -> tenant; holds at least both of the pair
     # (source alias, display name) -> object id of each managed scoping group (scoping.ManagedGroups).
     managed_group_ids: Mapping[tuple[str, str], pulumi.Input[str]] = field(default_factory=dict)
+
+
+def plan(name: str, syncs: Any) -> PairPlan:
+    """The `ctsync:sync` entries read by the stack config's own reader, paths rooted at ``syncs``."""
+    config = component_config(f"TenantPair {name}", syncs=syncs)
+    if not config.pairs:
+        raise pulumi.RunError(f"TenantPair {name}: syncs declares no direction; nothing was deployed")
+    return PairPlan(pair=config.pairs[0], tenants=config.tenants)
 
 
 def policy_display_name(source: Tenant) -> str:
@@ -36,7 +56,11 @@ def policy_display_name(source: Tenant) -> str:
 
 
 class TenantPair(pulumi.ComponentResource):
-    def __init__(self, name: str, args: TenantPairArgs, opts: pulumi.ResourceOptions | None = None):
+    """Both tenants' partner entries, the identity-sync policies and a ProvisioningJob per direction."""
+
+    def __init__(self, name: str, args: TenantPairArgs | PairPlan, opts: pulumi.ResourceOptions | None = None):
+        # Checked before the component itself is registered: refused inputs leave nothing behind.
+        args = args if isinstance(args, PairPlan) else plan(name, args.syncs)
         super().__init__(TYPE, name, None, opts)
         pair, tenants = args.pair, args.tenants
         settings = {alias: pair.partner_settings(alias) for alias in (pair.a, pair.b)}
@@ -82,7 +106,7 @@ class TenantPair(pulumi.ComponentResource):
             pulumi.ResourceOptions(parent=self, depends_on=[self.partner_access[sync.target]]),
         )
 
-    def _job(self, sync: DirectionalSync, args: TenantPairArgs) -> ProvisioningJob:
+    def _job(self, sync: DirectionalSync, args: PairPlan) -> ProvisioningJob:
         group = sync.scope.managed_group
         ready = [self.partner_access[sync.target], self.identity_sync[sync.target], self.partner_access[sync.source]]
         return ProvisioningJob(

@@ -7,26 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
-from pulumi.runtime import config as runtime_config
 
 from components import ecosystem, names
+from components.contract import checked_config, read_ctsync_config
 from components.diagnostics import LogRouting, LogRoutingArgs
 from components.diagram import topology_mermaid
-from components.mto import MtoMembership, MtoMembershipArgs
-from components.pair import TenantPair, TenantPairArgs
-from components.scoping import ManagedGroups, ManagedGroupsArgs, conflicts, managed_groups
+from components.mto import MtoMembership, MtoPlan
+from components.pair import PairPlan, TenantPair
+from components.scoping import ManagedGroups, ManagedGroupsArgs, managed_groups
 from providers.sdk.runtime import all_registered
-from stackconfig import NAMESPACE, ConfigError, StackConfig, Tenant, load_stack_config
-from stackconfig.secrecy import secret_paths
-
-# The names Pulumi looks for a project file under.
-PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
+from stackconfig import StackConfig, Tenant
 
 MTO_COMPONENT = "mto"
 # Turns of the event loop after each pair is built. A registration takes several turns (its parent's
@@ -49,52 +42,6 @@ def collect_garbage_rarely() -> None:
     gc.set_threshold(GC_THRESHOLD)
 
 
-def read_ctsync_config() -> tuple[dict[str, Any], frozenset[str]]:
-    """Every `ctsync:*` key of the stack with its value, and the config paths whose values are secrets.
-
-    The language host puts the stack's config in the runtime's config map; PULUMI_CONFIG is the
-    fallback the SDK itself reads. It says only which whole keys are secret, so the stack file is read
-    for which values are (stackconfig/secrecy.py says why).
-    """
-    keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
-    ours = sorted(key for key in keys if key.startswith(f"{NAMESPACE}:"))
-    values = {key: pulumi.runtime.get_config(key) for key in ours}
-    secret_keys = [key for key in ours if pulumi.runtime.is_config_secret(key)]
-    return values, secret_paths(stack_file_config(Path.cwd(), pulumi.get_stack()), secret_keys)
-
-
-def stack_file_config(start: Path, stack: str) -> dict[str, Any] | None:
-    """The `config:` section of ``Pulumi.<stack>.yaml`` in the stackConfigDir of the project that holds
-    ``start`` (Pulumi runs the program in its project's folder); None when there is no such file."""
-    for folder in (start, *start.parents):
-        project_file = next((folder / name for name in PROJECT_FILES if (folder / name).is_file()), None)
-        if project_file is None:
-            continue
-        project = yaml.safe_load(project_file.read_text()) or {}
-        stack_file = folder / str(project.get("stackConfigDir") or ".") / f"Pulumi.{stack}.yaml"
-        if not stack_file.is_file():
-            return None
-        config = (yaml.safe_load(stack_file.read_text()) or {}).get("config")
-        return config if isinstance(config, dict) else None
-    return None
-
-
-def checked_config(values: dict[str, Any], secrets: Iterable[str]) -> StackConfig:
-    """The model, or pulumi.RunError listing every problem (a clean message, no traceback)."""
-    try:
-        config = load_stack_config(values, secrets)
-        problems = ecosystem.unsupported(config) + conflicts(config)
-        if problems:
-            raise ConfigError(problems)
-    except ConfigError as error:
-        count = len(error.problems)
-        raise pulumi.RunError(
-            f"the ctsync stack configuration has {count} problem{'s' if count != 1 else ''}; "
-            f"nothing was deployed:\n{error}"
-        ) from None
-    return config
-
-
 async def deploy(config: StackConfig) -> dict[str, Any]:
     """Register every component of a valid configuration; returns the stack outputs.
 
@@ -106,7 +53,7 @@ async def deploy(config: StackConfig) -> dict[str, Any]:
     pairs: dict[str, TenantPair] = {}
     for pair in config.pairs:
         name = names.pair_component(pair.a, pair.b)
-        pairs[name] = TenantPair(name, TenantPairArgs(pair=pair, tenants=config.tenants, managed_group_ids=group_ids))
+        pairs[name] = TenantPair(name, PairPlan(pair=pair, tenants=config.tenants, managed_group_ids=group_ids))
         for _ in range(TURNS_AFTER_EACH_PAIR):
             await asyncio.sleep(0)
     outputs: dict[str, Any] = {
@@ -115,7 +62,7 @@ async def deploy(config: StackConfig) -> dict[str, Any]:
         "topology_mermaid": topology_mermaid(config),
     }
     if config.mto is not None:
-        mto = MtoMembership(MTO_COMPONENT, MtoMembershipArgs(mto=config.mto, tenants=config.tenants))
+        mto = MtoMembership(MTO_COMPONENT, MtoPlan(mto=config.mto, tenants=config.tenants))
         outputs["mto"] = mto.summary
     log_tenants = needing[ecosystem.AZURE_NATIVE]
     if log_tenants:
@@ -143,8 +90,7 @@ def _managed_groups(config: StackConfig, tenants: list[Tenant]) -> dict[tuple[st
 async def program() -> dict[str, Any]:
     """Read and check the config, register everything, and return the stack outputs once the engine
     has answered every registration (``all_registered`` says why)."""
-    values, secrets = read_ctsync_config()
-    config = checked_config(values, secrets)
+    config = checked_config(*read_ctsync_config())
     outputs = await deploy(config)
     await all_registered()
     return outputs

@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from components.package import COMPONENTS, SCHEMA_TYPES
 from providers.framework import package_schema
-from providers.framework.provider import VERSION
 from providers.resources import CATALOGUE
+from providers.version import VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 SDK = ROOT / "providers" / "sdk" / "__init__.py"
@@ -23,6 +24,14 @@ _PYTHON = {"string": "str", "boolean": "bool", "integer": "int", "number": "floa
 
 
 def python_type(spec: dict[str, Any]) -> str:
+    """The Python type of a property; a component input's object type by its name (docs only)."""
+    if spec.get("$ref", "").startswith("#/types/"):
+        return str(spec["$ref"]).rsplit(":", 1)[-1]
+    if "oneOf" in spec:
+        return " \\| ".join(python_type(option) for option in spec["oneOf"])
+    items = spec.get("items", {})
+    if spec.get("type") == "array" and (items.get("$ref", "").startswith("#/types/") or "oneOf" in items):
+        return f"list[{python_type(items)}]"
     return _PYTHON[spec["type"]]
 
 
@@ -43,9 +52,10 @@ def sdk(schema: dict[str, Any]) -> str:
         "from dataclasses import dataclass\n\nimport pulumi\n\n"
         "from providers.sdk.runtime import register",
     ]
-    for token, spec in schema["resources"].items():
+    custom = {token: spec for token, spec in schema["resources"].items() if not spec.get("isComponent")}
+    for token, spec in custom.items():
         parts += [_args_class(token, spec), _resource_class(token, spec)]
-    names = sorted(n for token in schema["resources"] for n in (class_name(token), class_name(token) + "Args"))
+    names = sorted(n for token in custom for n in (class_name(token), class_name(token) + "Args"))
     parts.append("__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]")
     return "\n\n\n".join(parts) + "\n"
 
@@ -130,9 +140,34 @@ synchronization endpoints right after the service principal appears in `until_sy
 def docs(schema: dict[str, Any]) -> str:
     parts = [DOCS_INTRO]
     for token, spec in schema["resources"].items():
-        parts.append(_resource_docs(token, spec))
+        parts.append(_component_docs(token, spec) if spec.get("isComponent") else _resource_docs(token, spec))
+    parts.append(COMPONENT_TYPES_INTRO)
+    parts += [_type_docs(token, spec) for token, spec in schema["types"].items()]
     parts.append(DOCS_OUTRO)
     return "\n".join(parts)
+
+
+COMPONENT_TYPES_INTRO = """## Types of the components' inputs
+
+The shapes of the stack config (docs/configuration.md), camelCase as there; the components check them
+with the same code as the stack config, and name a problem by its input path (`syncs[0].trust.mfa`).
+"""
+
+
+def _component_docs(token: str, spec: dict[str, Any]) -> str:
+    rows = ["| Input | Type | Kind | Description |", "|---|---|---|---|"]
+    for name, prop in spec["inputProperties"].items():
+        kind = "required" if name in spec["requiredInputs"] else "optional"
+        rows.append(f"| `{name}` | {python_type(prop)} | {kind} | {prop.get('description', '')} |")
+    outputs = ", ".join(f"`{name}`" for name in spec["properties"])
+    return (f"## {class_name(token)} (component)\n\n`{token}`\n\n{spec['description']}\n\n" + "\n".join(rows)
+            + f"\n\nOutputs: {outputs}.\n")
+
+
+def _type_docs(token: str, spec: dict[str, Any]) -> str:
+    rows = ["| Key | Type | Description |", "|---|---|---|"]
+    rows += [f"| `{name}` | {python_type(prop)} | {prop.get('description', '')} |" for name, prop in spec["properties"].items()]
+    return f"### {class_name(token)}\n\n{spec['description']}\n\n" + "\n".join(rows) + "\n"
 
 
 def _resource_docs(token: str, spec: dict[str, Any]) -> str:
@@ -161,7 +196,7 @@ def _kind(name: str, spec: dict[str, Any], inputs: dict[str, Any]) -> str:
 # ---- main ---------------------------------------------------------------------------------------
 
 def generated() -> dict[Path, str]:
-    schema = package_schema.build(CATALOGUE, VERSION)
+    schema = package_schema.build(CATALOGUE, VERSION, COMPONENTS, SCHEMA_TYPES)
     return {SDK: sdk(schema), DOCS: docs(schema)}
 
 

@@ -3,7 +3,7 @@
 Pure Python (no Pulumi import) so that the program, the provider plugin, the CLI and tests share one reading of it.
 """
 from .errors import ConfigError, Problem
-from .loader import load_stack_config
+from .loader import load_component_inputs, load_stack_config
 from .model import (
     AUTH_METHODS,
     DIAGNOSTIC_CATEGORIES,
@@ -59,6 +59,7 @@ __all__ = [
     "TenantPair",
     "TargetObjectActions",
     "Trust",
+    "load_component_inputs",
     "load_stack_config",
     "pair_up",
 ]

@@ -45,8 +45,28 @@ def load_stack_config(
     ConfigError with every problem.
     """
     problems = Problems()
-    sections = _sections(values, problems, set(extra_keys))
-    secrets = frozenset(secret_paths)
+    return _load(_sections(values, problems, set(extra_keys)), frozenset(secret_paths), problems)
+
+
+def load_component_inputs(
+    tenants: Any, secret_paths: Iterable[str] = (), *, syncs: Any = ABSENT, mto: Any = ABSENT, mto_path: str = ""
+) -> StackConfig:
+    """What a component's inputs declare (the `ctsync:pair:TenantPair` ``syncs``, the
+    `ctsync:mto:MtoMembership` properties), read by the same code as the stack config's `ctsync:sync`
+    and `ctsync:mto`, with the component's input names as paths (``syncs[0].trust.mfa``).
+
+    `tenants` is the `ctsync:tenants` value of the stack the component is deployed in (the provider's
+    configuration). Raises ConfigError with every problem.
+    """
+    problems = Problems()
+    sections: dict[str, Node | None] = {name: Node(f"{NAMESPACE}:{name}", ABSENT, problems) for name in SECTIONS}
+    sections["tenants"] = _decoded(Node(f"{NAMESPACE}:tenants", tenants, problems))
+    sections["sync"] = Node("syncs", syncs, problems)
+    sections["mto"] = Node(mto_path, mto, problems)
+    return _load(sections, frozenset(secret_paths), problems)
+
+
+def _load(sections: Mapping[str, Node | None], secrets: frozenset[str], problems: Problems) -> StackConfig:
     tenants = read_tenants(sections["tenants"], lambda path: is_secret(path, secrets)) if sections["tenants"] else None
     aliases = _AnyAlias() if tenants is None else tenants.keys()
     topology = read_topology(sections["topology"], aliases) if sections["topology"] else []

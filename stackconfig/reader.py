@@ -57,7 +57,10 @@ def kind(value: Any) -> str:
 
 
 def child_path(parent: str, key: str) -> str:
-    return f"{parent}.{key}" if _PLAIN_KEY.fullmatch(key) else f"{parent}[{json.dumps(key)}]"
+    """A key's path under `parent`; the root of a component's inputs has the empty path (``owner``)."""
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{parent}.{key}" if parent else key
+    return f"{parent}[{json.dumps(key)}]"
 
 
 class Node:

@@ -8,19 +8,28 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from providers.framework.component import Component
 from providers.framework.resource import PACKAGE, AnyResource
 from providers.framework.schema import NO_DEFAULT, behaviour, default_of, is_union, type_hints
 
 _TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
-def build(catalogue: Iterable[type[AnyResource]], version: str) -> dict[str, Any]:
+def build(
+    catalogue: Iterable[type[AnyResource]],
+    version: str,
+    components: Iterable[Component] = (),
+    types: Mapping[str, dict[str, Any]] | None = None,
+    download_url: str | None = None,
+) -> dict[str, Any]:
+    """The whole schema: the custom resources, the components and the object types their inputs use."""
     return {
         "name": PACKAGE,
         "version": version,
+        **({"pluginDownloadURL": download_url} if download_url else {}),
         "displayName": "ctsync",
         "description": "Microsoft Entra ID cross-tenant synchronization: the Graph objects ctsync manages.",
         "config": {
@@ -44,7 +53,27 @@ def build(catalogue: Iterable[type[AnyResource]], version: str) -> dict[str, Any
             }
         },
         "provider": {"description": "The ctsync provider: its configuration is the stack's ctsync:tenants."},
-        "resources": {definition.token(): resource_spec(definition) for definition in catalogue},
+        "resources": {
+            **{definition.token(): resource_spec(definition) for definition in catalogue},
+            **{component.token: component_spec(component) for component in components},
+        },
+        "types": {f"{PACKAGE}:index:{name}": spec for name, spec in (types or {}).items()},
+        "language": {
+            # The Python SDK (pulumi_ctsync, scripts/package.sh): its version is the schema's.
+            "python": {"packageName": "pulumi_ctsync", "respectSchemaVersion": True,
+                       "pyproject": {"enabled": True}, "requires": {"pulumi": ">=3.0.0,<4.0.0"}},
+        },
+    }
+
+
+def component_spec(component: Component) -> dict[str, Any]:
+    return {
+        "isComponent": True,
+        "description": component.description,
+        "inputProperties": dict(component.input_properties),
+        "requiredInputs": list(component.required_inputs),
+        "properties": dict(component.properties),
+        "required": list(component.properties),
     }
 
 
@@ -89,7 +118,9 @@ def _property(field: dataclasses.Field[Any], hint: Any, with_default: bool = Fal
     if rules.secret:
         spec["secret"] = True
     default = default_of(field)
-    if with_default and default is not NO_DEFAULT and default is not None:
+    # A schema default is a constant: Pulumi allows booleans, numbers and strings only. A list's
+    # default (empty) is the provider's to apply, and Check does.
+    if with_default and isinstance(default, (bool, int, float, str)):
         spec["default"] = default
     return spec
 

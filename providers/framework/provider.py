@@ -13,18 +13,18 @@ from typing import Any
 
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.runtime.rpc import UNKNOWN
+from pulumi.runtime.rpc import UNKNOWN, serialize_properties
 
 from providers.framework import package_schema, schema
+from providers.framework.component import Component
 from providers.framework.config import DELETE_TAKEN_OVER_KEY, TENANTS_KEY, read_config
 from providers.framework.legacy import LEGACY_PROVIDER_KEY, holds_legacy_payload
 from providers.framework.ownership import marking, refuse_if_owned_elsewhere, stack_of, what_changes
 from providers.framework.resource import AnyObserved, AnyResource, Ownership, notice
-from providers.framework.wire import Plain, to_plain, to_properties
+from providers.framework.wire import Plain, plain_value, to_plain, to_properties
 from providers.graph.connection import connections_from_stack_config
 from providers.graph.session import GraphSession
 
-VERSION = "0.2.0"
 _KIND = {True: rpc.PropertyDiffKind.UPDATE_REPLACE, False: rpc.PropertyDiffKind.UPDATE}
 
 
@@ -33,8 +33,18 @@ class UnknownResourceType(KeyError):
 
 
 class GraphProvider(rpc.Provider):
-    def __init__(self, catalogue: Iterable[type[AnyResource]]):
+    def __init__(
+        self,
+        catalogue: Iterable[type[AnyResource]],
+        *,
+        version: str = "0.0.0",
+        components: Iterable[Component] = (),
+        types: Mapping[str, dict[str, Any]] | None = None,
+    ):
+        self.version = version
         self.types = {definition.token(): definition for definition in catalogue}
+        self.components = {component.token: component for component in components}
+        self._schema_types = dict(types or {})
         self._session: GraphSession | None = None
         self._delete_taken_over = False
         self._take_over_from: frozenset[str] = frozenset()
@@ -42,7 +52,10 @@ class GraphProvider(rpc.Provider):
     # ---- provider-level -----------------------------------------------------------------------
 
     async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
-        return rpc.GetSchemaResponse(json.dumps(package_schema.build(self.types.values(), VERSION)))
+        return rpc.GetSchemaResponse(json.dumps(self.schema()))
+
+    def schema(self) -> dict[str, Any]:
+        return package_schema.build(self.types.values(), self.version, self.components.values(), self._schema_types)
 
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         config = read_config(request)
@@ -201,6 +214,21 @@ class GraphProvider(rpc.Provider):
                        f"stack {live_owner} has taken it over since")
                 return
         await resource.delete(inputs, state)
+
+    # ---- components ---------------------------------------------------------------------------
+
+    async def construct(self, request: rpc.ConstructRequest) -> rpc.ConstructResponse:
+        """A component registered by a program (any language): built here, its children registered
+        with the engine from this process, its outputs sent back once known."""
+        try:
+            component_type = self.components[request.resource_type]
+        except KeyError:
+            raise UnknownResourceType(f"the ctsync provider has no component {request.resource_type!r}") from None
+        inputs = {key: plain_value(value) for key, value in request.inputs.items()}
+        component = component_type.build(request.name, inputs, request.options)
+        urn = await component.urn.future()
+        state = await serialize_properties(component_type.outputs(component), {})
+        return rpc.ConstructResponse(urn, PropertyValue.unmarshal_map(state), {})
 
     # ---- helpers ------------------------------------------------------------------------------
 

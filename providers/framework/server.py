@@ -39,7 +39,7 @@ from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 
-from providers.framework.provider import VERSION, GraphProvider
+from providers.framework.provider import GraphProvider
 
 # Within the engine's 5 s between its interrupt and a SIGKILL.
 SHUTDOWN_GRACE_SECONDS = 4
@@ -95,13 +95,18 @@ class CtsyncServicer(ProviderServicer):
     """The RPCs a custom-resource provider serves, over ``GraphProvider``."""
 
     def __init__(self, provider: GraphProvider, engine_address: str | None):
-        super().__init__([], VERSION, provider, engine_address or "")
+        super().__init__([], provider.version, provider, engine_address or "")
         self.provider = provider
 
     @_served
     async def GetSchema(self, request: provider_pb2.GetSchemaRequest, context: Context) -> provider_pb2.GetSchemaResponse:
         response = await self.provider.get_schema(rpc.GetSchemaRequest(request.version))
         return provider_pb2.GetSchemaResponse(schema=response.schema or "")
+
+    @_served
+    async def Construct(self, request: provider_pb2.ConstructRequest, context: Context) -> provider_pb2.ConstructResponse:
+        # The SDK's own Construct appends a traceback to the message; refusals read as the program's.
+        return await self._construct(request, context)
 
     @_served
     async def CheckConfig(self, request: provider_pb2.CheckRequest, context: Context) -> provider_pb2.CheckResponse:

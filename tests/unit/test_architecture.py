@@ -19,7 +19,9 @@ ALLOWED: dict[str, set[str]] = {
     "providers/synchronization": {"providers/graph", "stackconfig"},
     "providers/framework": {"providers/graph", "stackconfig"},
     "providers/resources": {"providers/framework", "providers/graph", "providers/synchronization", "stackconfig"},
-    "providers": {"providers/framework", "providers/graph", "providers/resources", "providers/synchronization", "stackconfig"},
+    # The composition root (providers/__main__.py, codegen.py): the framework, the resources, the components.
+    "providers": {"components", "providers/framework", "providers/graph", "providers/resources", "providers/synchronization",
+                  "stackconfig"},
     "components": {"providers/sdk", "stackconfig"},
     "ctsync": {"providers/graph", "providers/resources", "providers/synchronization", "stackconfig"},
     "__main__.py": {"components"},
