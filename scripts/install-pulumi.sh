@@ -27,6 +27,11 @@ stamp_file=$install_dir/stamp
 # -trimpath and the tags are those of pulumi's own release build (goreleaser);
 # CGO off gives static binaries that need no C toolchain on a fresh machine.
 build_tags=osusergo,grpcnotrace
+# The YAML language host (Pulumi YAML programs that use ctsync's components; docs/installation-configuration.md).
+# Built on its own with `go install module@version`: it pins an older pulumi pkg/v3 whose APIs the
+# CLI's newer one changed, and a language host talks to the engine over gRPC only, so each keeps its own.
+yaml_module=github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+yaml_version=v1.25.0
 version_var=github.com/pulumi/pulumi/sdk/v3/go/common/version.Version
 
 log() { printf '%s\n' "$*" >&2; }
@@ -59,8 +64,8 @@ stamp_contents() {
     local inputs
     inputs=$(cd "$module_dir" && find go.mod go.sum tools.go cmd -type f -print0 | sort -z |
         xargs -0 sha256sum | sha256sum)
-    printf 'cli=%s\nsdk=%s\ntags=%s\ngoos=%s\ninputs=%s\n' \
-        "$cli_version" "$sdk_version" "$build_tags" "$(uname -sm)" "${inputs%% *}"
+    printf 'cli=%s\nsdk=%s\nyaml=%s\ntags=%s\ngoos=%s\ninputs=%s\n' \
+        "$cli_version" "$sdk_version" "$yaml_version" "$build_tags" "$(uname -sm)" "${inputs%% *}"
 }
 
 # A matching `pulumi` already on PATH (e.g. from the official installer).
@@ -102,6 +107,9 @@ build_into() {
         -o "$out/" \
         github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
         ./cmd/pulumi-language-python)
+    log "building pulumi-language-yaml $yaml_version"
+    GOWORK=off CGO_ENABLED=0 GOBIN="$out" GOFLAGS=-mod=mod "$go_bin" install -buildvcs=false -trimpath \
+        -tags "$build_tags" "$yaml_module@$yaml_version"
     install_shims "$out"
     local reported
     reported=$(PULUMI_SKIP_UPDATE_CHECK=true "$out/pulumi" version)

@@ -36,6 +36,13 @@ func main() {
 	// logging package registers the first two itself and reads them back in
 	// InitLogging; zero arguments there mean "as the flags say".
 	tracing := flag.String("tracing", "", "emit tracing to a Zipkin-compatible tracing endpoint")
+	// Engines before ProgramInfo carried runtime options (and the pulumi-language-yaml host, built on
+	// such an engine, still does when it loads a Python plugin's schema) pass them as flags, with the
+	// project root. Upstream's host accepts them too; this one reads the options from each request's
+	// ProgramInfo instead, so they are accepted and not used.
+	for _, legacy := range []string{"root", "toolchain", "virtualenv", "typechecker"} {
+		flag.String(legacy, "", "accepted for older engines; the request's program info is used")
+	}
 	flag.Parse()
 	logging.InitLogging(false, 0, false)
 	cmdutil.InitTracing("pulumi-language-python", "pulumi-language-python", *tracing)
