@@ -3,7 +3,7 @@
 # archive pulumi-resource-ctsync-v<version>-<os>-<arch>.tar.gz for each platform it supports
 # (docs/installation-configuration.md says how they are installed, docs/releasing.md how a release is cut).
 #
-#   bash scripts/package.sh           # after the README's set-up command (it needs .venv and pulumi)
+#   bash scripts/package.sh [OUT_DIR]   # default dist/; after the README's set-up command (it needs .venv)
 #
 # The version is providers/version.py's. The wheel is the SDK `pulumi package gen-sdk` generates from
 # the plugin's own schema; the archive holds the plugin's Python packages, its pinned runtime
@@ -22,10 +22,10 @@ PLATFORMS=(linux-amd64 linux-arm64 darwin-amd64 darwin-arm64)
 # The plugin's runtime dependencies, pinned as the project pins them (requirements.txt).
 RUNTIME=(pulumi msgraph-sdk azure-identity PyYAML)
 
-DIST="$ROOT/dist"
+DIST="$(mkdir -p "${1:-$ROOT/dist}" && cd "${1:-$ROOT/dist}" && pwd)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-rm -rf "$DIST" && mkdir -p "$DIST"
+rm -f "$DIST"/pulumi_ctsync-*.whl "$DIST"/pulumi-resource-ctsync-v*.tar.gz "$DIST/schema.json"
 
 # 1. The schema, as the engine gets it from the plugin, and the SDK generated from it.
 (cd "$WORK" && pulumi package get-schema "$ROOT/bin/pulumi-resource-ctsync" > schema.json)
