@@ -77,13 +77,14 @@ def refusal(subject: str, error: ConfigError) -> pulumi.RunError:
     return pulumi.RunError(f"{subject} has {count} problem{'s' if count != 1 else ''}; nothing was deployed:\n{error}")
 
 
-def component_config(subject: str, syncs: Any = ABSENT, mto: Any = ABSENT) -> StackConfig:
-    """A component's inputs, checked as the stack config's `ctsync:sync` / `ctsync:mto` are, with
-    the tenants of the stack it is deployed in; pulumi.RunError naming each problem's input path."""
+def component_config(subject: str, *, one_pair: bool = False, **inputs: tuple[str, Any]) -> StackConfig:
+    """A component's inputs (section -> (input path, value), as `load_component_inputs` takes them),
+    checked as the stack config's sections are, with the tenants of the stack it is deployed in;
+    pulumi.RunError naming each problem by its input path."""
     values, secrets = read_ctsync_config()
     try:
-        config = load_component_inputs(values.get(TENANTS_KEY, ABSENT), secrets, syncs=syncs, mto=mto)
-        problems = [*_one_pair(config), *_no_extras(config)]
+        config = load_component_inputs(values.get(TENANTS_KEY, ABSENT), secrets, **inputs)
+        problems = [*(_one_pair(config) if one_pair else []), *_no_extras(config)]
         if problems:
             raise ConfigError(problems)
     except ConfigError as error:

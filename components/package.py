@@ -13,7 +13,7 @@ from typing import Any
 
 import pulumi
 
-from components import mto, pair
+from components import estate, mto, pair
 from stackconfig.reader import ABSENT
 from stackconfig.shapes import MTO_PROPERTIES, MTO_REQUIRED, TYPES, Spec, array_of, ref
 
@@ -43,21 +43,36 @@ def _pair(name: str, inputs: Mapping[str, Any], opts: pulumi.ResourceOptions) ->
     return pair.TenantPair(name, pair.plan(name, inputs.get("syncs", ABSENT)), opts)
 
 
+def _estate(name: str, inputs: Mapping[str, Any], opts: pulumi.ResourceOptions) -> estate.Estate:
+    args = estate.EstateArgs(sync=inputs.get("sync"), topology=inputs.get("topology"), mto=inputs.get("mto"))
+    return estate.Estate(name, args, opts)
+
+
 def _mto(name: str, inputs: Mapping[str, Any], opts: pulumi.ResourceOptions) -> mto.MtoMembership:
     return mto.MtoMembership(name, mto.plan(name, inputs), opts)
 
 
+_TENANTS = "\nThe tenants are the stack's `ctsync:tenants` (the provider's configuration)."
 COMPONENTS = (
     ComponentType(
+        estate.TYPE,
+        f"{estate.__doc__}{_TENANTS}",
+        {"sync": {**array_of(ref("Sync")), "description": "ctsync:sync entries"},
+         "topology": {**ref("Topology"), "description": "ctsync:topology"},
+         "mto": {**ref("Mto"), "description": "ctsync:mto"}},
+        (),
+        _estate,
+    ),
+    ComponentType(
         pair.TYPE,
-        f"{pair.__doc__}\nThe tenants are the stack's `ctsync:tenants` (the provider's configuration).",
+        f"{pair.__doc__}{_TENANTS}",
         {"syncs": {**array_of(ref("Sync")), "description": "one or two ctsync:sync entries between the same two tenants"}},
         ("syncs",),
         _pair,
     ),
     ComponentType(
         mto.TYPE,
-        f"{mto.__doc__}\nThe tenants are the stack's `ctsync:tenants` (the provider's configuration).",
+        f"{mto.__doc__}{_TENANTS}",
         MTO_PROPERTIES,
         MTO_REQUIRED,
         _mto,

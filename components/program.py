@@ -11,17 +11,15 @@ from typing import Any
 
 import pulumi
 
-from components import ecosystem, names
+from components import ecosystem
 from components.contract import checked_config, read_ctsync_config
 from components.diagnostics import LogRouting, LogRoutingArgs
-from components.diagram import topology_mermaid
-from components.mto import MtoMembership, MtoPlan
-from components.pair import PairPlan, TenantPair
+from components.estate import organisation, summary, tenant_pairs
+from components.pair import TenantPair
 from components.scoping import ManagedGroups, ManagedGroupsArgs, managed_groups
 from providers.sdk.runtime import all_registered
 from stackconfig import StackConfig, Tenant
 
-MTO_COMPONENT = "mto"
 # Turns of the event loop after each pair is built. A registration takes several turns (its parent's
 # URN, its dependencies, its inputs) before its request goes out. Measured on the 30-tenant bench
 # (-v=9 logs): with one turn per pair, the first ctsync registration reached the engine (which starts
@@ -51,19 +49,11 @@ async def deploy(config: StackConfig) -> dict[str, Any]:
     needing = ecosystem.tenants_needing(config)
     group_ids = _managed_groups(config, needing[ecosystem.AZUREAD])
     pairs: dict[str, TenantPair] = {}
-    for pair in config.pairs:
-        name = names.pair_component(pair.a, pair.b)
-        pairs[name] = TenantPair(name, PairPlan(pair=pair, tenants=config.tenants, managed_group_ids=group_ids))
+    for name, pair in tenant_pairs(config, group_ids):
+        pairs[name] = pair
         for _ in range(TURNS_AFTER_EACH_PAIR):
             await asyncio.sleep(0)
-    outputs: dict[str, Any] = {
-        "tenants": {alias: tenant.tenant_id for alias, tenant in config.tenants.items()},
-        "pairs": {name: pair.summary for name, pair in pairs.items()},
-        "topology_mermaid": topology_mermaid(config),
-    }
-    if config.mto is not None:
-        mto = MtoMembership(MTO_COMPONENT, MtoPlan(mto=config.mto, tenants=config.tenants))
-        outputs["mto"] = mto.summary
+    outputs = summary(config, pairs, organisation(config))
     log_tenants = needing[ecosystem.AZURE_NATIVE]
     if log_tenants:
         azure_native = ecosystem.tenant_providers(log_tenants, ecosystem.AZURE_NATIVE)

@@ -6,6 +6,9 @@ from components.package import COMPONENTS, SCHEMA_TYPES
 from providers.framework.provider import GraphProvider
 from providers.framework.server import serve
 from providers.resources import CATALOGUE
-from providers.version import VERSION
+from providers.version import PLUGIN_DOWNLOAD_URL, VERSION
 
-serve(GraphProvider(CATALOGUE, version=VERSION, components=COMPONENTS, types=SCHEMA_TYPES), sys.argv[1:])
+provider = GraphProvider(
+    CATALOGUE, version=VERSION, components=COMPONENTS, types=SCHEMA_TYPES, download_url=PLUGIN_DOWNLOAD_URL
+)
+serve(provider, sys.argv[1:])

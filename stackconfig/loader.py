@@ -48,12 +48,11 @@ def load_stack_config(
     return _load(_sections(values, problems, set(extra_keys)), frozenset(secret_paths), problems)
 
 
-def load_component_inputs(
-    tenants: Any, secret_paths: Iterable[str] = (), *, syncs: Any = ABSENT, mto: Any = ABSENT, mto_path: str = ""
-) -> StackConfig:
-    """What a component's inputs declare (the `ctsync:pair:TenantPair` ``syncs``, the
-    `ctsync:mto:MtoMembership` properties), read by the same code as the stack config's `ctsync:sync`
-    and `ctsync:mto`, with the component's input names as paths (``syncs[0].trust.mfa``).
+def load_component_inputs(tenants: Any, secret_paths: Iterable[str] = (), **inputs: tuple[str, Any]) -> StackConfig:
+    """What a component's inputs declare, read by the same code as the stack config's sections, with
+    the component's input names as paths: ``sync=("syncs", [...])`` reads a `ctsync:sync` value
+    whose problems are named ``syncs[0].trust.mfa``; a path of "" roots them at the component
+    (``mto=("", {...})`` gives ``owner``, ``members[1]``).
 
     `tenants` is the `ctsync:tenants` value of the stack the component is deployed in (the provider's
     configuration). Raises ConfigError with every problem.
@@ -61,8 +60,8 @@ def load_component_inputs(
     problems = Problems()
     sections: dict[str, Node | None] = {name: Node(f"{NAMESPACE}:{name}", ABSENT, problems) for name in SECTIONS}
     sections["tenants"] = _decoded(Node(f"{NAMESPACE}:tenants", tenants, problems))
-    sections["sync"] = Node("syncs", syncs, problems)
-    sections["mto"] = Node(mto_path, mto, problems)
+    for section, (path, value) in inputs.items():
+        sections[section] = Node(path, value, problems)
     return _load(sections, frozenset(secret_paths), problems)
 
 

@@ -22,6 +22,7 @@ from .mto import (
     TEMPLATE_KEYS,
 )
 from .syncs import DIRECTION_KEYS, FILTER_KEYS, MANAGED_GROUP_KEYS, MAPPING_KEYS, SCOPE_KEYS, SETTINGS, TRUST_KEYS
+from .topology import DIRECTIONS, KINDS, TOPOLOGY_KEYS
 
 PACKAGE = "ctsync"
 DOCS = "docs/configuration.md"
@@ -132,11 +133,19 @@ TYPES: dict[str, Spec] = {
 }
 
 # The `ctsync:mto` shape, whose keys are the MtoMembership component's own inputs.
-MTO_PROPERTIES: dict[str, Spec] = _object("", MTO_KEYS, {
+TYPES["Mto"] = _object(f"The multitenant organisation: a `ctsync:mto` value ({DOCS}).", MTO_KEYS, {
     "displayName": (STRING, "the organisation's name"),
     "description": (STRING, "its description"),
     "owner": (STRING, "the owner tenant's alias in ctsync:tenants"),
     "members": (array_of({"oneOf": [STRING, ref("MtoMember")]}), "member tenants: an alias, or {tenant, role}"),
     "templates": (ref("MtoTemplates"), "the templates a join applies"),
-})["properties"]
+})
+MTO_PROPERTIES: dict[str, Spec] = TYPES["Mto"]["properties"]
 MTO_REQUIRED = ("displayName", "owner")
+TYPES["Topology"] = _object(f"Directions among many tenants: a `ctsync:topology` value ({DOCS}).", TOPOLOGY_KEYS, {
+    "kind": (STRING, f"{' or '.join(KINDS)}"),
+    "hub": (STRING, "hubAndSpoke: the hub tenant's alias"),
+    "members": (STRINGS, "the tenants' aliases (the spokes, for hubAndSpoke)"),
+    "direction": (STRING, f"hubAndSpoke: {', '.join(DIRECTIONS)}"),
+    "defaults": (ref("Sync"), "the settings of every direction it makes (no from, to or bidirectional)"),
+})

@@ -40,8 +40,10 @@ class GraphProvider(rpc.Provider):
         version: str = "0.0.0",
         components: Iterable[Component] = (),
         types: Mapping[str, dict[str, Any]] | None = None,
+        download_url: str | None = None,
     ):
         self.version = version
+        self._download_url = download_url
         self.types = {definition.token(): definition for definition in catalogue}
         self.components = {component.token: component for component in components}
         self._schema_types = dict(types or {})
@@ -55,7 +57,9 @@ class GraphProvider(rpc.Provider):
         return rpc.GetSchemaResponse(json.dumps(self.schema()))
 
     def schema(self) -> dict[str, Any]:
-        return package_schema.build(self.types.values(), self.version, self.components.values(), self._schema_types)
+        return package_schema.build(
+            self.types.values(), self.version, self.components.values(), self._schema_types, self._download_url
+        )
 
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         config = read_config(request)

@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 import pytest
 
+from components.estate import Estate, EstateArgs
 from components.mto import MtoMembership, MtoMembershipArgs
 from components.package import COMPONENTS
 from components.pair import TenantPair, TenantPairArgs
@@ -56,6 +57,18 @@ def test_an_mto_membership_from_its_inputs_registers_what_the_program_registers(
     args = MtoMembershipArgs(display_name=mto["displayName"], owner=mto["owner"], members=mto["members"],
                              description=mto.get("description"), templates=mto.get("templates"))
     assert registrations(lambda: MtoMembership("mto", args).urn) == expected
+
+
+def test_an_estate_registers_what_the_program_registers_for_the_same_sections_under_itself():
+    values = stacks.hub_and_spoke_stack(3)
+    values["ctsync:mto"] = {"displayName": "Group", "owner": "t0", "members": ["t1", "t2"]}
+    expected = program_registrations(values)
+    set_stack_config({"ctsync:tenants": values["ctsync:tenants"]})
+    args = EstateArgs(topology=values["ctsync:topology"], mto=values["ctsync:mto"])
+    made = registrations(lambda: Estate("estate", args).urn)
+    assert made == sorted([*expected, ("ctsync:index:Estate", "estate", "{}")])
+    # The estate; per pair 1 + 2 jobs + 2 partner entries + 2 policies + 2 x 5 job resources; the MTO 1 + 1 + 2 x 2.
+    assert len(made) == 1 + 2 * 17 + 6
 
 
 GOOD = {"from": "contoso", "to": "fabrikam", "scope": {"allUsers": True}}
@@ -108,4 +121,5 @@ def test_without_tenants_the_component_says_where_they_come_from():
 
 def test_the_sync_shape_has_exactly_the_keys_the_reader_accepts():
     assert list(TYPES["Sync"]["properties"]) == [*DIRECTION_KEYS, *SETTINGS]
-    assert {component.token for component in COMPONENTS} == {"ctsync:pair:TenantPair", "ctsync:mto:MtoMembership"}
+    assert {component.token for component in COMPONENTS} == {"ctsync:index:Estate", "ctsync:pair:TenantPair",
+                                                              "ctsync:mto:MtoMembership"}

@@ -28,7 +28,7 @@ def test_the_package_schema_keeps_to_what_pulumi_accepts():
                 for name, spec in resource["inputProperties"].items() if "default" in spec]
     assert defaults and all(kind in ("bool", "int", "float", "str") for _, _, kind in defaults)
     components = {token for token, resource in schema["resources"].items() if resource.get("isComponent")}
-    assert components == {"ctsync:pair:TenantPair", "ctsync:mto:MtoMembership"}
+    assert components == {"ctsync:index:Estate", "ctsync:pair:TenantPair", "ctsync:mto:MtoMembership"}
     refs = {ref for ref in _refs(schema) if ref.startswith("#/types/")}
     assert refs and {ref.removeprefix("#/types/") for ref in refs} <= set(schema["types"])
     assert schema["version"] == "1.2.3" and schema["language"]["python"]["packageName"] == "pulumi_ctsync"
