@@ -77,7 +77,7 @@ def refusal(subject: str, error: ConfigError) -> pulumi.RunError:
     return pulumi.RunError(f"{subject} has {count} problem{'s' if count != 1 else ''}; nothing was deployed:\n{error}")
 
 
-def component_config(subject: str, *, one_pair: bool = False, **inputs: tuple[str, Any]) -> StackConfig:
+def component_config(subject: str, inputs: Mapping[str, tuple[str, Any]], one_pair: bool = False) -> StackConfig:
     """A component's inputs (section -> (input path, value), as `load_component_inputs` takes them),
     checked as the stack config's sections are, with the tenants of the stack it is deployed in;
     pulumi.RunError naming each problem by its input path."""

@@ -62,10 +62,9 @@ class Estate(pulumi.ComponentResource):
     """Every pair's TenantPair and the MtoMembership of one ctsync configuration."""
 
     def __init__(self, name: str, args: EstateArgs, opts: pulumi.ResourceOptions | None = None):
-        given = {"sync": args.sync, "topology": args.topology, "mto": args.mto}
-        config = component_config(
-            f"Estate {name}", **{key: (key, ABSENT if value is None else value) for key, value in given.items()}
-        )
+        given: dict[str, Any] = {"sync": args.sync, "topology": args.topology, "mto": args.mto}
+        sections: dict[str, tuple[str, Any]] = {key: (key, ABSENT if value is None else value) for key, value in given.items()}
+        config = component_config(f"Estate {name}", sections)
         super().__init__(TYPE, name, None, opts)
         children = pulumi.ResourceOptions(parent=self)
         self.pairs = dict(tenant_pairs(config, {}, children))

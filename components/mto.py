@@ -69,7 +69,7 @@ class MtoPlan:
 def plan(name: str, inputs: Mapping[str, Any]) -> MtoPlan:
     """The `ctsync:mto`-shaped inputs read by the stack config's own reader, paths rooted at the
     component (``owner``, ``members[1]``)."""
-    config = component_config(f"MtoMembership {name}", mto=("", dict(inputs)))
+    config = component_config(f"MtoMembership {name}", {"mto": ("", dict(inputs))})
     assert config.mto is not None  # a readable `ctsync:mto` value always makes one
     return MtoPlan(mto=config.mto, tenants=config.tenants)
 

@@ -44,7 +44,7 @@ class PairPlan:
 
 def plan(name: str, syncs: Any) -> PairPlan:
     """The `ctsync:sync` entries read by the stack config's own reader, paths rooted at ``syncs``."""
-    config = component_config(f"TenantPair {name}", one_pair=True, sync=("syncs", syncs))
+    config = component_config(f"TenantPair {name}", {"sync": ("syncs", syncs)}, one_pair=True)
     if not config.pairs:
         raise pulumi.RunError(f"TenantPair {name}: syncs declares no direction; nothing was deployed")
     return PairPlan(pair=config.pairs[0], tenants=config.tenants)
