@@ -8,7 +8,7 @@ Everything is checked before the first resource is registered: a refused configu
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
