@@ -229,6 +229,14 @@ class GraphProvider(rpc.Provider):
         except KeyError:
             raise UnknownResourceType(f"the ctsync provider has no component {request.resource_type!r}") from None
         inputs = {key: plain_value(value) for key, value in request.inputs.items()}
+        unknown = list(_unknown_paths(inputs))
+        if unknown:
+            # A component checks its whole declaration before it registers anything; a value that is
+            # known only after the update (a preview of another resource's output) cannot be checked.
+            raise ValueError(
+                f"{request.resource_type} {request.name}: {', '.join(unknown)} is known only after the update; "
+                "the inputs are checked before anything is written, so pass values that are known at preview"
+            )
         component = component_type.build(request.name, inputs, request.options)
         urn = await component.urn.future()
         state = await serialize_properties(component_type.outputs(component), {})
@@ -269,6 +277,17 @@ class GraphProvider(rpc.Provider):
         definition: type[AnyResource], sent: Plain, inputs: Any, state: Any, ownership: Ownership
     ) -> dict[str, PropertyValue]:
         return to_properties(schema.dump(inputs, state, ownership), _secret(definition, sent))
+
+
+def _unknown_paths(value: Any, path: str = "") -> Iterable[str]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _unknown_paths(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unknown_paths(item, f"{path}[{index}]")
+    elif value == UNKNOWN:
+        yield path
 
 
 def _secret(definition: type[AnyResource], sent: Plain) -> set[str]:

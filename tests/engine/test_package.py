@@ -139,3 +139,26 @@ def test_a_program_outside_the_repository_deploys_a_tenant_pair_from_the_package
         pulumi(env, root, "destroy", "--yes")
         assert tenants[CONTOSO].partners == {} and tenants[FABRIKAM].partners == {}
         assert tenants[CONTOSO].applications == {}
+
+
+def test_the_estate_template_scaffolds_a_program_that_deploys_the_stack_config(installed, tmp_path):
+    """`pulumi new templates/ctsync-estate`: the user's own project, the package from dist/, the estate
+    in its stack config (here a hub-and-spoke topology), deployed and destroyed."""
+    root = tmp_path / "estate"
+    root.mkdir()
+    (tmp_path / "state").mkdir()
+    env = {**installed, "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}", "PIP_FIND_LINKS": installed["DIST"]}
+    with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
+        pulumi(env, root, "new", str(REPO / "templates" / "ctsync-estate"), "--yes", "--name", "estate-demo",
+               "--stack", "dev")
+        assert (root / "venv").is_dir() and not (root / "components").exists()
+        stack_file = root / "Pulumi.dev.yaml"
+        stack_file.write_text(stack_file.read_text() + tenants_config(emulator.base_url).replace("config:\n", "config:\n  ctsync:topology: {kind: hubAndSpoke, hub: fabrikam, members: [contoso], direction: spokesToHub, defaults: {scope: {allUsers: true}}}\n"))
+        pulumi(env, root, "up", "--yes", "--skip-preview")
+        tenants = emulator.state.tenants
+        assert list(tenants[FABRIKAM].partners) == [CONTOSO] and list(tenants[FABRIKAM].identity_sync) == [CONTOSO]
+        emulator.admin.clear_requests()
+        pulumi(env, root, "up", "--yes")
+        assert writes(emulator) == []
+        pulumi(env, root, "destroy", "--yes")
+        assert tenants[FABRIKAM].partners == {} and tenants[CONTOSO].applications == {}

@@ -42,3 +42,11 @@ def _refs(value):
     elif isinstance(value, list):
         for item in value:
             yield from _refs(item)
+
+
+def test_the_version_is_written_once_and_the_template_pins_it():
+    from providers.version import VERSION
+
+    requirements = (codegen.ROOT / "templates" / "ctsync-estate" / "requirements.txt").read_text()
+    assert f"pulumi_ctsync=={VERSION}\n" in requirements
+    assert f"## {VERSION}" in (codegen.ROOT / "CHANGELOG.md").read_text()
