@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh machine, idempotently and quickly when done before:
 # the Python virtualenv from requirements.txt and the Pulumi CLI at the SDK's version.
-# Source it (`. scripts/bootstrap.sh`) to get PATH and the venv; running it also works.
+# The scripts source it; in your own shell use `source scripts/env.sh` instead (this file turns on
+# `set -euo pipefail`, which an interactive shell must not get).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"

@@ -1,12 +1,51 @@
 #!/usr/bin/env bash
-# The test command of the README: installs what is missing, then runs every test tier.
+# The test command of the README: installs what is missing, then the static checks and every test
+# tier, one after the other, each announced and followed by its result and time.
+#     bash scripts/test.sh             # everything (what CI runs)
+#     bash scripts/test.sh -x -k mto   # pytest's own options, passed to every tier
+# Interrupted (Ctrl-C), it stops the running tier with every process it started (the Pulumi CLI,
+# provider plugins, emulators) before it exits.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/bootstrap.sh"
 cd "$ROOT"
-# The static checks first (pyproject.toml): lint and types at zero findings, on every run.
-echo "test.sh: ruff (lint)" >&2
+# Fastest first: a broken unit shows in seconds, not after the engine tier.
+TIERS=(unit components providers emulator engine)
+NO_TESTS=5  # pytest's exit status when a tier has no test that the options select
+
+say() { printf 'test.sh: %s\n' "$*" >&2; }
+
+# Each tier runs in a session (process group) of its own, so that an interrupt reaches all of it.
+tier_group=""
+stop() {
+  if [[ -n $tier_group ]]; then
+    kill -TERM -- "-$tier_group" 2>/dev/null || true
+    wait "$tier_group" 2>/dev/null || true
+  fi
+  say "interrupted: the running tier and its processes are stopped"
+  exit 130
+}
+trap stop INT TERM
+
+say "ruff (lint)"
 ruff check --quiet .
-echo "test.sh: mypy (types)" >&2
+say "mypy (types)"
 mypy
-exec python -m pytest "$@"
+
+failed=() ran=0 started_all=$SECONDS
+for tier in "${TIERS[@]}"; do
+  say "tier $tier ..."
+  started=$SECONDS
+  setsid python -m pytest "tests/$tier" "$@" &
+  tier_group=$!
+  status=0
+  wait "$tier_group" || status=$?
+  tier_group=""
+  case $status in
+    0) ran=$((ran + 1)); say "tier $tier: passed in $((SECONDS - started)) s" ;;
+    "$NO_TESTS") say "tier $tier: no test selected" ;;
+    *) ran=$((ran + 1)); failed+=("$tier"); say "tier $tier: FAILED (pytest exit $status) in $((SECONDS - started)) s" ;;
+  esac
+done
+say "$ran tier(s) in $((SECONDS - started_all)) s${failed[*]:+; failed: ${failed[*]}}"
+[[ ${#failed[@]} == 0 && $ran -gt 0 ]]

@@ -37,3 +37,19 @@ def test_run_local_deploys_syncs_and_reports(tmp_path):
         assert any(line in row and "B2B, no redemption step" in row for row in report.splitlines()), line
     for job in ("contoso->fabrikam", "fabrikam->northwind", "northwind->fabrikam"):
         assert any(row.strip().startswith(job) and "Active" in row for row in report.splitlines()), job
+
+
+def test_run_local_refuses_a_port_another_process_holds_and_deploys_nothing(tmp_path):
+    """Never a deployment into a process run-local did not start: it stops before the emulator, naming
+    the port and both ways out."""
+    env = {**os.environ, "PULUMI_BACKEND_URL": f"file://{tmp_path}?metadata=skip", "PULUMI_HOME": str(tmp_path / "home")}
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("127.0.0.1", LOCAL_PORT))
+        squatter.listen()
+        done = subprocess.run(["bash", "scripts/run-local.sh"], cwd=REPO, env=env, capture_output=True, text=True,
+                              timeout=600)
+    assert done.returncode == 1
+    assert f"127.0.0.1:{LOCAL_PORT} is already in use by another process" in done.stderr
+    assert "set graphEndpoint in stacks/Pulumi.local.yaml to a free port; nothing was deployed" in done.stderr
+    assert not list(tmp_path.glob("**/*.json"))  # no stack state was written
