@@ -65,3 +65,25 @@ def test_the_ctsync_commands_they_run_parse(name):
     for job in workflow(name)["jobs"].values():
         for command in ctsync_commands(job):
             assert _parser().parse_args(command).command == command[0]
+
+
+def test_the_hourly_check_runs_where_no_approval_gate_waits():
+    """health.yml reads only: its environment is not the deploying one, whose reviewers gate `up`."""
+    check = workflow("health.yml")["jobs"]["check"]
+    up = workflow("pulumi.yml")["jobs"]["up"]
+    assert check["environment"] == "${{ matrix.stack }}-read" != up["environment"]
+    assert "environment:prod-read" in (WORKFLOWS / "pulumi.yml").read_text()
+
+
+def test_a_workflow_runs_the_readmes_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "bash scripts/test.sh" in readme
+    job = workflow("test.yml")["jobs"]["test"]
+    assert [s["run"] for s in steps(job) if "run" in s] == ["bash scripts/test.sh -q"]
+    assert set(workflow("test.yml")[True]) == {"pull_request", "push"}
+
+
+def test_the_oidc_comment_matches_the_contract():
+    """An `oidc` tenant names its own clientId (stackconfig refuses one without)."""
+    text = (WORKFLOWS / "pulumi.yml").read_text()
+    assert "the tenant's clientId (required)" in text and "name no clientId" not in text
