@@ -72,7 +72,7 @@ def test_the_hourly_check_runs_where_no_approval_gate_waits():
     check = workflow("health.yml")["jobs"]["check"]
     up = workflow("pulumi.yml")["jobs"]["up"]
     assert check["environment"] == "${{ matrix.stack }}-read" != up["environment"]
-    assert "environment:prod-read" in (WORKFLOWS / "pulumi.yml").read_text()
+    assert "environment:dev-read, ...:prod-read" in (WORKFLOWS / "pulumi.yml").read_text()
 
 
 def test_a_workflow_runs_the_readmes_test_command():
