@@ -87,3 +87,14 @@ def test_the_oidc_comment_matches_the_contract():
     """An `oidc` tenant names its own clientId (stackconfig refuses one without)."""
     text = (WORKFLOWS / "pulumi.yml").read_text()
     assert "the tenant's clientId (required)" in text and "name no clientId" not in text
+
+
+def test_the_extras_plugins_are_installed_at_the_pinned_sdk_versions():
+    import subprocess
+
+    printed = subprocess.run(["bash", str(ROOT / "scripts" / "install-extras.sh"), "--print"],
+                             capture_output=True, text=True, check=True).stdout.split("\n")
+    pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line)
+    assert printed[:2] == [f"pulumi plugin install resource azuread v{pins['pulumi-azuread']}",
+                           f"pulumi plugin install resource azure-native v{pins['pulumi-azure-native']}"]
+    assert "bash scripts/install-extras.sh" in (ROOT / "docs" / "configuration.md").read_text()
