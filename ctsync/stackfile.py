@@ -149,12 +149,23 @@ def _decrypted(root: Path, stack: str) -> dict[str, Any]:
         capture_output=True, text=True, env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"},
     )
     if run.returncode != 0:
+        said = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "no message"
         raise StackFileError(
             f"the ctsync config of stack {stack} holds secrets, and the Pulumi CLI could not decrypt them "
-            f"({run.stderr.strip().splitlines()[-1] if run.stderr.strip() else 'no message'}); run `pulumi stack init "
-            f"{stack}` first and set PULUMI_CONFIG_PASSPHRASE (or the stack's secrets provider)"
+            f"({said}); {decrypt_fix(said, stack)}"
         )
     return {key: entry.get("objectValue", entry.get("value")) for key, entry in json.loads(run.stdout).items()}
+
+
+def decrypt_fix(said: str, stack: str) -> str:
+    """What to do about the CLI's refusal to decrypt, from what it said."""
+    if "incorrect passphrase" in said:
+        return "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to this stack's passphrase"
+    if "passphrase must be set" in said:
+        return "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the stack's passphrase"
+    if "no stack named" in said:
+        return f"run `pulumi stack init {stack}` (or `pulumi login` to the backend that holds it) first"
+    return "check that the Pulumi CLI is logged in to the stack's backend and can open its secrets provider"
 
 
 def already_declared(stack_file: StackFile) -> list[str]:

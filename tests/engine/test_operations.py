@@ -112,3 +112,20 @@ def test_the_policy_pack_stops_a_preview_that_breaks_a_rule(tmp_path):
         assert capped.returncode != 0, "the threshold of 500 is above the configured maximum"
         assert "is 500: at most 100 allowed" in output
         assert emulator.admin.requests() == [] or all(e["method"] == "GET" for e in emulator.admin.requests())
+
+
+@pytest.mark.parametrize("passphrase, fix", [
+    ("not-the-passphrase", "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to this stack's passphrase"),
+    (None, "PULUMI_CONFIG_PASSPHRASE_FILE) to the stack's passphrase"),
+])
+def test_status_with_a_wrong_passphrase_says_to_set_the_passphrase_not_to_init_the_stack(tmp_path, passphrase, fix):
+    with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
+        project = Project.create(tmp_path / "project", emulator.base_url, CLI)
+        project.init()
+        project.pulumi("config", "set", "--secret", "ctsync:note", "a secret", "-s", STACK)
+        env = {key: value for key, value in project.env.items() if key != "PULUMI_CONFIG_PASSPHRASE"}
+        env.update({"PULUMI_CONFIG_PASSPHRASE": passphrase} if passphrase is not None else {})
+        done = subprocess.run([sys.executable, "-m", "ctsync", "status", "--stack", STACK], cwd=project.root, env=env,
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert fix in done.stderr and "pulumi stack init" not in done.stderr
