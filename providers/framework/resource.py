@@ -93,6 +93,10 @@ class GraphResource(Generic[I, S]):
         # with, when the resource ``marks_owner``.
         self.owner = owner
 
+    def named(self, tenant_id: str | None) -> str:
+        """``tenant <alias> (<id>)``: how messages name a tenant (the provider knows the stack's aliases)."""
+        return self.graph.named(tenant_id)
+
     @classmethod
     def token(cls) -> str:
         return f"{PACKAGE}:{cls.module}:{cls.type_name}"

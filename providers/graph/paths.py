@@ -46,6 +46,11 @@ def assigned_to(graph: TenantGraph, service_principal_id: str) -> Builder:
     return graph.sdk.service_principals.by_service_principal_id(service_principal_id).app_role_assigned_to
 
 
+def group_members_builder(graph: TenantGraph, group_id: str) -> Builder:
+    """``/groups/{id}/members``: a group's direct members."""
+    return graph.sdk.groups.by_group_id(group_id).members
+
+
 def principal_builder(graph: TenantGraph, principal_type: str, object_id: str) -> Builder:
     """``/groups/{id}`` or ``/users/{id}``: a user or group that can be assigned as scope."""
     if principal_type == "Group":

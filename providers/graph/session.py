@@ -306,6 +306,11 @@ class GraphSession:
         if failures:
             raise failures[0] if len(failures) == 1 else SignInFailures(failures)
 
+    def named(self, tenant_id: str | None) -> str:
+        """A tenant as a person reads it: its alias in ctsync:tenants beside its id."""
+        connection = self._connections.get(str(tenant_id))
+        return connection.named if connection is not None else f"tenant {tenant_id}"
+
     def tenant(self, tenant_id: str) -> TenantGraph:
         with self._lock:
             if tenant_id not in self._clients:

@@ -107,7 +107,7 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
             lambda: self._get(graph),
             lambda org: _state(org) == "active",
             deadline=min(ACTIVATION_DEADLINE, replication_deadline()),
-            what=f"the multitenant organization of tenant {inputs.tenant_id} to become active; Graph may "
+            what=f"the multitenant organization of {self.named(inputs.tenant_id)} to become active; Graph may "
             "still be working on it: run `pulumi up` again later, it takes over the organisation once it is active",
         )
         return _organization_state(organization)
@@ -151,19 +151,19 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
         await self._check_ours(graph, existing, inputs)
         if (existing.description or "") != inputs.description:
             await self._patch(graph, inputs)
-        adoption_notice(self.type_name, f"organization {inputs.display_name!r} of tenant {inputs.tenant_id}")
+        adoption_notice(self.type_name, f"organization {inputs.display_name!r} of {self.named(inputs.tenant_id)}")
 
     async def _check_ours(self, graph: TenantGraph, existing: models.MultiTenantOrganization, inputs: MultiTenantOrganizationInputs) -> None:
         own = await get_member(graph, inputs.tenant_id)
         if existing.display_name != inputs.display_name or own is None or _role(own) != "owner":
             raise ValueError(
-                f"tenant {inputs.tenant_id} is already in the multitenant organization "
+                f"{self.named(inputs.tenant_id)} is already in the multitenant organization "
                 f"{existing.display_name!r} (a tenant can be in one only); to manage it, it must be its "
                 f"owner and display_name must be {existing.display_name!r}; or leave it first"
             )
         if _being_removed(own):
             raise ValueError(
-                f"the multitenant organization {existing.display_name!r} of tenant {inputs.tenant_id} is "
+                f"the multitenant organization {existing.display_name!r} of {self.named(inputs.tenant_id)} is "
                 "being deleted; run `pulumi up` again once Graph has finished"
             )
 
@@ -262,14 +262,15 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         self._check_not_leaving(member, inputs)
         if _role(member) != inputs.role:
             await self._patch_role(graph, inputs)
-        adoption_notice(self.type_name, f"membership of {inputs.member_tenant_id} in the organization of {inputs.tenant_id}")
+        adoption_notice(self.type_name, f"membership of {self.named(inputs.member_tenant_id)} in the organization of "
+                                        f"{self.named(inputs.tenant_id)}")
 
-    @staticmethod
-    def _check_not_leaving(member: models.MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
+    def _check_not_leaving(self, member: models.MultiTenantOrganizationMember, inputs: MtoTenantInputs) -> None:
         if _being_removed(member):
             raise ValueError(
-                f"tenant {inputs.member_tenant_id} is being removed from the multitenant organization of "
-                f"{inputs.tenant_id}; run `pulumi up` again once the removal has finished"
+                f"{self.named(inputs.member_tenant_id)} is being removed from the multitenant organization of "
+                f"{self.named(inputs.tenant_id)}; run `pulumi up` again once the removal has finished "
+                "(python -m ctsync mto-status shows how far it is)"
             )
 
 
@@ -332,7 +333,7 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
             return _join_state(record)
         if under_way:
             raise ValueError(
-                f"tenant {inputs.tenant_id} is already joining or in the multitenant organization of "
+                f"{self.named(inputs.tenant_id)} is already joining or in the multitenant organization of "
                 f"{under_way}; leave it before joining {inputs.owner_tenant_id}"
             )
         # Joins take hours: return at once; refresh reports progress and the next `up` carries on.

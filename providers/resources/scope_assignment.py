@@ -76,7 +76,7 @@ class ScopeAssignmentResource(GraphResource[ScopeAssignmentInputs, ScopeAssignme
         if found is not None:
             return []
         where = f"; it is declared at {inputs['declared_at']}" if inputs.get("declared_at") else ""
-        return [("principal_id", f"the {kind.lower()} {principal} does not exist in tenant {tenant_id}{where}: "
+        return [("principal_id", f"the {kind.lower()} {principal} does not exist in {self.named(tenant_id)}{where}: "
                                  f"use the object id of a {kind.lower()} of that tenant (its Entra ID overview)")]
 
     async def find(self, inputs: ScopeAssignmentInputs) -> Observed | None:

@@ -149,11 +149,11 @@ class SynchronizationJobScheduleResource(
         if not inputs.enabled or reason is None:
             return None
         if reason == TOO_MANY_DELETES:
-            notice(f"{self.type_name}: job {inputs.job_id} in tenant {inputs.tenant_id} holds deletions back (quarantine "
+            notice(f"{self.type_name}: job {inputs.job_id} in {self.named(inputs.tenant_id)} holds deletions back (quarantine "
                    f"{TOO_MANY_DELETES}); pulumi up does not release them: review them and run "
                    f"`python -m ctsync release-deletes --stack <stack> --from <source> --to <target>`")
             return None
-        return Repair("quarantine_reason", f"job {inputs.job_id} in tenant {inputs.tenant_id} is quarantined ({reason}); "
+        return Repair("quarantine_reason", f"job {inputs.job_id} in {self.named(inputs.tenant_id)} is quarantined ({reason}); "
                                            f"up restarts it if validateCredentials now passes")
 
     async def update(
@@ -169,7 +169,8 @@ class SynchronizationJobScheduleResource(
         warnings = await self._unassigned_warnings(graph, olds, news)
         users = await leaving(graph, _scope(olds), _scope(news))
         if users:
-            warnings.append(leaving_warning(news.tenant_id, news.target_tenant_id or "the target", len(users),
+            target = self.named(news.target_tenant_id) if news.target_tenant_id else "the target"
+            warnings.append(leaving_warning(self.named(news.tenant_id), target, len(users),
                                             news.deletion_threshold, news.deletes_users))
         return warnings
 
@@ -181,7 +182,7 @@ class SynchronizationJobScheduleResource(
         if news.sync_all or not going:
             return []
         assignments = await if_present(scope_assignments(graph, news.service_principal_id)) or []
-        return [f"{_named(a)} is assigned to the configuration app in tenant {news.tenant_id} and the stack does not "
+        return [f"{_named(a)} is assigned to the configuration app in {self.named(news.tenant_id)} and the stack does not "
                 "declare it: up removes the assignment" for a in assignments if lower_guid(a.get("principalId")) in going]
 
     async def delete(self, inputs: SynchronizationJobScheduleInputs, state: SynchronizationJobScheduleState) -> None:
@@ -215,7 +216,7 @@ class SynchronizationJobScheduleResource(
                 await if_present(graph.call("DELETE", assigned_to(graph, inputs.service_principal_id)
                                             .by_app_role_assignment_id(assignment["id"])))
                 notice(f"{self.type_name}: removed the assignment of {_named(assignment)} to the configuration app in "
-                       f"tenant {inputs.tenant_id}: the stack does not declare it")
+                       f"{self.named(inputs.tenant_id)}: the stack does not declare it")
 
     async def _release(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs, reason: str) -> None:
         """Restart the quarantined job if its saved credentials validate now; else say why not."""
@@ -225,11 +226,11 @@ class SynchronizationJobScheduleResource(
         except GraphError as error:
             if error.status != 400:
                 raise
-            notice(f"{self.type_name}: left job {inputs.job_id} in tenant {inputs.tenant_id} quarantined ({reason}): "
+            notice(f"{self.type_name}: left job {inputs.job_id} in {self.named(inputs.tenant_id)} quarantined ({reason}): "
                    f"its cause is not repaired yet ({error.message}); `python -m ctsync status` says what is missing")
             return
         await graph.call("POST", job.restart, restart_body(RELEASE_SCOPE))
-        notice(f"{self.type_name}: restarted job {inputs.job_id} in tenant {inputs.tenant_id}, quarantined ({reason}) "
+        notice(f"{self.type_name}: restarted job {inputs.job_id} in {self.named(inputs.tenant_id)}, quarantined ({reason}) "
                f"until now: validateCredentials passes again")
 
     async def _send(self, graph: TenantGraph, inputs: SynchronizationJobScheduleInputs, action: str) -> None:

@@ -153,7 +153,7 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
         unknown = unknown_attributes(current, managed(inputs))
         if unknown:
             # Before any write: a PUT with an unknown attribute would fail, or map nothing.
-            raise SchemaError(f"job {inputs.job_id} of tenant {inputs.tenant_id}: " + "; ".join(unknown))
+            raise SchemaError(f"job {inputs.job_id} of {self.named(inputs.tenant_id)}: " + "; ".join(unknown))
         desired = desired_schema(current, managed(inputs), baseline)
         template = await until_sync_ready(lambda: self._template(graph, inputs))
         restore_template(desired.document, template, managed(inputs), inputs.unmanaged_attributes)

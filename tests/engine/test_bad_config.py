@@ -77,5 +77,5 @@ def test_a_scope_group_that_does_not_exist_is_refused_by_preview_with_its_config
 
         output = run.stdout + run.stderr
         assert run.returncode != 0
-        assert f"the group {missing} does not exist in tenant {CONTOSO}; it is declared at ctsync:sync[0].scope.groups[1]" in output
+        assert f"the group {missing} does not exist in tenant contoso ({CONTOSO}); it is declared at ctsync:sync[0].scope.groups[1]" in output
         assert [e for e in emulator.admin.requests() if e["method"] != "GET"] == [], "a preview never writes"

@@ -17,7 +17,7 @@ def test_a_preview_counts_the_users_a_scope_change_takes_out(tmp_path):
     stack = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
     contoso_to_fabrikam = stack["config"]["ctsync:sync"][0]
     assert contoso_to_fabrikam["scope"] == {"groups": [SALES]}
-    contoso_to_fabrikam["deletionThreshold"] = 2
+    contoso_to_fabrikam["deletionThreshold"] = 1
     with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
         project = Project.create(tmp_path / "project", emulator.base_url, CLI, stack=stack)
         project.init()
@@ -31,6 +31,7 @@ def test_a_preview_counts_the_users_a_scope_change_takes_out(tmp_path):
         preview = project.pulumi("preview", "--diff", "-s", STACK)
         writes = [entry for entry in emulator.admin.requests() if entry["method"] != "GET"]
     output = " ".join((preview.stdout + preview.stderr).split())
-    assert f"this scope change takes 3 user(s) of tenant {CONTOSO} out of the sync to {FABRIKAM}" in output
-    assert "more than the job's deletion threshold of 2: the job will stop with TooManyDeletes" in output
+    # Adele and Alex leave; Megan, the group's third member, is disabled and so was never in the target.
+    assert f"this scope change takes 2 user(s) of tenant contoso ({CONTOSO}) out of the sync to tenant fabrikam ({FABRIKAM})" in output
+    assert "more than the job's deletion threshold of 1: the job will stop with TooManyDeletes" in output
     assert writes == [], "a preview writes nothing"

@@ -128,7 +128,7 @@ def test_a_principal_that_does_not_exist_is_refused_by_check_with_its_config_pat
                                     "declared_at": "ctsync:sync[0].scope.groups[1]"})
     [(name, reason)] = failures
     assert name == "principal_id"
-    assert f"the group {missing} does not exist in tenant {CONTOSO}; it is declared at ctsync:sync[0].scope.groups[1]" in reason
+    assert f"the group {missing} does not exist in tenant tenant0 ({CONTOSO}); it is declared at ctsync:sync[0].scope.groups[1]" in reason
     assert graph_requests.count()["writes"] == 0
 
 

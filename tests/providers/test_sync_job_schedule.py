@@ -243,9 +243,9 @@ def test_an_assignment_the_stack_does_not_declare_is_drift_named_and_removed(gra
     with caplog.at_level(logging.WARNING, logger="ctsync.providers"):
         diff = driver.diff(id, {**outs, **observed}, inputs)
     assert diff.changes and set(diff.detailed) == {"scope_groups"}
-    assert (f"group 'Sales' ({SALES}) is assigned to the configuration app in tenant {CONTOSO} and the stack does not "
+    assert (f"group 'Sales' ({SALES}) is assigned to the configuration app in tenant tenant0 ({CONTOSO}) and the stack does not "
             "declare it: up removes the assignment") in caplog.text
-    assert f"this scope change takes 1 user(s) of tenant {CONTOSO} out of the sync to {FABRIKAM}" in caplog.text, "Alex"
+    assert f"this scope change takes 1 user(s) of tenant tenant0 ({CONTOSO}) out of the sync to tenant tenant1 ({FABRIKAM})" in caplog.text, "Alex"
     assert graph_requests.count()["writes"] == 0, "a preview reads only"
 
     graph_requests.clear()
