@@ -154,7 +154,11 @@ class ProvisioningJob(pulumi.ComponentResource):
         )
 
     def _summary(self, args: ProvisioningJobArgs) -> dict[str, Any]:
-        """The stack output of this direction: the job's identity and its state."""
+        """The stack output of this direction: the job's identity and its schedule.
+
+        Not the job's last cycle or quarantine: a stack output is a snapshot of the last `up`, where
+        those go stale within the hour (`python -m ctsync status` reads them live), and, null until a
+        first cycle, the SDK shows them as [unknown] in every preview."""
         return {
             "source_tenant_id": self._source_id,
             "target_tenant_id": args.target.tenant_id,
@@ -163,9 +167,6 @@ class ProvisioningJob(pulumi.ComponentResource):
             "enabled": args.sync.start,
             "status_code": self.schedule.status_code,
             "schedule_state": self.schedule.schedule_state,
-            "quarantine_reason": self.job.quarantine_reason,
-            "last_execution_state": self.job.last_execution_state,
-            "last_execution_time": self.job.last_execution_time,
         }
 
     @staticmethod

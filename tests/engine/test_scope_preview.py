@@ -35,3 +35,15 @@ def test_a_preview_counts_the_users_a_scope_change_takes_out(tmp_path):
     assert f"this scope change takes 2 user(s) of tenant contoso ({CONTOSO}) out of the sync to tenant fabrikam ({FABRIKAM})" in output
     assert "more than the job's deletion threshold of 1: the job will stop with TooManyDeletes" in output
     assert writes == [], "a preview writes nothing"
+
+
+def test_a_preview_shows_no_unknown_for_outputs_that_do_not_change(tmp_path):
+    """A trust change touches two partner entries; the jobs' rows in the stack outputs stay as they are."""
+    with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
+        project = Project.create(tmp_path / "project", emulator.base_url, CLI)
+        project.init()
+        project.up()
+        project.config_set_path("ctsync:sync[0].trust.mfa", "false")
+        preview = project.pulumi("preview", "--diff", "-s", STACK)
+    assert "[unknown]" not in preview.stdout
+    assert "isMfaAccepted" in preview.stdout or "trust_mfa" in preview.stdout
