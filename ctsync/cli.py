@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ctsync import live, logs, release, restart, stackfile, status, verify
+from ctsync import live, logs, mto_status, release, restart, stackfile, status, verify
 from ctsync.discovery import PROGRESS as EXPORT_PROGRESS
 from ctsync.discovery import discover
 from ctsync.errors import TenantUnreadable, in_tenant
@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     _direction_arguments(restart_command)
     restart_command.add_argument("--scope", required=True, choices=sorted(restart.SCOPES), help="what the restart resets")
     restart_command.add_argument("--yes", action="store_true", help="confirm without asking (CI)")
+    mto_command = command("mto-status", _mto_status, "the multitenant organisation now, live from Graph (reads only): each "
+                          "tenant's role, state and change in transit (joins and removals take hours); exit 0 when none is")
+    mto_command.add_argument("--json", action="store_true", help="JSON for machines instead of the table")
     return parser
 
 
@@ -183,6 +186,22 @@ def _session(config: StackConfig) -> GraphSession:
 async def _job_of(session: GraphSession, direction: live.Direction) -> live.LiveJob | None:
     source = direction.source
     return await in_tenant(f"tenant {source.alias} ({source.tenant_id})", live.find_job(session.tenant(source.tenant_id), direction))
+
+
+def _mto_status(args: argparse.Namespace, root: Path) -> int:
+    config = _stack_config(root, args.stack)
+    progress = Progress("mto-status")
+    if config.mto is None:
+        progress.say(f"stack {args.stack} declares no ctsync:mto: nothing to check")
+        return OK
+    owner = config.tenants[config.mto.owner]
+    name, rows = asyncio.run(in_tenant(f"tenant {owner.alias} ({owner.tenant_id})", mto_status.read_organisation(_session(config), config)))
+    print(mto_status.as_json(name, rows) if args.json else mto_status.as_table(name, rows), end="" if not args.json else "\n")
+    in_transit = [row.tenant for row in rows if row.verdict == mto_status.IN_TRANSIT]
+    if in_transit:
+        progress.say(f"still in transit: {', '.join(in_transit)}; Graph completes joins and removals within hours: run this again later")
+        return PROBLEM
+    return OK
 
 
 def _status(args: argparse.Namespace, root: Path) -> int:

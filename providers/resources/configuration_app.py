@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from providers.framework import GraphResource, Observed, attribute, computed, known
+from providers.framework import GraphResource, Observed, attribute, computed, known, notice
 from providers.framework.values import guid, lower_guid, plain_text
 from providers.graph import models
 from providers.graph.paths import application_builder
@@ -118,6 +118,10 @@ class ConfigurationAppResource(GraphResource[ConfigurationAppInputs, Configurati
         # it the job, its schema, secrets and scope assignments.
         graph = self.tenant(inputs.tenant_id)
         await if_present(graph.call("DELETE", application_builder(graph, known(state.application_object_id, "application_object_id"))))
+        # Entra deletes no provisioned user when a job goes: say so, since destroy suggests otherwise.
+        target = self.named(inputs.target_tenant_id) if inputs.target_tenant_id else "the target tenant"
+        notice(f"{self.type_name}: the sync from {self.named(inputs.tenant_id)} to {target} is deleted; the users it "
+               f"provisioned stay in {target} as they are (docs/operations.md, \"What destroy leaves\")")
 
     async def mark_owner(self, inputs: ConfigurationAppInputs, state: ConfigurationAppState, owner: str) -> None:
         graph = self.tenant(inputs.tenant_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed
+from providers.framework import GraphResource, Observed, adoption_notice, attribute, computed, notice
 from providers.framework.values import guid, lower_guid, one_of, plain_text
 from providers.graph import GraphError, models
 from providers.graph.paths import member_builder, mto_builder
@@ -22,6 +22,16 @@ NO_TENANT = "00000000-0000-0000-0000-000000000000"
 # Graph documents "a few minutes" for a new organisation to become active; `pulumi up` waits this
 # long at most (CTSYNC_REPLICATION_DEADLINE lowers it), then the next `up` adopts it.
 ACTIVATION_DEADLINE = 60.0
+
+
+# Graph finishes a removal asynchronously, as it does a join (Microsoft documents joins taking up to
+# 2 to 4 hours); until then the tenant shows ``transitionDetails.desiredState: removed``.
+REMOVAL_PENDING = ("Graph completes the removal asynchronously, within hours (as a join), and refuses to add the "
+                   "tenant again until then; `python -m ctsync mto-status --stack <stack>` follows it")
+
+
+def removal_notice(type_name: str, what: str) -> None:
+    notice(f"{type_name}: {what} is pending: {REMOVAL_PENDING}")
 
 
 def _value(enum: Any) -> str | None:
@@ -132,7 +142,8 @@ class MultiTenantOrganizationResource(GraphResource[MultiTenantOrganizationInput
 
     async def delete(self, inputs: MultiTenantOrganizationInputs, state: MultiTenantOrganizationState) -> None:
         # The owner leaving as the last tenant is how Graph deletes an organisation.
-        await remove_tenant(self.tenant(inputs.tenant_id), inputs.tenant_id)
+        if await remove_tenant(self.tenant(inputs.tenant_id), inputs.tenant_id):
+            removal_notice(self.type_name, f"the deletion of the organization of {self.named(inputs.tenant_id)}")
 
     async def _get(self, graph: TenantGraph) -> models.MultiTenantOrganization:
         # The organisation is a singleton every tenant can read (unset until created): a 404 is only
@@ -248,7 +259,8 @@ class MtoTenantResource(GraphResource[MtoTenantInputs, MtoTenantState]):
         return state
 
     async def delete(self, inputs: MtoTenantInputs, state: MtoTenantState) -> None:
-        await remove_tenant(self.tenant(inputs.tenant_id), inputs.member_tenant_id)
+        if await remove_tenant(self.tenant(inputs.tenant_id), inputs.member_tenant_id):
+            removal_notice(self.type_name, f"the removal of {self.named(inputs.member_tenant_id)} from the organization")
 
     async def _get(self, graph: TenantGraph, inputs: MtoTenantInputs) -> models.MultiTenantOrganizationMember:
         # Right after the POST the member may not be readable yet: raise so until_healed retries.
@@ -358,7 +370,9 @@ class MtoJoinRequestResource(GraphResource[MtoJoinRequestInputs, MtoJoinRequestS
         graph = self.tenant(inputs.tenant_id)
         # A member leaves by removing itself; a tenant not in yet cancels its pending join instead,
         # which would otherwise complete hours later.
-        if not await remove_tenant(graph, inputs.tenant_id):
+        if await remove_tenant(graph, inputs.tenant_id):
+            removal_notice(self.type_name, f"{self.named(inputs.tenant_id)} leaving the organization")
+        else:
             await self._patch(graph, NO_TENANT)
 
     async def _get(self, graph: TenantGraph) -> models.MultiTenantOrganizationJoinRequestRecord:

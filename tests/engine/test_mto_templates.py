@@ -3,6 +3,10 @@ organisation with templates is deployed, every one of its three tenants has both
 before any join, and a refreshing preview then shows no change."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import yaml
 
 from emulator import EmulatorServer
@@ -43,3 +47,30 @@ def test_templates_are_set_in_every_mto_tenant_and_a_second_preview_changes_noth
                      emulator.admin.token(CONTOSO))[2]
         assert member["transitionDetails"]["desiredRole"] == "owner" or member["role"] == "owner"
         project.pulumi("preview", "--refresh", "--expect-no-changes", "-s", STACK)
+
+
+def mto_status(project: Project) -> tuple[int, dict]:
+    done = subprocess.run([sys.executable, "-m", "ctsync", "mto-status", "--stack", STACK, "--json"], cwd=project.root,
+                          env=project.env, capture_output=True, text=True, timeout=300)
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_destroy_says_what_stays_and_mto_status_follows_the_removal_to_its_end(tmp_path):
+    with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
+        project = Project.create(tmp_path / "project", emulator.base_url, CLI)
+        project.init()
+        project.up()
+        code, joining = mto_status(project)
+        assert code == 3 and {row["verdict"] for row in joining["tenants"]} >= {"in transit"}
+        emulator.admin.advance_clock(8 * 3600)
+        code, joined = mto_status(project)
+        assert code == 0 and {row["verdict"] for row in joined["tenants"]} == {"settled"}, joined
+
+        destroyed = project.pulumi("destroy", "--yes", "-s", STACK)
+        said = " ".join((destroyed.stdout + destroyed.stderr).split())
+        assert "the users it provisioned stay in tenant fabrikam (" in said
+        assert "is pending: Graph completes the removal asynchronously" in said
+        assert "python -m ctsync mto-status --stack <stack> follows it" in said.replace("`", "")
+        emulator.admin.advance_clock(8 * 3600)
+        code, gone = mto_status(project)
+        assert code == 0 and gone["organisation"] is None
