@@ -231,7 +231,8 @@ def _verify(args: argparse.Namespace, root: Path) -> int:
         if job is None:
             return None
         where = f"tenant {direction.source.alias} ({direction.source.tenant_id})"
-        return await in_tenant(where, verify.verify(session.tenant(direction.source.tenant_id), job, args.user))
+        return await in_tenant(where, verify.verify(session.tenant(direction.source.tenant_id), job, args.user,
+                                                    session.tenant(direction.target.tenant_id)))
 
     outcome = asyncio.run(run())
     if outcome is None:

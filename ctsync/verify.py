@@ -22,10 +22,13 @@ from msgraph.generated.service_principals.item.synchronization.jobs.item.provisi
     ProvisionOnDemandPostRequestBody,
 )
 
+from ctsync import attributes as side_by_side
 from ctsync.live import LiveJob
 from ctsync.provisioning_log import LogEntry, read_entries
-from providers.graph.paths import job_builder
-from providers.graph.session import TenantGraph, if_present
+from providers.graph.errors import GraphError
+from providers.graph.paths import job_builder, principal_builder
+from providers.graph.session import TenantGraph, if_present, with_base_url
+from providers.synchronization.schema_json import USER_OBJECT, object_mapping
 
 # A skip that means the target already is what the mapping makes of the user: nothing to change.
 ALREADY_IN_SYNC = "RedundantExport"
@@ -47,32 +50,67 @@ class Outcome:
     attributes: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # (name, old, new)
     steps: list[str] = field(default_factory=list)
     logged: LogEntry | None = None
+    # Each mapped attribute side by side: source, what the mapping gives, the target now.
+    compared: list[side_by_side.Row] = field(default_factory=list)
 
     @property
     def succeeded(self) -> bool:
         return self.result.lower() == "success" or self.error_code == ALREADY_IN_SYNC
 
 
-async def verify(graph: TenantGraph, live: LiveJob, user: str) -> Outcome:
+async def verify(graph: TenantGraph, live: LiveJob, user: str, target: TenantGraph | None = None) -> Outcome:
+    """Provision ``user`` now; with the ``target`` tenant's Graph, also compare every mapped attribute."""
     found = await if_present(graph.call("GET", graph.sdk.users.by_user_id(user)))
     if found is None:
         source = live.direction.source
         raise UserNotFound(f"no user {user!r} in tenant {source.alias} ({source.tenant_id}): give a user principal name or object id")
     began = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=5)
     job = job_builder(graph, live.service_principal_id, live.job_id)
-    rule = await _user_rule(graph, live)
+    schema = await graph.send("GET", job.schema) or {}
     body = ProvisionOnDemandPostRequestBody(parameters=[SynchronizationJobApplicationParameters(
-        rule_id=rule, subjects=[SynchronizationJobSubject(object_id=found.id, object_type_name="User")])])
+        rule_id=_user_rule(schema), subjects=[SynchronizationJobSubject(object_id=found.id, object_type_name="User")])])
     answer = await graph.call("POST", job.provision_on_demand, body)
     outcome = _outcome(found.user_principal_name or user, found.id, answer.key or "{}", answer.value or "{}")
     logged = await read_entries(graph, began, job_id=live.job.id, source_id=found.id)
-    return _with_log(outcome, logged[0] if logged else None)
+    outcome = _with_log(outcome, logged[0] if logged else None)
+    if target is None:
+        return outcome
+    return dataclasses.replace(outcome, compared=await _compared(graph, target, schema, found.id, outcome.target_id))
 
 
-async def _user_rule(graph: TenantGraph, live: LiveJob) -> str | None:
+async def _compared(source: TenantGraph, target: TenantGraph, schema: dict[str, Any], user_id: str, target_id: str | None) -> list[side_by_side.Row]:
+    """Every mapping of the user rule, with the source user and its target copy read now."""
+    mapping = object_mapping(schema, USER_OBJECT)
+    mappings = (mapping or {}).get("attributeMappings") or []
+    targets = sorted({str(m.get("targetAttributeName")) for m in mappings if m.get("targetAttributeName")})
+    source_user = await _user(source, user_id, side_by_side.source_attributes(mappings))
+    target_user = await _user(target, target_id, targets) if target_id else None
+    return side_by_side.rows(mappings, source_user, target_user)
+
+
+async def _user(graph: TenantGraph, user_id: str, names: list[str]) -> dict[str, Any] | None:
+    """The user's properties ``names`` as JSON; its default properties where Graph refuses a name
+    it does not know on users (a template's source may be a name of the synchronization schema only)."""
+    builder = principal_builder(graph, "User", user_id)
+    try:
+        return await if_present(graph.send("GET", _selecting(graph, builder, ["id", *names])))
+    except GraphError as error:
+        if error.status != 400:
+            raise
+    return await if_present(graph.send("GET", builder))
+
+
+def _selecting(graph: TenantGraph, builder: Any, names: list[str]) -> Any:
+    config = builder.UserItemRequestBuilderGetRequestConfiguration(
+        query_parameters=builder.UserItemRequestBuilderGetQueryParameters(select=names))
+    info = builder.to_get_request_information(config)
+    with_base_url(graph.sdk, info)
+    return builder.with_url(info.url)
+
+
+def _user_rule(schema: dict[str, Any]) -> str | None:
     """The id of the schema's rule that provisions users (cross-tenant sync has one)."""
-    schema = await graph.send("GET", job_builder(graph, live.service_principal_id, live.job_id).schema)
-    rules = (schema or {}).get("synchronizationRules") or []
+    rules = schema.get("synchronizationRules") or []
     for rule in rules:
         if any((m.get("sourceObjectName") or "").lower() == "user" for m in rule.get("objectMappings") or []):
             found: str | None = rule.get("id")
@@ -124,6 +162,13 @@ def report(outcome: Outcome, direction: str) -> str:
         width = max(len(name or "") for name, _, _ in outcome.attributes)
         lines += [f"    {(name or '').ljust(width)} -> {new!r}" + (f" (was {old!r})" if old is not None else "")
                   for name, old, new in outcome.attributes]
+    if outcome.compared:
+        lines.append("  mapped attributes, side by side (read now):")
+        lines += [f"    {line}" for line in side_by_side.table(outcome.compared)]
+        disagree = [row.attribute for row in outcome.compared if row.agrees == "NO"]
+        if disagree:
+            lines.append(f"  the target differs from what the mapping gives for: {', '.join(disagree)} "
+                         "(a cycle in progress, a mapping changed since, or an edit in the target)")
     lines += [f"  step {step}" for step in outcome.steps]
     if outcome.logged is not None:
         lines.append(f"  provisioning log: {outcome.logged.action} {outcome.logged.status} at {outcome.logged.time}")

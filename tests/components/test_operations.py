@@ -145,11 +145,32 @@ def test_verify_of_a_user_out_of_scope_exits_3_with_the_reason(emulator, root, c
     assert "was not provisioned: Skipped" in captured.err
 
 
-def test_verify_of_a_user_already_in_sync_is_fine(emulator, root, capsys):
+def test_verify_of_a_user_already_in_sync_shows_each_mapped_attribute_side_by_side(emulator, root, capsys):
     deployed(emulator, ADELE)
     emulator.admin.run_sync()
     assert ctsync("verify", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--user", ADELE) == cli.OK
-    assert "RedundantExport" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "RedundantExport" in out and "mapped attributes, side by side (read now):" in out
+    rows = {line.split()[0]: line for line in out.splitlines()[out.splitlines().index("  mapped attributes, side by side (read now):") + 2:]
+            if line.startswith("    ") and not line.startswith("     ")}
+    assert rows["displayName"].split()[-1] == "yes" and "'Adele Vance'" in rows["displayName"]
+    assert rows["jobTitle"].split()[-1] == "yes"
+
+
+def test_verify_puts_an_edited_attribute_back_and_shows_it_agreeing(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    emulator.admin.run_sync()
+    fabrikam = emulator.state.tenants[FABRIKAM]
+    [copy] = [user for user in fabrikam.users.values() if user.get("displayName") == "Adele Vance"]
+    copy["jobTitle"] = "Edited in the target"
+    assert ctsync("verify", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--user", ADELE) == cli.OK
+    out = capsys.readouterr().out
+    # Provisioning the user again puts the mapping's value back, and the table, read after, agrees.
+    assert "jobTitle -> 'Specialist' (was 'Edited in the target')" in out
+    table = [line.split() for line in out.splitlines() if line.startswith("    ") and "  " in line.strip()]
+    verdicts = {cells[0]: cells[-1] for cells in table}
+    assert verdicts["jobTitle"] == verdicts["userPrincipalName"] == verdicts["showInAddressList"] == "yes"
+    assert "NO" not in verdicts.values()
 
 
 # -- logs ---------------------------------------------------------------------------------------
