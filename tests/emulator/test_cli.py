@@ -37,3 +37,22 @@ def test_serve_refuses_a_broken_fixture(tmp_path):
     result = subprocess.run([sys.executable, "-m", "emulator", "serve", "--port", "0", "--fixture", str(fixture)],
                             cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert result.returncode == 1 and "tenantId must be a GUID" in result.stderr
+
+
+def test_portal_made_serves_a_sync_as_the_admin_center_leaves_it():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "serve", "--port", "0", "--fixture", str(LOCAL_FIXTURE), "--portal-made"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        made = process.stdout.readline().strip()
+        assert made.startswith("portal-made setup: contoso -> fabrikam, app ")
+        line = process.stdout.readline().strip()
+        state = AdminClient(line.rsplit(" ", 1)[1]).state()
+        tenants = {tenant["displayName"]: tenant for tenant in state["tenants"]}
+        assert len(tenants["Contoso"]["jobs"]) == 1 and tenants["Contoso"]["partners"] == [tenants["Fabrikam"]["tenantId"]]
+        assert tenants["Fabrikam"]["partners"] == [tenants["Contoso"]["tenantId"]]
+        assert tenants["Fabrikam"]["users"] > 5, "the job's first cycle brought Contoso's Sales users"
+    finally:
+        process.kill()
+        process.wait()

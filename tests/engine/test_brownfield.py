@@ -9,78 +9,24 @@ and created -> destroy deletes only what ctsync made.
 """
 from __future__ import annotations
 
-import asyncio
-import json
 import subprocess
 import sys
 
 import yaml
-from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import (
-    InstantiatePostRequestBody,
-)
-from msgraph.generated.models.synchronization_job import SynchronizationJob
-from msgraph.generated.models.synchronization_secret import SynchronizationSecret
-from msgraph.generated.models.synchronization_secret_key_string_value_pair import SynchronizationSecretKeyStringValuePair
-from msgraph.generated.service_principals.item.synchronization.secrets.secrets_put_request_body import SecretsPutRequestBody
 
 from emulator import EmulatorServer
-from providers.resources.configuration_app import TEMPLATE_ID
-from tests.conftest import graph_client_for
-from tests.emulator.flows import allow_inbound, allow_outbound, get_schema, put_schema, raw, user_mapping
+from emulator.portal import APP_NAME, make_portal_setup
+from tests.emulator.flows import raw
 from tests.engine.project import CLI, CONTOSO, FABRIKAM, NORTHWIND, REPO, STACK, Project, needs_cli
 
 pytestmark = needs_cli
 SALES = "aaaaaaaa-0000-4000-8000-000000000001"
 ENGINEERING = "aaaaaaaa-0000-4000-8000-000000000002"
-PORTAL_APP = "Contoso to Fabrikam (made in the portal)"
 
 
 def tenants_only() -> dict:
     local = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
     return {"config": {"ctsync:tenants": local["config"]["ctsync:tenants"]}}
-
-
-async def portal_setup(emulator: EmulatorServer) -> dict:
-    """Contoso -> Fabrikam, made as an administrator would in the portal; returns the app's ids."""
-    contoso, fabrikam = graph_client_for(emulator, CONTOSO), graph_client_for(emulator, FABRIKAM)
-    await allow_inbound(fabrikam, CONTOSO)
-    partner = fabrikam.policies.cross_tenant_access_policy.partners.by_cross_tenant_access_policy_configuration_partner_tenant_id(CONTOSO)
-    await partner.patch(partner_trusting_mfa())
-    await allow_outbound(contoso, FABRIKAM)
-    template = contoso.application_templates.by_application_template_id(TEMPLATE_ID)
-    created = await template.instantiate.post(InstantiatePostRequestBody(display_name=PORTAL_APP))
-    sp = created.service_principal
-    sync = contoso.service_principals.by_service_principal_id(sp.id).synchronization
-    job = await sync.jobs.post(SynchronizationJob(template_id="Azure2Azure"))
-    notifications = {"Enabled": True, "Recipients": "ops@contoso.com", "DeleteThresholdEnabled": True,
-                     "DeleteThresholdValue": 25}
-    pairs = [(SynchronizationSecret.AuthenticationType, "SyncPolicy"), (SynchronizationSecret.CompanyId, FABRIKAM),
-             (SynchronizationSecret.SyncNotificationSettings, json.dumps(notifications)),
-             (SynchronizationSecret.SyncAll, "false")]
-    await sync.secrets.put(SecretsPutRequestBody(value=[SynchronizationSecretKeyStringValuePair(key=k, value=v)
-                                                       for k, v in pairs]))
-    schema = await get_schema(contoso, sp.id, job.id)
-    # The portal's mapping editor: companyName becomes the constant "Contoso".
-    company = next(m for m in user_mapping(schema)["attributeMappings"] if m["targetAttributeName"] == "companyName")
-    company["source"] = {"expression": '"Contoso"', "name": "Contoso", "parameters": [], "type": "Constant"}
-    await put_schema(contoso, sp.id, job.id, schema)
-    role = next(r.id for r in sp.app_roles if r.display_name == "msiam_access")
-    from uuid import UUID
-
-    from msgraph.generated.models.app_role_assignment import AppRoleAssignment
-    await contoso.service_principals.by_service_principal_id(sp.id).app_role_assigned_to.post(
-        AppRoleAssignment(principal_id=UUID(SALES), resource_id=UUID(sp.id), app_role_id=role))
-    await sync.jobs.by_synchronization_job_id(job.id).start.post()
-    return {"app": created.application.id, "sp": sp.id, "job": job.id}
-
-
-def partner_trusting_mfa():
-    from msgraph.generated.models.cross_tenant_access_policy_configuration_partner import (
-        CrossTenantAccessPolicyConfigurationPartner,
-    )
-    from msgraph.generated.models.cross_tenant_access_policy_inbound_trust import CrossTenantAccessPolicyInboundTrust
-
-    return CrossTenantAccessPolicyConfigurationPartner(inbound_trust=CrossTenantAccessPolicyInboundTrust(is_mfa_accepted=True))
 
 
 def export(project: Project, *args: str) -> subprocess.CompletedProcess:
@@ -99,8 +45,8 @@ def users_in(emulator: EmulatorServer, tenant_id: str) -> list[str]:
 
 def test_an_existing_setup_is_exported_taken_over_with_no_write_and_survives_destroy(tmp_path):
     with EmulatorServer(port=0, fixture=str(REPO / "emulator" / "fixtures" / "local.yaml")) as emulator:
-        portal = asyncio.run(portal_setup(emulator))
-        emulator.admin.run_sync()
+        # As the Entra admin center leaves it: `python -m emulator serve --portal-made` (docs/brownfield.md).
+        portal = make_portal_setup(emulator.base_url)
         synced = users_in(emulator, FABRIKAM)
         assert len([u for u in synced if "#EXT#" in u]) == 3, f"the portal's job synced Sales: {synced}"
         project = Project.create(tmp_path / "project", emulator.base_url, CLI, stack=tenants_only())
@@ -116,7 +62,7 @@ def test_an_existing_setup_is_exported_taken_over_with_no_write_and_survives_des
         assert done.returncode == 0, done.stderr
         assert writes(emulator) == [], "an export only reads"
         written = stack_file.read_text()
-        assert f"from job {portal['job']} of app '{PORTAL_APP}'" in written, "each entry says where it came from"
+        assert f"from job {portal['job']} of app '{APP_NAME}'" in written, "each entry says where it came from"
         config = yaml.safe_load(written)["config"]
         assert config["ctsync:sync"] == [{
             "from": "contoso", "to": "fabrikam", "trust": {"mfa": True}, "scope": {"groups": [SALES]},
@@ -132,7 +78,7 @@ def test_an_existing_setup_is_exported_taken_over_with_no_write_and_survives_des
         assert writes(emulator) == [], "the first up after an export sends no Graph write"
         state = project.pulumi("stack", "export", "-s", STACK).json()["deployment"]["resources"]
         app = next(r for r in state if r["type"] == "ctsync:synchronization:ConfigurationApp")
-        assert app["outputs"]["application_object_id"] == portal["app"] and app["outputs"]["taken_over"] is True
+        assert app["outputs"]["application_object_id"] == portal["application"] and app["outputs"]["taken_over"] is True
 
         project.pulumi("preview", "--refresh", "--expect-no-changes", "-s", STACK)
         assert writes(emulator) == []
@@ -150,7 +96,7 @@ def test_an_existing_setup_is_exported_taken_over_with_no_write_and_survives_des
         assert "left" in run.stdout + run.stderr and "in place" in run.stdout + run.stderr
         deleted = [w for w in writes(emulator) if w.startswith("DELETE")]
         assert all(CONTOSO not in w for w in deleted)
-        contoso = exists(emulator, CONTOSO, f"/applications/{portal['app']}")
+        contoso = exists(emulator, CONTOSO, f"/applications/{portal['application']}")
         assert contoso, "the app made in the portal is still there"
         assert exists(emulator, FABRIKAM, f"/policies/crossTenantAccessPolicy/partners/{CONTOSO}")
         assert not exists(emulator, NORTHWIND, f"/policies/crossTenantAccessPolicy/partners/{FABRIKAM}"), \
