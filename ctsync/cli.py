@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ctsync import live, logs, mto_status, release, restart, stackfile, status, verify
+from ctsync import doctor, live, logs, mto_status, release, restart, stackfile, status, verify
 from ctsync.discovery import PROGRESS as EXPORT_PROGRESS
 from ctsync.discovery import discover
 from ctsync.errors import TenantUnreadable, in_tenant
@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     _direction_arguments(restart_command)
     restart_command.add_argument("--scope", required=True, choices=sorted(restart.SCOPES), help="what the restart resets")
     restart_command.add_argument("--yes", action="store_true", help="confirm without asking (CI)")
+    doctor_command = command("doctor", _doctor, "what will make sync fail or surprise its users, read from both tenants of "
+                             "every direction (reads only): each with its tenant, object and fix; exit 3 on a blocking one")
+    doctor_command.add_argument("--json", action="store_true", help="JSON for machines instead of the list")
     mto_command = command("mto-status", _mto_status, "the multitenant organisation now, live from Graph (reads only): each "
                           "tenant's role, state and change in transit (joins and removals take hours); exit 0 when none is")
     mto_command.add_argument("--json", action="store_true", help="JSON for machines instead of the table")
@@ -188,6 +191,18 @@ async def _job_of(session: GraphSession, direction: live.Direction) -> live.Live
     return await in_tenant(f"tenant {source.alias} ({source.tenant_id})", live.find_job(session.tenant(source.tenant_id), direction))
 
 
+def _doctor(args: argparse.Namespace, root: Path) -> int:
+    config = _stack_config(root, args.stack)
+    progress = Progress("doctor")
+    directions = live.declared(config)
+    progress.say(f"reads both tenants of {len(directions)} direction(s); writes nothing")
+    findings = asyncio.run(doctor.examine(_session(config), directions))
+    print(doctor.as_json(findings) if args.json else doctor.as_table(findings), end="\n" if args.json else "")
+    blocking = [finding for finding in findings if finding.severity == doctor.BLOCKING]
+    progress.say(f"{len(blocking)} blocking, {len(findings) - len(blocking)} warning(s)")
+    return PROBLEM if blocking else OK
+
+
 def _mto_status(args: argparse.Namespace, root: Path) -> int:
     config = _stack_config(root, args.stack)
     progress = Progress("mto-status")
@@ -216,7 +231,11 @@ def _status(args: argparse.Namespace, root: Path) -> int:
         print(status.as_json(args.stack, health))
     else:
         print(status.as_table(health), end="")
-    return status.exit_code(health)
+    code = status.exit_code(health)
+    if code != OK:
+        status.PROGRESS.say(f"`python -m ctsync doctor --stack {args.stack}` reads both tenants for what else blocks a sync "
+                            "(invitation settings, missing scope groups, Conditional Access)")
+    return code
 
 
 def _verify(args: argparse.Namespace, root: Path) -> int:

@@ -98,6 +98,12 @@ DELETED_ITEMS_WRITE = need("Directory.ReadWrite.All", "User.ReadWrite.All", "App
 
 AUDIT_READ = need("AuditLog.Read.All")
 
+# Tenant-wide settings `ctsync doctor` reads (graph/tenant_policies.py).
+ORGANIZATION_READ = need("Organization.Read.All", "Directory.Read.All")
+AUTHORIZATION_POLICY_WRITE = need("Policy.ReadWrite.Authorization")
+EXTERNAL_IDENTITIES_WRITE = need("Policy.ReadWrite.ExternalIdentities")
+CONDITIONAL_ACCESS_WRITE = need("Policy.ReadWrite.ConditionalAccess")
+
 _ALL_REQUIREMENTS = [value for value in dict(globals()).values() if isinstance(value, Requirement)]
 
 # What a token minted without `roles` carries: every permission any endpoint accepts.

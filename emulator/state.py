@@ -75,6 +75,39 @@ class SyncConfig:
         return next((item.get("value") for item in self.secrets if item.get("key") == key), None)
 
 
+GUEST_USER_ROLE = "10dae51f-b6af-4016-8d66-8c2a99b929b3"  # Guest User: the authorization policy's default
+
+
+def default_authorization_policy() -> dict:
+    return {
+        "id": "authorizationPolicy",
+        "displayName": "Authorization Policy",
+        "description": "Used to manage authorization related settings across the company.",
+        "allowInvitesFrom": "everyone",
+        "allowedToSignUpEmailBasedSubscriptions": True,
+        "allowedToUseSSPR": True,
+        "allowEmailVerifiedUsersToJoinOrganization": False,
+        "allowUserConsentForRiskyApps": None,
+        "blockMsolPowerShell": False,
+        "guestUserRoleId": GUEST_USER_ROLE,
+        "defaultUserRolePermissions": {
+            "allowedToCreateApps": True, "allowedToCreateSecurityGroups": True, "allowedToCreateTenants": True,
+            "allowedToReadBitlockerKeysForOwnedDevice": True, "allowedToReadOtherUsers": True,
+            "permissionGrantPoliciesAssigned": ["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"],
+        },
+    }
+
+
+def default_external_identities_policy() -> dict:
+    return {
+        "id": "Default",
+        "displayName": "ExternalIdentitiesPolicy",
+        "description": "",
+        "allowExternalIdentitiesToLeave": True,
+        "allowDeletedIdentitiesDataRemoval": False,
+    }
+
+
 @dataclass
 class Tenant:
     id: str
@@ -96,6 +129,10 @@ class Tenant:
     sync: dict[str, SyncConfig] = field(default_factory=dict)  # sp id -> synchronization
     deleted: dict[str, dict] = field(default_factory=dict)  # directory/deletedItems, by id
     provisioning_log: list[dict] = field(default_factory=list)
+    # Tenant-wide policies (graph/tenant_policies.py).
+    authorization_policy: dict = field(default_factory=default_authorization_policy)
+    external_identities_policy: dict = field(default_factory=default_external_identities_policy)
+    ca_policies: dict[str, dict] = field(default_factory=dict)  # id -> conditionalAccessPolicy
     # B2B users created by cross-tenant sync, linked to their source (the matching anchor).
     b2b_source: dict[str, tuple[str, str]] = field(default_factory=dict)  # target user id -> (tenant, user)
     b2b_index: dict[tuple[str, str], str] = field(default_factory=dict)  # (tenant, user) -> target user id

@@ -1,5 +1,5 @@
 """Graph v1.0 endpoints, one module per area; `ROUTES` is the whole table."""
-from . import applications, audit, directory, mto, policies, synchronization
+from . import applications, audit, directory, mto, policies, synchronization, tenant_policies
 
 ROUTES = [
     *policies.ROUTES,
@@ -8,4 +8,5 @@ ROUTES = [
     *synchronization.ROUTES,
     *directory.ROUTES,
     *audit.ROUTES,
+    *tenant_policies.ROUTES,
 ]

@@ -76,3 +76,24 @@ def job_builder(graph: TenantGraph, service_principal_id: str, job_id: str) -> B
 def template_schema_builder(graph: TenantGraph, service_principal_id: str, template_id: str) -> Builder:
     """``/servicePrincipals/{id}/synchronization/templates/{templateId}/schema``: a template's defaults."""
     return synchronization_builder(graph, service_principal_id).templates.by_synchronization_template_id(template_id).schema
+
+
+def authorization_policy_builder(graph: TenantGraph) -> Builder:
+    """``/policies/authorizationPolicy``: who may invite guests (``allowInvitesFrom``)."""
+    return graph.sdk.policies.authorization_policy
+
+
+def external_identities_policy_builder(graph: TenantGraph) -> Builder:
+    """beta ``/policies/externalIdentitiesPolicy``: whether external users may leave (no v1.0 resource)."""
+    base = graph.sdk.request_adapter.base_url.rstrip("/")
+    return graph.on_beta(graph.sdk.policies.with_url(f"{base}/policies/externalIdentitiesPolicy"))
+
+
+def conditional_access_policies_builder(graph: TenantGraph) -> Builder:
+    """``/identity/conditionalAccess/policies``."""
+    return graph.sdk.identity.conditional_access.policies
+
+
+def users_builder(graph: TenantGraph) -> Builder:
+    """``/users``."""
+    return graph.sdk.users

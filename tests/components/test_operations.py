@@ -25,6 +25,7 @@ from tests.emulator.flows import (
     assign,
     partner_of,
     ready_pair,
+    raw,
     two_tenants,
 )
 
@@ -105,7 +106,9 @@ def test_status_of_a_quarantined_job_names_the_missing_setting_and_tenant(emulat
     emulator.admin.run_sync()
 
     assert ctsync("status", "--stack", STACK, "--json") == cli.PROBLEM
-    [direction] = json.loads(capsys.readouterr().out)["directions"]
+    captured = capsys.readouterr()
+    [direction] = json.loads(captured.out)["directions"]
+    assert f"`python -m ctsync doctor --stack {STACK}` reads both tenants" in captured.err
     assert direction["quarantine"]["reason"] == "EncounteredQuarantineException"
     assert direction["quarantine"]["errorCode"] == "AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure"
     assert direction["advice"][0] == (
@@ -309,3 +312,65 @@ def test_status_of_a_job_running_other_than_declared_is_unhealthy(emulator, root
 def test_verify_of_a_direction_without_a_job_exits_4(root, capsys):
     assert ctsync("verify", "--stack", STACK, "--from", "contoso", "--to", "fabrikam", "--user", ADELE) == cli.MISSING
     assert "has no synchronization job yet: `pulumi up -s ops` creates it" in capsys.readouterr().err
+
+
+# -- doctor -------------------------------------------------------------------------------------
+def fabrikam_admin(emulator, method: str, path: str, body: dict | None = None, version: str = "v1.0"):
+    status, _, answer = raw(emulator, method, path, emulator.admin.token(FABRIKAM), body, version)
+    assert status < 300, answer
+    return answer
+
+
+def doctor_json(capsys) -> tuple[int, list[dict]]:
+    code = ctsync("doctor", "--stack", STACK, "--json")
+    return code, json.loads(capsys.readouterr().out)["findings"]
+
+
+def test_doctor_of_a_sound_pair_finds_nothing_blocking_and_writes_nothing(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    fabrikam_admin(emulator, "PATCH", "/policies/externalIdentitiesPolicy", {"allowExternalIdentitiesToLeave": False}, "beta")
+    emulator.admin.clear_requests()
+    code, findings = doctor_json(capsys)
+    assert (code, findings) == (cli.OK, [])
+    assert graph_writes(emulator) == []
+
+
+def test_doctor_names_a_target_that_forbids_invitations_and_a_policy_requiring_untrusted_mfa(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    fabrikam_admin(emulator, "PATCH", "/policies/authorizationPolicy", {"allowInvitesFrom": "none"})
+    policy = fabrikam_admin(emulator, "POST", "/identity/conditionalAccess/policies", {
+        "displayName": "MFA for guests", "state": "enabled",
+        "conditions": {"users": {"includeUsers": ["GuestsOrExternalUsers"]}, "applications": {"includeApplications": ["All"]}},
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}})
+    code, findings = doctor_json(capsys)
+    assert code == cli.PROBLEM
+    by_object = {finding["object"]: finding for finding in findings}
+    invites = by_object["authorizationPolicy.allowInvitesFrom"]
+    assert invites["severity"] == "blocking" and invites["tenant"] == f"tenant fabrikam ({FABRIKAM})"
+    assert "AzureActiveDirectoryForbidden" in invites["problem"] and "adminsAndGuestInviters" in invites["fix"]
+    mfa = by_object[f"Conditional Access policy 'MFA for guests' ({policy['id']})"]
+    assert mfa["severity"] == "warning" and "requires mfa" in mfa["problem"]
+    assert "trust.mfa: true on the sync contoso -> fabrikam" in mfa["fix"]
+    leave = by_object["externalIdentitiesPolicy.allowExternalIdentitiesToLeave (beta)"]
+    assert leave["severity"] == "warning" and "provisions them again" in leave["problem"]
+
+
+def test_doctor_names_a_missing_scope_group_by_its_config_path_and_an_unredeemed_invited_guest(emulator, root, capsys):
+    deployed(emulator)
+    stack_file = root / "stacks" / f"Pulumi.{STACK}.yaml"
+    config = yaml.safe_load(stack_file.read_text())
+    config["config"]["ctsync:sync"][0]["scope"]["groups"].append("aaaaaaaa-0000-4000-8000-0000000000ff")
+    stack_file.write_text(yaml.safe_dump(config, sort_keys=False))
+    # Invited by e-mail before the sync existed, never redeemed (Graph sets externalUserState itself).
+    invited = fabrikam_admin(emulator, "POST", "/users", {
+        "accountEnabled": True, "displayName": "Adele (invited)", "mailNickname": "adele_invited", "userType": "Guest",
+        "userPrincipalName": "adele_contoso.onmicrosoft.com#EXT#@fabrikam.onmicrosoft.com",
+        "mail": "adele@contoso.onmicrosoft.com", "passwordProfile": {"password": "x-Not-used-1"}})
+    emulator.state.tenants[FABRIKAM].users[invited["id"]]["externalUserState"] = "PendingAcceptance"
+    code, findings = doctor_json(capsys)
+    assert code == cli.PROBLEM
+    [missing] = [f for f in findings if f["severity"] == "blocking"]
+    assert missing["object"] == "group aaaaaaaa-0000-4000-8000-0000000000ff (ctsync:sync[0].scope.groups[1])"
+    assert missing["tenant"] == f"tenant contoso ({CONTOSO})"
+    [guest] = [f for f in findings if f["object"].startswith("guest adele@contoso.onmicrosoft.com")]
+    assert "PendingAcceptance" in guest["problem"] and "ctsync verify --from contoso --to fabrikam" in guest["fix"]
