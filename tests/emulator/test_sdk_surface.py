@@ -54,6 +54,7 @@ from .flows import (
     ADELE,
     CONTOSO,
     CTS_TEMPLATE,
+    ERRORS,
     FABRIKAM,
     SALES,
     allow_inbound,
@@ -188,6 +189,40 @@ async def _synchronization(contoso, sp_id: str, role: UUID) -> None:
     await principal.app_role_assigned_to.by_app_role_assignment_id(assignment.id).delete()
 
 
+async def _tenant_policies(client) -> None:
+    """What `ctsync doctor` reads, and how an administrator sets it."""
+    from kiota_abstractions.method import Method
+    from msgraph.generated.models.allow_invites_from import AllowInvitesFrom
+    from msgraph.generated.models.authorization_policy import AuthorizationPolicy
+    from msgraph.generated.models.conditional_access_applications import ConditionalAccessApplications
+    from msgraph.generated.models.conditional_access_condition_set import ConditionalAccessConditionSet
+    from msgraph.generated.models.conditional_access_grant_control import ConditionalAccessGrantControl
+    from msgraph.generated.models.conditional_access_grant_controls import ConditionalAccessGrantControls
+    from msgraph.generated.models.conditional_access_policy import ConditionalAccessPolicy
+    from msgraph.generated.models.conditional_access_policy_state import ConditionalAccessPolicyState
+    from msgraph.generated.models.conditional_access_users import ConditionalAccessUsers
+
+    await client.organization.get()
+    await client.policies.authorization_policy.get()
+    await client.policies.authorization_policy.patch(AuthorizationPolicy(allow_invites_from=AllowInvitesFrom.AdminsAndGuestInviters))
+    policies = client.identity.conditional_access.policies
+    await policies.post(ConditionalAccessPolicy(
+        display_name="MFA for guests", state=ConditionalAccessPolicyState.Enabled,
+        conditions=ConditionalAccessConditionSet(users=ConditionalAccessUsers(include_users=["GuestsOrExternalUsers"]),
+                                                 applications=ConditionalAccessApplications(include_applications=["All"])),
+        grant_controls=ConditionalAccessGrantControls(operator="OR", built_in_controls=[ConditionalAccessGrantControl.Mfa])))
+    await policies.get()
+    # externalIdentitiesPolicy is beta only: the v1.0 SDK's adapter, addressed to beta.
+    beta = client.request_adapter.base_url.rstrip("/").rsplit("/", 1)[0] + "/beta/policies/externalIdentitiesPolicy"
+    for method, body in ((Method.GET, None), (Method.PATCH, b'{"allowExternalIdentitiesToLeave": false}')):
+        request = client.policies.to_get_request_information()
+        request.url, request.http_method = beta, method
+        if body:
+            request.content = body
+            request.headers.try_add("Content-Type", "application/json")
+        await client.request_adapter.send_primitive_async(request, "bytes", ERRORS)
+
+
 def test_every_route_answers_the_real_sdk(seeded, graph_client):
     async def scenario():
         contoso, fabrikam = graph_client(CONTOSO), graph_client(FABRIKAM)
@@ -197,12 +232,13 @@ def test_every_route_answers_the_real_sdk(seeded, graph_client):
         app_id, sp_id, role = await _configuration_app(contoso)
         await _synchronization(contoso, sp_id, role)
         await contoso.applications.by_application_id(app_id).delete()
+        await _tenant_policies(fabrikam)
 
     asyncio.run(scenario())
     router = Router(graph.ROUTES)
     served: set[tuple[str, str]] = set()
     for entry in seeded.admin.requests():
-        relative = re.sub(r"^/v1\.0", "", entry["path"])
+        relative = re.sub(r"^/(v1\.0|beta)", "", entry["path"])
         try:
             route, _ = router.match(entry["method"], relative)
         except ErrorReply:
