@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ctsync import doctor, live, logs, mto_status, release, restart, stackfile, status, verify
+from ctsync import audit, doctor, live, logs, mto_status, release, restart, stackfile, status, verify
 from ctsync.discovery import PROGRESS as EXPORT_PROGRESS
 from ctsync.discovery import discover
 from ctsync.errors import TenantUnreadable, in_tenant
@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     logs_command.add_argument("--since", default="24h", help="how far back: 90m, 24h, 7d (default 24h)")
     logs_command.add_argument("--direction", help="only SOURCE:TARGET (tenant aliases)")
     logs_command.add_argument("--json", action="store_true", help="JSON for machines instead of the summary")
+    logs_command.add_argument("--audit", action="store_true", help="the directory audit logs instead: who changed the "
+                              "partner entries, policies, configuration apps and jobs, and when (a change in the admin "
+                              "center shows as a user's)")
     release_command = command("release-deletes", _release, "show the deletions a job holds back (accidental-deletion threshold) and, once confirmed, apply them")
     _direction_arguments(release_command)
     release_command.add_argument("--yes", action="store_true", help="confirm without asking (CI)")
@@ -270,10 +273,22 @@ def _logs(args: argparse.Namespace, root: Path) -> int:
     directions = live.chosen(config, source, target)
     start = logs.since(args.since, datetime.datetime.now(datetime.UTC))
 
+    async def read_jobs(session: GraphSession) -> dict[str, live.LiveJob | None]:
+        jobs = await asyncio.gather(*(_job_of(session, d) for d in directions))
+        return {d.name: j for d, j in zip(directions, jobs, strict=False)}
+
+    if args.audit:
+        async def changes() -> list[audit.Change]:
+            session = _session(config)
+            return await audit.read_changes(session, directions, await read_jobs(session), start)
+
+        made = asyncio.run(changes())
+        print(audit.as_json(args.stack, start, made) if args.json else audit.as_table(made, args.since), end="\n" if args.json else "")
+        return OK
+
     async def run() -> list[logs.DirectionLog]:
         session = _session(config)
-        jobs = await asyncio.gather(*(_job_of(session, d) for d in directions))
-        return await logs.read_logs(session, directions, {d.name: j for d, j in zip(directions, jobs, strict=False)}, start)
+        return await logs.read_logs(session, directions, await read_jobs(session), start)
 
     found = asyncio.run(run())
     if args.json:

@@ -32,13 +32,15 @@ def list_tenants(req: GraphRequest) -> Reply:
 
 def post_token(req: GraphRequest) -> Reply:
     body = _body(req)
-    tenant_id, roles = body.get("tenantId"), body.get("roles")
+    tenant_id, roles, user = body.get("tenantId"), body.get("roles"), body.get("user")
     if not isinstance(tenant_id, str) or not tenant_id:
         raise admin_error("tenantId is required.")
     if roles is not None and (not isinstance(roles, list) or not all(isinstance(role, str) for role in roles)):
         raise admin_error("roles must be a list of permission names.")
     # Tokens can be minted for tenants the emulator doesn't host, so callers can see the 401.
-    return Reply(200, tokens.mint(tenant_id.lower(), roles, epoch=req.state.token_epoch(tenant_id)))
+    if user is not None and (not isinstance(user, str) or "@" not in user):
+        raise admin_error("user must be a user principal name (a person signed in, e.g. in the admin center).")
+    return Reply(200, tokens.mint(tenant_id.lower(), roles, epoch=req.state.token_epoch(tenant_id), user=user))
 
 
 def post_revoke_tokens(req: GraphRequest) -> Reply:

@@ -38,8 +38,11 @@ class AdminClient:
             body["domains"] = domains
         return self.call("POST", "/tenants", body)
 
-    def token(self, tenant_id: str, roles: list[str] | None = None) -> str:
-        body = {"tenantId": tenant_id} if roles is None else {"tenantId": tenant_id, "roles": roles}
+    def token(self, tenant_id: str, roles: list[str] | None = None, user: str | None = None) -> str:
+        """An application's token; with ``user``, a person's (what the admin center sends for them)."""
+        body: dict[str, Any] = {"tenantId": tenant_id}
+        body.update({"roles": roles} if roles is not None else {})
+        body.update({"user": user} if user is not None else {})
         return self.call("POST", "/token", body)["access_token"]
 
     def revoke_tokens(self, tenant_id: str) -> None:

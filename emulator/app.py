@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import admin, graph, signin
+from .graph import audit
 from .routing import Route, Router
 from .state import EmulatorState, new_id
 from .tokens import Caller, authenticate, unknown_tenant
@@ -171,4 +172,7 @@ class Emulator:
             raise failure
         request = GraphRequest(state, tenant, incoming.method, relative, params, incoming.query, body,
                                incoming.base_url + root, version)
-        return handler_route.handler(request)
+        reply = handler_route.handler(request)
+        if reply.status < 300:
+            audit.record(tenant, caller, handler_route, incoming.method, params, body, state.clock.now_iso())
+        return reply

@@ -129,6 +129,7 @@ class Tenant:
     sync: dict[str, SyncConfig] = field(default_factory=dict)  # sp id -> synchronization
     deleted: dict[str, dict] = field(default_factory=dict)  # directory/deletedItems, by id
     provisioning_log: list[dict] = field(default_factory=list)
+    directory_audits: list[dict] = field(default_factory=list)  # graph/audit.py, oldest first
     # Tenant-wide policies (graph/tenant_policies.py).
     authorization_policy: dict = field(default_factory=default_authorization_policy)
     external_identities_policy: dict = field(default_factory=default_external_identities_policy)

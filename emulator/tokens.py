@@ -39,7 +39,7 @@ def _b64url_decode(text: str) -> bytes:
 
 def mint(
     tenant_id: str, roles: list[str] | tuple[str, ...] | None = None, *, epoch: int = 0, audience: str = GRAPH_AUDIENCE,
-    app_id: str | None = None, capabilities: tuple[str, ...] = (),
+    app_id: str | None = None, capabilities: tuple[str, ...] = (), user: str | None = None,
 ) -> dict:
     """A token response. Expiry is wall-clock time: advancing the emulator clock (to play out
     hours-long MTO transitions) must not invalidate the tokens clients hold."""
@@ -58,6 +58,9 @@ def mint(
     }
     if app_id:
         claims["appid"] = app_id
+    if user:
+        # A person signed in (the admin center on their behalf): what directory audits name as initiatedBy.user.
+        claims.update(idtyp="user", upn=user, name=user)
     if capabilities:
         claims["xms_cc"] = list(capabilities)
     header = {"alg": "none", "typ": "JWT"}
@@ -69,6 +72,8 @@ def mint(
 class Caller:
     tenant_id: str
     roles: frozenset[str]
+    app_id: str | None = None
+    user: str | None = None  # a person's principal name; None for an application
 
 
 def _unauthenticated(message: str, challenge: str = "") -> ErrorReply:
@@ -102,7 +107,8 @@ def authenticate(authorization: str | None, epoch_of: Callable[[str], int]) -> C
     if claims.get(_EPOCH, 0) < epoch_of(tenant_id.lower()):
         capable = CAE_CAPABILITY in (claims.get("xms_cc") or [])
         raise _unauthenticated("The access token has been revoked.", claims_challenge() if capable else "")
-    return Caller(tenant_id.lower(), frozenset(str(role) for role in roles))
+    return Caller(tenant_id.lower(), frozenset(str(role) for role in roles),
+                  str(claims["appid"]) if claims.get("appid") else None, str(claims["upn"]) if claims.get("upn") else None)
 
 
 def _decode(token: str) -> dict:

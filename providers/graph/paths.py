@@ -97,3 +97,8 @@ def conditional_access_policies_builder(graph: TenantGraph) -> Builder:
 def users_builder(graph: TenantGraph) -> Builder:
     """``/users``."""
     return graph.sdk.users
+
+
+def directory_audits_builder(graph: TenantGraph) -> Builder:
+    """``/auditLogs/directoryAudits``: who changed what in the directory."""
+    return graph.sdk.audit_logs.directory_audits

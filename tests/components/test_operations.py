@@ -24,8 +24,8 @@ from tests.emulator.flows import (
     MEGAN,
     assign,
     partner_of,
-    ready_pair,
     raw,
+    ready_pair,
     two_tenants,
 )
 
@@ -374,3 +374,27 @@ def test_doctor_names_a_missing_scope_group_by_its_config_path_and_an_unredeemed
     assert missing["tenant"] == f"tenant contoso ({CONTOSO})"
     [guest] = [f for f in findings if f["object"].startswith("guest adele@contoso.onmicrosoft.com")]
     assert "PendingAcceptance" in guest["problem"] and "ctsync verify --from contoso --to fabrikam" in guest["fix"]
+
+
+# -- logs --audit -------------------------------------------------------------------------------
+def test_logs_audit_shows_a_partner_entry_changed_by_hand_beside_the_apps_changes(emulator, root, capsys):
+    deployed(emulator, ADELE)
+    # Fabrikam's administrator turns Contoso's MFA trust on in the admin center.
+    token = emulator.admin.token(FABRIKAM, user="admin@fabrikam.onmicrosoft.com")
+    status, _, _ = raw(emulator, "PATCH", f"/policies/crossTenantAccessPolicy/partners/{CONTOSO}", token,
+                       {"inboundTrust": {"isMfaAccepted": True}})
+    assert status == 204
+    # An audit log of a tenant outside the stack's objects is left out: Northwind's own change.
+    raw(emulator, "POST", "/policies/crossTenantAccessPolicy/partners", emulator.admin.token("33333333-3333-4333-8333-333333333333"),
+        {"tenantId": "44444444-4444-4444-8444-444444444444"})
+    emulator.admin.clear_requests()
+
+    assert ctsync("logs", "--stack", STACK, "--audit", "--json") == cli.OK
+    changes = json.loads(capsys.readouterr().out)["changes"]
+    by_hand = [c for c in changes if c["by"] == "user admin@fabrikam.onmicrosoft.com"]
+    assert [(c["tenant"], c["activity"], c["target"]) for c in by_hand] == [
+        ("fabrikam", "Update partner cross-tenant access setting", f"CrossTenantAccessPolicyConfigurationPartner {CONTOSO}")]
+    assert by_hand[0]["changed"] == ['inboundTrust: {"isMfaAccepted": true}']
+    assert any(c["by"].startswith("app ") and c["tenant"] == "contoso" for c in changes), "the setup's own writes are listed too"
+    assert all("44444444" not in c["target"] for c in changes)
+    assert graph_writes(emulator) == []

@@ -185,6 +185,7 @@ async def _synchronization(contoso, sp_id: str, role: UUID) -> None:
     await one.provision_on_demand.post(ProvisionOnDemandPostRequestBody(parameters=[SynchronizationJobApplicationParameters(
         rule_id="USER_INBOUND_USER", subjects=[SynchronizationJobSubject(object_id=ADELE, object_type_name="User")])]))
     await contoso.audit_logs.provisioning.get()
+    await contoso.audit_logs.directory_audits.get()
     await one.delete()
     await principal.app_role_assigned_to.by_app_role_assignment_id(assignment.id).delete()
 
