@@ -123,6 +123,7 @@ class Tenant:
     upn_index: dict[str, str] = field(default_factory=dict)
     groups: dict[str, dict] = field(default_factory=dict)
     members: dict[str, dict[str, None]] = field(default_factory=dict)  # group id -> ordered member ids
+    managers: dict[str, str] = field(default_factory=dict)  # user id -> their manager's id (the `manager` reference)
     applications: dict[str, dict] = field(default_factory=dict)
     service_principals: dict[str, dict] = field(default_factory=dict)
     assignments: dict[str, dict[str, dict]] = field(default_factory=dict)  # sp id -> assignment id -> body

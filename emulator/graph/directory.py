@@ -9,7 +9,7 @@ from .. import permissions as perm
 from ..odata import collection, project
 from ..routing import route
 from ..state import EmulatorState, Tenant, is_guid, new_id
-from ..wire import GraphRequest, Reply, bad_request, no_content, resource_not_found
+from ..wire import ErrorReply, GraphRequest, Reply, bad_request, no_content, resource_not_found
 
 USER_PROPERTIES = (
     "accountEnabled", "displayName", "givenName", "surname", "mail", "mailNickname", "userPrincipalName",
@@ -159,6 +159,32 @@ def patch_user(req: GraphRequest) -> Reply:
     return no_content()
 
 
+def get_manager(req: GraphRequest) -> Reply:
+    manager = req.tenant.users.get(req.tenant.managers.get(_user(req)["id"], ""))
+    if manager is None:
+        raise ErrorReply(404, "Request_ResourceNotFound", "Resource 'manager' does not exist or one of its queried "
+                         "reference-property objects are not present.")
+    return req.singleton("directoryObjects", {"@odata.type": "#microsoft.graph.user", **project(manager, req.query, USER_DEFAULT_SELECT)})
+
+
+def put_manager(req: GraphRequest) -> Reply:
+    """`{"@odata.id": "https://graph.microsoft.com/v1.0/users/{id}"}`: the manager, a user of the same tenant."""
+    user = _user(req)
+    reference = str(req.json_object().get("@odata.id") or "")
+    named = "/users/" in reference or "/directoryObjects/" in reference
+    manager = req.tenant.find_user(reference.rstrip("/").rsplit("/", 1)[-1]) if named else None
+    if manager is None or manager["id"] == user["id"]:
+        raise bad_request(f"Invalid object identifier '{reference}'.")
+    req.tenant.managers[user["id"]] = manager["id"]
+    return no_content()
+
+
+def delete_manager(req: GraphRequest) -> Reply:
+    if req.tenant.managers.pop(_user(req)["id"], None) is None:
+        raise ErrorReply(404, "Request_ResourceNotFound", "Resource 'manager' does not exist.")
+    return no_content()
+
+
 def remove_user(req: GraphRequest) -> Reply:
     delete_user(req.state, req.tenant, _user(req)["id"])
     return no_content()
@@ -295,6 +321,9 @@ ROUTES = [
     route("GET", "/users/{userId}", get_user, perm.USER_READ),
     route("PATCH", "/users/{userId}", patch_user, perm.USER_WRITE),
     route("DELETE", "/users/{userId}", remove_user, perm.USER_WRITE),
+    route("GET", "/users/{userId}/manager", get_manager, perm.USER_READ),
+    route("PUT", "/users/{userId}/manager/$ref", put_manager, perm.USER_WRITE),
+    route("DELETE", "/users/{userId}/manager/$ref", delete_manager, perm.USER_WRITE),
     route("GET", "/groups", list_groups, perm.GROUP_READ),
     route("POST", "/groups", post_group, perm.GROUP_WRITE),
     route("GET", "/groups/{groupId}", get_group, perm.GROUP_READ),

@@ -19,7 +19,7 @@ from .action import Action
 from .groups import GroupProvisioning
 from .jobs import TOO_MANY_DELETES, Job
 from .policy import ERROR_CODE, policy_problems, problem_message
-from .schema import BOOLEAN_ATTRIBUTES, SOURCE_DIRECTORY, TARGET_DIRECTORY
+from .schema import BOOLEAN_ATTRIBUTES, MANAGER, SOURCE_DIRECTORY, TARGET_DIRECTORY
 
 DEFAULT_DELETE_THRESHOLD = 500
 COUNTERS = ("created", "updated", "disabled", "deleted", "skipped", "staged", "escrowed")
@@ -143,15 +143,30 @@ class Provisioner(GroupProvisioning):
             del changes["userPrincipalName"]  # taken by another object: keep the current one
         return changes
 
+    def manager_of(self, uid: str) -> str | None:
+        """The target copy of ``uid``'s manager, when the mapping carries it and the manager has one:
+        a manager not (yet) provisioned leaves the reference for a later cycle, and a manager removed in
+        the source is not cleared in the target (Microsoft's cross-tenant sync FAQ)."""
+        if not self.job.mapping.maps_manager:
+            return None
+        manager = self.source.managers.get(uid)
+        copy = self.job.provisioned.get(manager) if manager else None
+        return copy if copy in self.target.users else None
+
+    def _manager_change(self, uid: str, target_id: str | None) -> dict:
+        wanted = self.manager_of(uid)
+        current = self.target.managers.get(target_id) if target_id else None
+        return {MANAGER: wanted} if wanted is not None and wanted != current else {}
+
     def plan_entitled(self, uid: str, user: dict, force: bool = False) -> Action | None:
         job, target = self.job, self.target
         target_id = job.provisioned.get(uid) or target.b2b_index.get((self.source.id, uid))
         if target_id in target.users:
             unchanged = job.watermark.get(uid) == self.source.user_versions[uid]
-            if not force and unchanged and job.provisioned.get(uid) == target_id:
-                return None  # unchanged since the job last looked
+            if not force and unchanged and job.provisioned.get(uid) == target_id and not self._manager_change(uid, target_id):
+                return None  # unchanged since the job last looked, its manager's copy too
             target_user = target.users[target_id]
-            changes = self._changes(target_user, self.desired(user, creating=False))
+            changes = self._changes(target_user, self.desired(user, creating=False)) | self._manager_change(uid, target_id)
             if not changes or "Update" not in job.mapping.flow_types:
                 self._link(uid, target_id)  # a matched pre-existing B2B user is adopted
                 return None
@@ -164,7 +179,7 @@ class Provisioner(GroupProvisioning):
             return None  # soft-deleted by a target admin: later cycles don't restore it
         if "Add" not in job.mapping.flow_types:
             return None
-        return Action("create", uid, user, None, self.desired(user, creating=True))
+        return Action("create", uid, user, None, self.desired(user, creating=True) | self._manager_change(uid, None))
 
     def plan_leaving(self, uid: str) -> Action | None:
         job = self.job
@@ -237,7 +252,7 @@ class Provisioner(GroupProvisioning):
 
     def _apply_create(self, action: Action) -> None:
         user = blank_user(new_id(), self.now_iso)
-        user.update(action.changes)
+        user.update({name: value for name, value in action.changes.items() if name != MANAGER})
         user.setdefault("userType", "Member")
         # Cross-tenant sync users are redeemed automatically: no invitation, no consent prompt.
         user.update(creationType=None, externalUserState="Accepted", externalUserStateChangeDateTime=self.now_iso)
@@ -247,6 +262,7 @@ class Provisioner(GroupProvisioning):
         user["userPrincipalName"] = upn
         add_user(self.state, self.target, user)
         action.target_id = user["id"]
+        self._set_manager(user["id"], action.changes)
         self._link(action.source_id, user["id"])
 
     def _apply_update(self, action: Action) -> None:
@@ -255,9 +271,15 @@ class Provisioner(GroupProvisioning):
         if "userPrincipalName" in action.changes:
             target.upn_index.pop(user["userPrincipalName"].lower(), None)
             target.upn_index[action.changes["userPrincipalName"].lower()] = user["id"]
-        user.update(action.changes)
+        user.update({name: value for name, value in action.changes.items() if name != MANAGER})
+        self._set_manager(user["id"], action.changes)
         target.user_versions[user["id"]] = self.state.next_version()
         self._link(action.source_id, user["id"])
+
+    def _set_manager(self, target_id: str, changes: dict) -> None:
+        """The manager is a reference (``PUT /users/{id}/manager/$ref``), not a property of the user."""
+        if changes.get(MANAGER):
+            self.target.managers[target_id] = changes[MANAGER]
 
     _apply_disable = _apply_update
 

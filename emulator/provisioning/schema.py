@@ -22,7 +22,8 @@ GROUP_ATTRIBUTES = ("displayName", "description", "mailNickname")
 DEFAULT_FLOW_TYPES = "Add, Update, Delete"
 MATCHING_TARGET = "alternativeSecurityIds"
 # Target attributes the engine handles itself rather than writing as user properties.
-ENGINE_ATTRIBUTES = {MATCHING_TARGET, "IsSoftDeleted", "manager"}
+MANAGER = "manager"
+ENGINE_ATTRIBUTES = {MATCHING_TARGET, "IsSoftDeleted", MANAGER}
 BOOLEAN_ATTRIBUTES = {"accountEnabled", "showInAddressList", "IsSoftDeleted"}
 
 _STRING_ATTRIBUTES = (
@@ -68,6 +69,7 @@ def default_attribute_mappings() -> list[dict]:
         _mapping(MATCHING_TARGET, matching, matching_priority=1),
         _mapping("IsSoftDeleted", _attribute("IsSoftDeleted")),
         *(_mapping(name, _attribute(name)) for name in _DEFAULT_ATTRIBUTE_FLOWS),
+        _mapping(MANAGER, _attribute(MANAGER)),
         _mapping("showInAddressList", _constant("True")),
         _mapping("userType", _constant("Member")),
     ]
@@ -88,6 +90,8 @@ def _directory(name: str) -> dict:
         attribute("userType", "String"),
         *(attribute(name, "Boolean") for name in sorted(BOOLEAN_ATTRIBUTES)),
         *(attribute(name, "String") for name in _STRING_ATTRIBUTES),
+        # A reference to another user: the engine writes the manager's copy in the target, once both are in scope.
+        {**attribute(MANAGER, "Reference"), "referencedObjects": [{"referencedObjectName": "User"}]},
     ]
     group_attributes = [
         attribute("objectId", "String", anchor=True),
@@ -175,6 +179,8 @@ class UserMapping:
     flow_types: frozenset[str]
     in_scope: Callable[[dict], bool]
     attributes: tuple[CompiledMapping, ...]
+    # The manager reference mapped (manager <- manager): resolved to the manager's copy in the target.
+    maps_manager: bool = False
 
 
 def _flow_types(value: Any) -> frozenset[str]:
@@ -238,7 +244,10 @@ def compile_user_mapping(schema: Any) -> UserMapping:
         in_scope = compile_scope(mapping.get("scope"))
     except (UnsupportedExpression, ValueError, KeyError, TypeError) as exc:
         raise SchemaInvalid(str(exc)) from exc
-    return UserMapping(mapping.get("enabled", True) is not False, _flow_types(mapping.get("flowTypes")), in_scope, compiled)
+    maps_manager = any(m.get("targetAttributeName") == MANAGER and (m.get("source") or {}).get("name") == MANAGER
+                       and (m.get("source") or {}).get("type") == "Attribute" for m in mappings)
+    return UserMapping(mapping.get("enabled", True) is not False, _flow_types(mapping.get("flowTypes")), in_scope, compiled,
+                       maps_manager)
 
 
 def stored_schema(schema: dict, job_id: str) -> dict:

@@ -95,6 +95,21 @@ def schema_builder(graph: TenantGraph, inputs: SynchronizationSchemaInputs) -> B
     return job_builder(graph, inputs.service_principal_id, inputs.job_id).schema
 
 
+# Microsoft: the manager flows only when both users are in scope; configurations made before January
+# 2024 must add the mapping; users already provisioned need a full restart; a manager removed in the
+# source is not cleared in the target
+# (https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/cross-tenant-synchronization-configure).
+MANAGER_ADDED = (
+    "adds the manager mapping: the schema update restarts the job's synchronization in full (Graph does so on every "
+    "schema change), so users already in the target get their manager's copy in the next cycles, once the manager is "
+    "in scope too; a manager removed in the source is not cleared in the target"
+)
+
+
+def maps_manager(mappings: list) -> bool:
+    return any(str(m.get("target", "")).lower() == "manager" and not m.get("remove") for m in mappings or [])
+
+
 class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, SynchronizationSchemaState]):
     """The user mapping of a cross-tenant synchronization job (userType, attribute mappings, scoping),
     and whether its group object mapping is enabled.
@@ -133,6 +148,12 @@ class SynchronizationSchemaResource(GraphResource[SynchronizationSchemaInputs, S
         self, olds: SynchronizationSchemaInputs, news: SynchronizationSchemaInputs, state: SynchronizationSchemaState
     ) -> SynchronizationSchemaState:
         return await self._converge(news, Baseline.from_json(state.baseline))
+
+    async def change_warnings(self, olds: SynchronizationSchemaInputs, news: SynchronizationSchemaInputs) -> list[str]:
+        """A manager mapping newly declared: what happens to the users already in the target."""
+        if maps_manager(news.attribute_mappings) and not maps_manager(olds.attribute_mappings):
+            return [MANAGER_ADDED]
+        return []
 
     async def delete(self, inputs: SynchronizationSchemaInputs, state: SynchronizationSchemaState) -> None:
         graph = self.tenant(inputs.tenant_id)

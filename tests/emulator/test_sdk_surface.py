@@ -28,6 +28,7 @@ from msgraph.generated.models.multi_tenant_organization_partner_configuration_te
 )
 from msgraph.generated.models.password_profile import PasswordProfile
 from msgraph.generated.models.reference_create import ReferenceCreate
+from msgraph.generated.models.reference_update import ReferenceUpdate
 from msgraph.generated.models.synchronization_job import SynchronizationJob
 from msgraph.generated.models.synchronization_job_application_parameters import SynchronizationJobApplicationParameters
 from msgraph.generated.models.synchronization_job_subject import SynchronizationJobSubject
@@ -121,6 +122,10 @@ async def _directory(contoso) -> str:
     await contoso.users.get()
     await contoso.users.by_user_id(created.id).get()
     await contoso.users.by_user_id(created.id).patch(User(department="Sales"))
+    manager = contoso.users.by_user_id(created.id).manager
+    await manager.ref.put(ReferenceUpdate(odata_id=f"https://graph.microsoft.com/v1.0/users/{ADELE}"))
+    assert (await manager.get()).id == ADELE
+    await manager.ref.delete()
     group = await contoso.groups.post(Group(display_name="EMEA", mail_enabled=False, mail_nickname="emea", security_enabled=True))
     await contoso.groups.get()
     groups = contoso.groups.by_group_id(group.id)
