@@ -48,7 +48,8 @@ async def read_entries(
     """Entries from ``since`` on (newest first), optionally of one job and one source object;
     ``pages(page, entries so far)`` is told of each page read. Read as JSON, not typed models: a
     large log would spend most of its time in msgraph-sdk's deserialisation."""
-    clauses = [f"activityDateTime ge {_text(since)}"]
+    # `gt`, not `ge`: the list page documents eq, gt, lt and contains for activityDateTime.
+    clauses = [f"activityDateTime gt {_text(since - datetime.timedelta(seconds=1))}"]
     if job_id:
         clauses.append(f"jobId eq '{job_id}'")
     if source_id:

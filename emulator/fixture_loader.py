@@ -69,8 +69,11 @@ def load_fixture(state: EmulatorState, source: str | Path | dict | None) -> list
     """Adds the fixture's tenants, users, groups and memberships; returns the tenants added."""
     data = read_fixture(source)
     for key, value in (data.get("settings") or {}).items():
+        if key == "strictQueries" and isinstance(value, bool):
+            state.strict_queries = value  # false: queries Graph refuses are answered, and marked in the log
+            continue
         if key not in _SETTINGS or isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise FixtureError(f"settings.{key}: unknown setting or not a non-negative number.")
+            raise FixtureError(f"settings.{key}: unknown setting or not a non-negative number (strictQueries: a boolean).")
         setattr(state, _SETTINGS[key], value)
     tenants = data.get("tenants") or []
     if not isinstance(tenants, list):

@@ -209,7 +209,10 @@ def collection(
     size, offset = _page_bounds(query)
     select = selection(query, default_select)
     page = [_project(row, select) for row in rows[offset : offset + size]]
-    body: dict[str, Any] = {"@odata.context": f"{req.base_url}/$metadata#{context}", "value": page}
+    body: dict[str, Any] = {"@odata.context": f"{req.base_url}/$metadata#{context}"}
+    if query.get("$count", "").lower() == "true":
+        body["@odata.count"] = len(rows)  # every match, not this page's
+    body["value"] = page
     if offset + size < len(rows):
         token = base64.urlsafe_b64encode(str(offset + size).encode()).decode()
         next_query = {k: v for k, v in query.items() if k != "$skiptoken"} | {"$skiptoken": token}

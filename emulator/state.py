@@ -182,6 +182,8 @@ class EmulatorState:
         self.mto_activation_seconds: float = MTO_ACTIVATION_SECONDS
         self.mto_transition_seconds: float = MTO_TRANSITION_SECONDS
         self.mto_join_wait_seconds: float = MTO_JOIN_WAIT_SECONDS
+        # Graph's query rules (query_rules.py) refused as Graph refuses them; off, broken ones are only marked.
+        self.strict_queries = True
         self._versions = itertools.count(1)
         self._token_epochs: dict[str, int] = {}
         self._federation_key: rsa.RSAPrivateKey | None = None
