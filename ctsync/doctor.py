@@ -1,7 +1,8 @@
 """``python -m ctsync doctor``: what will make a direction's sync fail, or surprise its users, found by
 reading both tenants of every declared direction (GETs only), each with its tenant, object and fix.
 
-Blocking (exit 3): a scope group or user that does not exist in the source tenant (Graph answers
+Blocking (exit 3): an application permission the tenant's sign-in lacks for its part in a direction (read
+from its own access token); a scope group or user that does not exist in the source tenant (Graph answers
 404 on its assignment; `pulumi preview` refuses it too); a target whose guest-invite setting
 forbids invitations (every create fails with AzureActiveDirectoryForbidden).
 Warnings: a target where external users may leave (the next cycle provisions them again); guests of
@@ -12,6 +13,7 @@ require MFA or a compliant or hybrid-joined device that the direction's trust do
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -30,6 +32,12 @@ from stackconfig import DirectionalSync, Trust
 from stackconfig.syncs import TRUST_KEYS
 
 BLOCKING, WARNING = "blocking", "warning"
+# The application permissions a tenant's sign-in needs, by its part in a direction (docs/configuration.md,
+# "Permissions"); each entry is satisfied by any one of its names.
+SOURCE_NEEDS = (("Policy.ReadWrite.CrossTenantAccess",), ("Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"),
+                ("Synchronization.ReadWrite.All",), ("AppRoleAssignment.ReadWrite.All",),
+                ("Application.Read.All", "Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"))
+TARGET_NEEDS = (("Policy.ReadWrite.CrossTenantAccess",),)
 # Conditional Access grant controls, and the trust setting under which the target accepts the
 # source's claim of it (https://learn.microsoft.com/en-us/entra/external-id/cross-tenant-access-settings-b2b-collaboration).
 TRUSTED_BY = {"mfa": "mfa", "compliantDevice": "compliantDevice", "domainJoinedDevice": "hybridJoinedDevice"}
@@ -55,6 +63,8 @@ async def _direction(session: GraphSession, direction: Direction) -> list[Findin
     source, target = session.tenant(direction.source.tenant_id), session.tenant(direction.target.tenant_id)
     sync = direction.sync
     checks = await asyncio.gather(
+        _permissions(source, session.named(source.tenant_id), SOURCE_NEEDS, f"the source of {direction.name}"),
+        _permissions(target, session.named(target.tenant_id), TARGET_NEEDS, f"the target of {direction.name}"),
         _scope_principals(source, session.named(source.tenant_id), sync),
         _invitations(target, session.named(target.tenant_id), direction),
         _leaving(target, session.named(target.tenant_id), direction),
@@ -62,6 +72,29 @@ async def _direction(session: GraphSession, direction: Direction) -> list[Findin
         _conditional_access(target, session.named(target.tenant_id), direction),
     )
     return [finding for check in checks for finding in check]
+
+
+async def _permissions(graph: TenantGraph, tenant: str, needs: tuple[tuple[str, ...], ...], part: str) -> list[Finding]:
+    """What the application permissions in the tenant's own access token lack (a person's token,
+    from `azureCli`, carries delegated scopes instead: not checked)."""
+    roles = await asyncio.to_thread(_token_roles, graph)
+    if roles is None:
+        return []
+    return [Finding(BLOCKING, tenant, f"application permission {' or '.join(names)}",
+                    f"is not granted to the identity ctsync signs in with, which {part} needs",
+                    "grant it in the app registration's API permissions (Microsoft Graph, Application) and give admin consent")
+            for names in needs if not roles & set(names)]
+
+
+def _token_roles(graph: TenantGraph) -> set[str] | None:
+    """The ``roles`` claim of the tenant's access token (read, not verified: Graph verifies it)."""
+    token = graph.credential.get_token(graph.credential.connection.scope).token
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=" * (-len(token.split(".")[1]) % 4)))
+    except (IndexError, ValueError):
+        return None
+    roles = payload.get("roles")
+    return {str(role) for role in roles} if isinstance(roles, list) else None
 
 
 async def _scope_principals(graph: TenantGraph, tenant: str, sync: DirectionalSync) -> list[Finding]:

@@ -398,3 +398,24 @@ def test_logs_audit_shows_a_partner_entry_changed_by_hand_beside_the_apps_change
     assert any(c["by"].startswith("app ") and c["tenant"] == "contoso" for c in changes), "the setup's own writes are listed too"
     assert all("44444444" not in c["target"] for c in changes)
     assert graph_writes(emulator) == []
+
+
+def test_doctor_names_an_application_permission_the_source_sign_in_lacks(emulator, root, capsys, monkeypatch):
+    from emulator.permissions import ALL_PERMISSIONS
+    from providers.graph import connection
+
+    deployed(emulator, ADELE)
+    original = connection.EmulatorCredential.__init__
+
+    def without_synchronization(self, endpoint, tenant_id, roles=None):
+        granted = [role for role in ALL_PERMISSIONS if role != "Synchronization.ReadWrite.All"]
+        original(self, endpoint, tenant_id, granted if tenant_id == CONTOSO else roles)
+
+    monkeypatch.setattr(connection.EmulatorCredential, "__init__", without_synchronization)
+    code, findings = doctor_json(capsys)
+    assert code == cli.PROBLEM
+    [missing] = [f for f in findings if f["object"].startswith("application permission")]
+    assert missing == {"severity": "blocking", "tenant": f"tenant contoso ({CONTOSO})",
+                       "object": "application permission Synchronization.ReadWrite.All",
+                       "problem": "is not granted to the identity ctsync signs in with, which the source of contoso -> fabrikam needs",
+                       "fix": "grant it in the app registration's API permissions (Microsoft Graph, Application) and give admin consent"}
