@@ -183,9 +183,11 @@ def _project(obj: dict, select: list[str] | None) -> dict:
 
 
 def selection(query: dict[str, str], default: Iterable[str] | None = None) -> list[str] | None:
-    """The properties to return: `$select` if given, else the resource's default set (None = all)."""
+    """The properties to return: `$select` if given, else the resource's default set (None = all).
+    What `$expand` inlines comes back beside a `$select`, as Graph answers it."""
     if "$select" in query:
         names = [name.strip() for name in query["$select"].split(",") if name.strip()]
+        names += [name.strip() for name in query.get("$expand", "").split(",") if name.strip() and name.strip() not in names]
         return ["id", *names] if "id" not in names else names
     return list(default) if default is not None else None
 

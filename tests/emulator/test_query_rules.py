@@ -2,17 +2,19 @@
 400 `Request_UnsupportedQuery`, and with strictness off it is answered and marked in the request log."""
 from __future__ import annotations
 
+import asyncio
+import json
 import urllib.error
 import urllib.request
 
 import pytest
 
-from .flows import CONTOSO, two_tenants
+from tests.conftest import graph_client_for
+
+from .flows import CONTOSO, FABRIKAM, allow_inbound, two_tenants
 
 
 def get(emulator, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
-    import json
-
     request = urllib.request.Request(f"{emulator.base_url}/v1.0{path}")
     request.add_header("Authorization", f"Bearer {emulator.admin.token(CONTOSO)}")
     for name, value in (headers or {}).items():
@@ -65,3 +67,16 @@ def test_without_strictness_a_refused_query_is_answered_and_marked(emulator):
     assert status == 200
     [entry] = emulator.admin.requests()
     assert entry["strict"].startswith("Operator 'ne' is not supported because the required parameters might be missing")
+
+
+def test_select_keeps_what_expand_inlines_on_the_partner_list(emulator):
+    """`$select` with `$expand=identitySynchronization` answers both, as Graph's partner list does."""
+    emulator.admin.load_fixture(two_tenants())
+    asyncio.run(allow_inbound(graph_client_for(emulator, FABRIKAM), CONTOSO))
+    request = urllib.request.Request(f"{emulator.base_url}/v1.0/policies/crossTenantAccessPolicy/partners"
+                                     "?$select=tenantId&$expand=identitySynchronization")
+    request.add_header("Authorization", f"Bearer {emulator.admin.token(FABRIKAM)}")
+    with urllib.request.urlopen(request) as response:
+        [partner] = json.loads(response.read())["value"]
+    assert partner["tenantId"] == CONTOSO and partner["identitySynchronization"]["userSyncInbound"]["isSyncAllowed"] is True
+    assert "inboundTrust" not in partner
