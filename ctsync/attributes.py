@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ctsync.tables import aligned
+
 # Source attribute names of the template that are not the user resource's property names in Graph.
 GRAPH_NAMES = {"objectid": "id"}
 NOT_PREDICTED = "(expression)"
@@ -84,8 +86,7 @@ def table(made: list[Row]) -> list[str]:
     header = ("ATTRIBUTE", "FROM", "SOURCE VALUE", "MAPPING GIVES", "TARGET NOW", "AGREE")
     cells = [header, *[(r.attribute, r.source, _show(r.source_value), _show(r.gives), _show(r.target_value), r.agrees)
                        for r in made]]
-    widths = [min(max(len(row[index]) for row in cells), 40) for index in range(len(header))]
-    return ["  ".join(cell[:40].ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return aligned(cells, cap=40)
 
 
 def _show(value: Any) -> str:

@@ -24,6 +24,7 @@ from providers.graph.paths import (
     authorization_policy_builder,
     conditional_access_policies_builder,
     external_identities_policy_builder,
+    organization_builder,
     principal_builder,
     users_builder,
 )
@@ -145,7 +146,7 @@ def _pending_query(graph: TenantGraph) -> Any:
 
 
 async def _domains(graph: TenantGraph) -> list[str]:
-    organisation = await all_pages(graph, graph.sdk.organization)
+    organisation = await all_pages(graph, organization_builder(graph))
     return [domain.name for org in organisation for domain in org.verified_domains or [] if domain.name]
 
 

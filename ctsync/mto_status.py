@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ctsync.tables import aligned
 from providers.graph import models
 from providers.graph.paths import mto_builder
 from providers.graph.session import GraphSession, all_pages, if_present
@@ -68,9 +69,7 @@ def as_table(name: str | None, rows: list[MemberRow]) -> str:
     header = f"organisation: {name}" if name else "organisation: none in the owner tenant (deleted, or not created yet)"
     columns = ("TENANT", "ROLE", "STATE", "MOVING TO", "TRANSITION", "VERDICT")
     cells = [columns, *[(r.tenant, r.role, r.state, r.moving_to, r.transition, r.verdict) for r in rows]]
-    widths = [max(len(row[index]) for row in cells) for index in range(len(columns))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells]
-    return "\n".join([header, *lines]) + "\n"
+    return "\n".join([header, *aligned(cells)]) + "\n"
 
 
 def as_json(name: str | None, rows: list[MemberRow]) -> str:

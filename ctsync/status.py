@@ -13,6 +13,7 @@ from ctsync.errors import in_tenant
 from ctsync.health import HEALTHY, MISSING, Health, assess, missing, quarantine_error_code
 from ctsync.live import Direction, find_job
 from ctsync.progress import Progress
+from ctsync.tables import aligned
 from providers.graph.session import GraphSession
 from providers.synchronization.readiness import is_policy_check_failure, unmet_settings
 
@@ -57,9 +58,7 @@ COLUMNS = ("DIRECTION", "VERDICT", "STATUS", "SCHEDULE", "LAST CYCLE", "ENDED", 
 
 
 def as_table(health: list[Health]) -> str:
-    rows = [COLUMNS] + [_row(h) for h in health]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() for row in rows]
+    lines = aligned([COLUMNS, *(_row(h) for h in health)])
     for h in health:
         lines += [f"  problem: {problem}" for problem in h.problems]
         lines += [f"    what to do: {advice}" for advice in h.advice]

@@ -64,14 +64,10 @@ def record(tenant: Tenant, caller: Caller, handler_route: Route, method: str, pa
         "loggedByService": "Core Directory", "operationType": operation, "initiatedBy": initiated,
         "targetResources": [{"id": params.get(param) if param else None, "displayName": None, "type": kind,
                              "userPrincipalName": None, "groupType": None,
-                             "modifiedProperties": [{"displayName": key, "oldValue": None, "newValue": _text(body[key])}
+                             "modifiedProperties": [{"displayName": key, "oldValue": None, "newValue": json.dumps(body[key])}
                                                     for key in changed if not key.startswith("@")]}],
         "additionalDetails": [],
     })
-
-
-def _text(value: Any) -> str:
-    return json.dumps(value)
 
 
 ROUTES = [

@@ -94,6 +94,11 @@ def conditional_access_policies_builder(graph: TenantGraph) -> Builder:
     return graph.sdk.identity.conditional_access.policies
 
 
+def organization_builder(graph: TenantGraph) -> Builder:
+    """``/organization``: the tenant's organization, with its verified domains."""
+    return graph.sdk.organization
+
+
 def users_builder(graph: TenantGraph) -> Builder:
     """``/users``."""
     return graph.sdk.users
