@@ -1,6 +1,7 @@
 """Fixtures for every tier that talks to the bundled Graph emulator."""
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -9,6 +10,11 @@ from azure.core.credentials import AccessToken
 from emulator import EmulatorServer
 
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
+
+# Retries wait a twentieth of what Graph's Retry-After or the back-off asks, in this process and in
+# every Pulumi CLI and provider plugin the tests start (providers/graph/backoff.py says why that
+# loses nothing; tests/providers/test_graph_client.py checks the full wait).
+os.environ.setdefault("CTSYNC_BACKOFF_SCALE", "0.05")
 
 
 class StaticTokenCredential:

@@ -6,13 +6,13 @@ the same). These heal with time; anything else fails at once.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from providers.graph import backoff
 from providers.graph.errors import GraphError
 
 T = TypeVar("T")
@@ -84,5 +84,5 @@ async def poll(
                 raise failure
             raise TimeoutError(f"waited {seconds:.0f} s for {what}")
         # Full jitter: concurrent resources of one `pulumi up` must not retry in lock-step.
-        await asyncio.sleep(random.uniform(delay / 2, delay))
+        await backoff.wait(random.uniform(delay / 2, delay))
         delay = min(delay * 2, max_delay)

@@ -13,7 +13,7 @@ from kiota_abstractions.api_error import APIError
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
 
-from providers.graph import models
+from providers.graph import backoff, models
 from providers.graph.connection import TenantConnection, TenantCredential, tls_context
 from providers.graph.counter import CountingTransport
 from providers.graph.errors import GraphError, SignInFailed, from_odata
@@ -109,7 +109,7 @@ class TenantGraph:
                     raise
                 if attempt == attempts:
                     raise _unreadable(error, self.tenant_id, method, attempts) from None
-            await asyncio.sleep(0.5 * attempt)
+            await backoff.wait(0.5 * attempt)
             attempt += 1
 
     def on_beta(self, builder: Any) -> Any:
@@ -261,10 +261,15 @@ def answer_timeout() -> float:
 def _sdk_client(connection: TenantConnection, credential: TenantCredential) -> GraphServiceClient:
     # Imported here, at a tenant's first request: see providers/graph/models.py for why.
     from kiota_authentication_azure.azure_identity_authentication_provider import AzureIdentityAuthenticationProvider
+    from kiota_http.kiota_client_factory import KiotaClientFactory
+    from kiota_http.middleware import RetryHandler
     from kiota_http.middleware.options import RetryHandlerOption
     from msgraph import GraphServiceClient
     from msgraph.graph_request_adapter import GraphRequestAdapter
     from msgraph_core import GraphClientFactory
+    from msgraph_core.middleware import GraphTelemetryHandler
+
+    from providers.graph.paced_retry import PacedRetryHandler
 
     # The token only for the tenant's Graph: kiota leaves it off a request to another host, and the
     # transport refuses to send one to another origin at all (providers/graph/origin.py).
@@ -272,9 +277,14 @@ def _sdk_client(connection: TenantConnection, credential: TenantCredential) -> G
                                                allowed_hosts=[httpx.URL(connection.endpoint).host])
     transport = SameOriginTransport(connection.endpoint, CountingTransport(
         connection.tenant_id, httpx.AsyncHTTPTransport(verify=tls_context())))
-    http = GraphClientFactory.create_with_default_middleware(
+    # The SDK's default pipeline (what create_with_default_middleware builds), its RetryHandler
+    # replaced by one whose waits go through providers/graph/backoff.py.
+    retry_options = RetryHandlerOption(max_retries=MAX_RETRIES)
+    middleware = [PacedRetryHandler(retry_options) if isinstance(handler, RetryHandler) else handler
+                  for handler in KiotaClientFactory.get_default_middleware({retry_options.get_key(): retry_options})]
+    http = GraphClientFactory.create_with_custom_middleware(
+        [*middleware, GraphTelemetryHandler()],
         client=httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(answer_timeout(), connect=10)),
-        options={RetryHandlerOption.get_key(): RetryHandlerOption(max_retries=MAX_RETRIES)},
     )
     adapter = GraphRequestAdapter(auth, client=http)
     adapter.base_url = connection.base_url

@@ -35,6 +35,20 @@ def test_counter_records_every_request_on_the_wire_with_its_retries(config, emul
     assert REQUESTS.by_method()["POST"] >= 1 and not [r for r in REQUESTS.writes() if r.method == "GET"]
 
 
+@pytest.mark.parametrize("scale", ["1", "0.05"])
+def test_a_429_waits_out_its_retry_after_scaled_only_where_a_test_says_so(config, emulator, monkeypatch, scale):
+    """The product waits Graph's Retry-After in full; the test tiers' CTSYNC_BACKOFF_SCALE shortens it."""
+    monkeypatch.setenv("CTSYNC_BACKOFF_SCALE", scale)
+    emulator.admin.set_faults(seed=3, throttleRate=0.5, retryAfterSeconds=1, pathPattern="partners")
+    began = time.perf_counter()
+    create(config, "PartnerAccess", tenant_id=FABRIKAM, partner_tenant_id=CONTOSO)
+    elapsed = time.perf_counter() - began
+    throttled = len([e for e in emulator.admin.requests() if e["status"] == 429])
+    assert throttled >= 2, "the seed was chosen to throttle more than once"
+    waited = throttled * 1 * float(scale)
+    assert waited <= elapsed < waited + 3
+
+
 def test_a_missing_permission_fails_at_once_and_names_it(config, emulator, monkeypatch):
     def read_only(conn):
         return connection.EmulatorCredential(conn.endpoint, conn.tenant_id, roles=["Policy.Read.All"])
