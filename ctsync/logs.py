@@ -92,7 +92,7 @@ def _summary(alias: str, role: str, entries: list[LogEntry]) -> TenantLog:
     counts = Counter(f"{e.action} {e.status}" for e in entries)
     failures = [
         {"time": e.time, "action": e.action, "user": e.subject, "target": e.target_id,
-         "errorCode": e.error_code, "reason": e.reason}
+         "errorCode": e.error_code, "reason": e.reason, "recommendedAction": e.recommended_action}
         for e in entries if e.status == "failure"
     ]
     return TenantLog(alias, role, len(entries), dict(sorted(counts.items())), failures)
@@ -105,6 +105,7 @@ def as_table(logs: list[DirectionLog], span: str) -> str:
         for tenant in log.tenants:
             counts = ", ".join(f"{what} {n}" for what, n in tenant.counts.items()) or "nothing"
             lines.append(f"  {tenant.tenant} ({tenant.role}): {tenant.entries} entries: {counts}")
-            lines += [f"    failed {f['action']} of {f['user']} at {f['time']}: {f['errorCode']}: {f['reason']}"
-                      for f in tenant.failures]
+            for f in tenant.failures:
+                lines.append(f"    failed {f['action']} of {f['user']} at {f['time']}: {f['errorCode']}: {f['reason']}")
+                lines += [f"      what to do: {f['recommendedAction']}"] if f["recommendedAction"] else []
     return "\n".join(lines) + "\n"

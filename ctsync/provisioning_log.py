@@ -30,6 +30,7 @@ class LogEntry:
     target_id: str | None
     error_code: str | None
     reason: str | None
+    recommended_action: str | None
     modified: tuple[tuple[str, str | None, str | None], ...]  # (attribute, old, new)
 
     @property
@@ -74,6 +75,7 @@ def entry(item: dict[str, Any]) -> LogEntry:
         target_id=target.get("id"),
         error_code=error.get("errorCode"),
         reason=error.get("reason") or error.get("additionalDetails"),
+        recommended_action=error.get("recommendedAction"),
         modified=tuple((p.get("displayName") or "", p.get("oldValue"), p.get("newValue"))
                        for p in item.get("modifiedProperties") or []),
     )

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import admin, graph, signin
 from .graph import audit
-from .query_rules import broken_rule
+from .query_rules import honoured, refusal
 from .routing import Route, Router
 from .state import EmulatorState, new_id
 from .tokens import Caller, authenticate, unknown_tenant
@@ -121,13 +121,13 @@ class Emulator:
                 matched: tuple[Route, dict[str, str]] | ErrorReply = self.graph.match(incoming.method, relative)
             except ErrorReply as unrouted:
                 matched = unrouted  # answered after authentication, as Graph orders its checks
-            broken = broken_rule(relative, incoming.query, incoming.headers.get("consistencylevel")) \
-                if incoming.method == "GET" else None
+            consistency = incoming.headers.get("consistencylevel")
+            broken = refusal(relative, incoming.query, consistency) if incoming.method == "GET" else None
             try:
                 caller = authenticate(incoming.headers.get("authorization"), self.state.token_epoch)
                 tenant_id = caller.tenant_id
                 if broken and self.state.strict_queries and not isinstance(matched, ErrorReply):
-                    raise ErrorReply(400, "Request_UnsupportedQuery", broken)
+                    raise broken
                 body = _parse_body(incoming.raw_body)
                 if isinstance(matched, ErrorReply):
                     raise matched
@@ -139,7 +139,8 @@ class Emulator:
                 reply = self._error(err, incoming)
             # The route says how its body is logged; without one, nothing says what it may hold.
             logged = None if isinstance(matched, ErrorReply) else matched[0].logged(body)
-            self.state.request_log.append({**self._log_entry(incoming, tenant_id, reply, logged), "strict": broken})
+            self.state.request_log.append({**self._log_entry(incoming, tenant_id, reply, logged),
+                                           "strict": broken.message if broken else None})
             return reply
 
     def _log_entry(self, incoming: Incoming, tenant_id: str | None, reply: Reply, logged: Any) -> dict:
@@ -175,7 +176,8 @@ class Emulator:
             failure = faults.replication_lag(tenant.id, incoming.method, relative, relative.rstrip("/").rsplit("/", 1)[-1])
         if failure is not None:
             raise failure
-        request = GraphRequest(state, tenant, incoming.method, relative, params, incoming.query, body,
+        query = honoured(relative, incoming.query, incoming.headers.get("consistencylevel"))
+        request = GraphRequest(state, tenant, incoming.method, relative, params, query, body,
                                incoming.base_url + root, version)
         reply = handler_route.handler(request)
         if reply.status < 300:

@@ -1,17 +1,21 @@
 """The OData query options the emulator understands: $filter (a subset), $select, $top and paging.
 
-$filter grammar supported (enough for lookups by name or id, and audit-log filters):
+$filter grammar supported (lookups by name or id, audit-log filters, Microsoft's documented examples):
     expr    := unary (("and" | "or") unary)*          -- left to right, "and" binds tighter
     unary   := "not" unary | "(" expr ")" | call | compare
-    compare := path ("eq"|"ne"|"gt"|"ge"|"lt"|"le") literal
-    call    := ("startswith"|"endswith"|"contains") "(" path "," literal ")"
+    compare := path ("eq"|"ne"|"gt"|"ge"|"lt"|"le") literal | path "in" "(" literal ("," literal)* ")"
+    call    := ("startswith"|"endswith"|"contains") "(" operand "," literal ")"
+    operand := path | ("tolower"|"toupper") "(" path ")"
     path    := name ("/" name)*
-    literal := 'string' | true | false | null | number
-Anything else answers 400, as Graph does for an unsupported query.
+    literal := 'string' | type'string' (an enum member) | true | false | null | number | date
+Anything else answers 400, as Graph does for an unsupported query. The parser also lists which
+operator each property is used with (``filter_uses``), for Graph's per-property rules (query_rules.py).
+$orderby: ``path [asc|desc]`` separated by commas.
 """
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -89,6 +93,7 @@ class _FilterParser:
     def __init__(self, text: str):
         self.tokens = _tokenize(text)
         self.pos = 0
+        self.uses: list[tuple[str, str]] = []  # (property path, lower case; operator), in order
 
     def parse(self) -> Predicate:
         predicate = self._or()
@@ -126,32 +131,71 @@ class _FilterParser:
         token = self._take()
         lowered = token.lower()
         if lowered == "not":
+            first_use = len(self.uses)
             inner = self._unary()
+            self.uses += [(name, "not") for name, _ in self.uses[first_use:]]
             return lambda o: not inner(o)
         if token == "(":
             inner = self._or()
             self._take(")")
             return inner
         if lowered in _FUNCTIONS and self._peek() == "(":
-            return self._call(_FUNCTIONS[lowered])
+            return self._call(lowered)
         return self._compare(token)
 
-    def _call(self, function: Callable[[Any, Any], bool]) -> Predicate:
+    def _call(self, name: str) -> Predicate:
         self._take("(")
-        path = self._path(self._take())
+        path = self._operand()
         self._take(",")
-        value = _literal(self._take())
+        value = self._literal()
         self._take(")")
+        function = _FUNCTIONS[name]
+        self._used(path, name)
         return lambda o: function(_resolve(o, path), value)
+
+    def _operand(self) -> list[str]:
+        """A property, or ``tolower(property)``: the functions compare without case anyway."""
+        token = self._take()
+        if token.lower() in ("tolower", "toupper") and self._peek() == "(":
+            self._take("(")
+            path = self._path(self._take())
+            self._take(")")
+            return path
+        return self._path(token)
 
     def _compare(self, path_token: str) -> Predicate:
         path = self._path(path_token)
         operator = self._take().lower()
+        self._used(path, operator)
+        if operator == "in":
+            values = self._list()
+            return lambda o: _normalise(_resolve(o, path)) in values
         if operator not in _COMPARATORS:
             raise unsupported(f"Unsupported filter operator {operator!r}.")
-        value = _normalise(_literal(self._take()))
+        value = _normalise(self._literal())
         compare = _COMPARATORS[operator]
         return lambda o: compare(_normalise(_resolve(o, path)), value)
+
+    def _list(self) -> list[Any]:
+        self._take("(")
+        values = [_normalise(self._literal())]
+        while self._peek() == ",":
+            self._take()
+            values.append(_normalise(self._literal()))
+        self._take(")")
+        return values
+
+    def _literal(self) -> Any:
+        token = self._take()
+        following = self._peek()
+        # An enum member is written with its type: microsoft.graph.provisioningResult'failure'.
+        if not token.startswith("'") and "." in token and following is not None and following.startswith("'"):
+            self._take()
+            return _literal(following)
+        return _literal(token)
+
+    def _used(self, path: list[str], operator: str) -> None:
+        self.uses.append(("/".join(path).lower(), operator))
 
     @staticmethod
     def _path(token: str) -> list[str]:
@@ -162,6 +206,44 @@ class _FilterParser:
 
 def parse_filter(text: str) -> Predicate:
     return _FilterParser(text).parse()
+
+
+def filter_uses(text: str) -> list[tuple[str, str]]:
+    """Each (property path in lower case, operator) the filter uses; ``not`` is listed for every
+    property under it. Raises Graph's 400 for a filter it cannot parse."""
+    if not text.strip():
+        return []
+    parser = _FilterParser(text)
+    parser.parse()
+    return parser.uses
+
+
+def _order_terms(text: str) -> list[tuple[list[str], bool]]:
+    """``$orderby``: (property path, descending) per comma-separated term."""
+    terms = []
+    for term in filter(None, (part.strip() for part in text.split(","))):
+        words = term.split()
+        if len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+            raise unsupported(f"Invalid $orderby clause {term!r}.")
+        terms.append((_FilterParser._path(words[0]), len(words) == 2 and words[1].lower() == "desc"))
+    return terms
+
+
+def order_keys(text: str) -> list[str]:
+    """The properties ``$orderby`` sorts by, in lower case."""
+    return ["/".join(path).lower() for path, _ in _order_terms(text)]
+
+
+def _ordered(rows: list[dict], text: str) -> list[dict]:
+    """Rows sorted as ``$orderby`` says; a missing value sorts first ascending, last descending."""
+    for path, descending in reversed(_order_terms(text)):
+        rows = sorted(rows, key=functools.partial(_sort_key, path=path), reverse=descending)
+    return rows
+
+
+def _sort_key(row: dict, path: list[str]) -> tuple[bool, Any]:
+    value = _normalise(_resolve(row, path))
+    return value is not None, "" if value is None else value
 
 
 def _page_bounds(query: dict[str, str]) -> tuple[int, int]:
@@ -196,6 +278,20 @@ def project(obj: dict, query: dict[str, str], default: Iterable[str] | None = No
     return _project(obj, selection(query, default))
 
 
+def _matching(query: dict[str, str], items: Iterable[dict]) -> list[dict]:
+    rows = list(items)
+    if query.get("$filter"):
+        predicate = parse_filter(query["$filter"])
+        rows = [row for row in rows if predicate(row)]
+    return rows
+
+
+def count(req: GraphRequest, items: Iterable[dict]) -> Reply:
+    """``GET {collection}/$count``: the number of matches as text/plain
+    (https://learn.microsoft.com/en-us/graph/query-parameters#count-parameter)."""
+    return Reply(200, raw=str(len(_matching(req.query, items))).encode(), content_type="text/plain")
+
+
 def collection(
     req: GraphRequest,
     context: str,
@@ -204,10 +300,9 @@ def collection(
 ) -> Reply:
     """A paged collection reply: applies $filter, $select, $top and $skiptoken like Graph."""
     query = req.query
-    rows = list(items)
-    if query.get("$filter"):
-        predicate = parse_filter(query["$filter"])
-        rows = [row for row in rows if predicate(row)]
+    rows = _matching(query, items)
+    if query.get("$orderby"):
+        rows = _ordered(rows, query["$orderby"])
     size, offset = _page_bounds(query)
     select = selection(query, default_select)
     page = [_project(row, select) for row in rows[offset : offset + size]]

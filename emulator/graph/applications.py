@@ -9,7 +9,7 @@ import copy
 import uuid
 
 from .. import permissions as perm
-from ..odata import collection
+from ..odata import collection, count, project
 from ..routing import route
 from ..state import SyncConfig, Tenant, is_guid, new_id
 from ..wire import GraphRequest, Reply, bad_request, no_content, resource_not_found
@@ -137,7 +137,7 @@ def list_applications(req: GraphRequest) -> Reply:
 
 
 def get_application(req: GraphRequest) -> Reply:
-    return req.entity("applications", _app(req))
+    return req.entity("applications", project(_app(req), req.query))
 
 
 def _by_app_id(req: GraphRequest, objects: dict[str, dict]) -> dict:
@@ -151,7 +151,7 @@ def _by_app_id(req: GraphRequest, objects: dict[str, dict]) -> dict:
 
 def get_application_by_app_id(req: GraphRequest) -> Reply:
     """``GET /applications(appId='{appId}')``: https://learn.microsoft.com/en-us/graph/api/application-get"""
-    return req.entity("applications", _by_app_id(req, req.tenant.applications))
+    return req.entity("applications", project(_by_app_id(req, req.tenant.applications), req.query))
 
 
 def patch_application(req: GraphRequest) -> Reply:
@@ -189,11 +189,11 @@ def list_service_principals(req: GraphRequest) -> Reply:
 
 
 def get_service_principal(req: GraphRequest) -> Reply:
-    return req.entity("servicePrincipals", service_principal(req))
+    return req.entity("servicePrincipals", project(service_principal(req), req.query))
 
 
 def get_service_principal_by_app_id(req: GraphRequest) -> Reply:
-    return req.entity("servicePrincipals", _by_app_id(req, req.tenant.service_principals))
+    return req.entity("servicePrincipals", project(_by_app_id(req, req.tenant.service_principals), req.query))
 
 
 # -- appRoleAssignedTo ----------------------------------------------------------------------
@@ -266,11 +266,13 @@ def delete_assignment(req: GraphRequest) -> Reply:
 ROUTES = [
     route("POST", "/applicationTemplates/{templateId}/instantiate", instantiate, perm.APP_WRITE),
     route("GET", "/applications", list_applications, perm.APP_READ),
+    route("GET", "/applications/$count", lambda req: count(req, req.tenant.applications.values()), perm.APP_READ),
     route("GET", "/applications(appId='{appId:[^']+}')", get_application_by_app_id, perm.APP_READ),
     route("GET", "/applications/{appObjectId}", get_application, perm.APP_READ),
     route("PATCH", "/applications/{appObjectId}", patch_application, perm.APP_WRITE),
     route("DELETE", "/applications/{appObjectId}", delete_application, perm.APP_WRITE),
     route("GET", "/servicePrincipals", list_service_principals, perm.APP_READ),
+    route("GET", "/servicePrincipals/$count", lambda req: count(req, req.tenant.service_principals.values()), perm.APP_READ),
     route("GET", "/servicePrincipals(appId='{appId:[^']+}')", get_service_principal_by_app_id, perm.APP_READ),
     route("GET", "/servicePrincipals/{sp}", get_service_principal, perm.APP_READ),
     route("GET", "/servicePrincipals/{sp}/appRoleAssignedTo", list_assignments, perm.ASSIGNMENT_READ),

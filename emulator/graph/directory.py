@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from .. import permissions as perm
-from ..odata import collection, project
+from ..odata import collection, count, project
 from ..routing import route
 from ..state import EmulatorState, Tenant, is_guid, new_id
 from ..wire import ErrorReply, GraphRequest, Reply, bad_request, no_content, resource_not_found
@@ -17,7 +17,10 @@ USER_PROPERTIES = (
     "streetAddress", "postalCode", "officeLocation", "mobilePhone", "businessPhones", "usageLocation",
     "preferredLanguage", "otherMails", "showInAddressList", "userType",
 )
-USER_READ_ONLY = ("id", "createdDateTime", "creationType", "externalUserState", "externalUserStateChangeDateTime", "deletedDateTime")
+USER_READ_ONLY = ("id", "createdDateTime", "creationType", "externalUserState", "externalUserStateChangeDateTime", "deletedDateTime",
+                  "identities")
+# A B2B user's identity: signed in at its home Entra tenant (https://learn.microsoft.com/en-us/graph/api/resources/objectidentity).
+EXTERNAL_IDENTITY = {"signInType": "federated", "issuer": "ExternalAzureAD", "issuerAssignedId": None}
 # GET /users returns only these unless $select asks for more (a classic Graph pitfall, kept on purpose).
 USER_DEFAULT_SELECT = (
     "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone", "officeLocation",
@@ -60,8 +63,14 @@ def _check_upn(tenant: Tenant, upn: object, user_id: str | None = None) -> str:
 
 def blank_user(user_id: str, now: str) -> dict:
     user: dict[str, Any] = {name: None for name in (*USER_READ_ONLY, *USER_PROPERTIES)}
-    user.update(id=user_id, createdDateTime=now, businessPhones=[], otherMails=[], userType="Member", accountEnabled=True)
+    user.update(id=user_id, createdDateTime=now, businessPhones=[], otherMails=[], identities=[], userType="Member",
+                accountEnabled=True)
     return user
+
+
+def _home_identity(tenant: Tenant, upn: str) -> dict:
+    """A tenant's own user signs in with its userPrincipalName, issued by the tenant's initial domain."""
+    return {"signInType": "userPrincipalName", "issuer": tenant.default_domain, "issuerAssignedId": upn}
 
 
 def add_user(state: EmulatorState, tenant: Tenant, user: dict) -> dict:
@@ -75,6 +84,8 @@ def create_user(state: EmulatorState, tenant: Tenant, body: dict, user_id: str |
     user = blank_user(user_id or new_id(), state.clock.now_iso())
     _apply_properties(user, body, USER_PROPERTIES, "microsoft.graph.user")
     _check_upn(tenant, user["userPrincipalName"])
+    external = "#EXT#" in user["userPrincipalName"].upper()  # a B2B user (a fixture's invited guest)
+    user["identities"] = [dict(EXTERNAL_IDENTITY) if external else _home_identity(tenant, user["userPrincipalName"])]
     return add_user(state, tenant, user)
 
 
@@ -85,6 +96,8 @@ def update_user(state: EmulatorState, tenant: Tenant, user: dict, changes: dict)
         _check_upn(tenant, updated["userPrincipalName"], user["id"])
         tenant.upn_index.pop(user["userPrincipalName"].lower(), None)
         tenant.upn_index[updated["userPrincipalName"].lower()] = user["id"]
+        updated["identities"] = [_home_identity(tenant, updated["userPrincipalName"]) if i["signInType"] == "userPrincipalName"
+                                 else i for i in user.get("identities") or []]
     user.update(updated)
     tenant.user_versions[user["id"]] = state.next_version()
 
@@ -242,7 +255,7 @@ def delete_group(state: EmulatorState, tenant: Tenant, group_id: str) -> None:
         soft_delete(state, tenant, "group", group)
 
 
-def list_members(req: GraphRequest) -> Reply:
+def _members(req: GraphRequest) -> list[dict]:
     tenant = req.tenant
     rows = []
     for member_id in tenant.members[_group(req)["id"]]:
@@ -250,7 +263,11 @@ def list_members(req: GraphRequest) -> Reply:
         if found is not None:
             kind, obj = found
             rows.append({"@odata.type": _TYPE_NAMES[kind], **obj})
-    return collection(req, "directoryObjects", rows, USER_DEFAULT_SELECT)
+    return rows
+
+
+def list_members(req: GraphRequest) -> Reply:
+    return collection(req, "directoryObjects", _members(req), USER_DEFAULT_SELECT)
 
 
 def post_member_ref(req: GraphRequest) -> Reply:
@@ -317,6 +334,7 @@ def purge_deleted(req: GraphRequest) -> Reply:
 
 ROUTES = [
     route("GET", "/users", list_users, perm.USER_READ),
+    route("GET", "/users/$count", lambda req: count(req, req.tenant.users.values()), perm.USER_READ),
     route("POST", "/users", post_user, perm.USER_WRITE),
     route("GET", "/users/{userId}", get_user, perm.USER_READ),
     route("PATCH", "/users/{userId}", patch_user, perm.USER_WRITE),
@@ -325,11 +343,13 @@ ROUTES = [
     route("PUT", "/users/{userId}/manager/$ref", put_manager, perm.USER_WRITE),
     route("DELETE", "/users/{userId}/manager/$ref", delete_manager, perm.USER_WRITE),
     route("GET", "/groups", list_groups, perm.GROUP_READ),
+    route("GET", "/groups/$count", lambda req: count(req, req.tenant.groups.values()), perm.GROUP_READ),
     route("POST", "/groups", post_group, perm.GROUP_WRITE),
     route("GET", "/groups/{groupId}", get_group, perm.GROUP_READ),
     route("PATCH", "/groups/{groupId}", patch_group, perm.GROUP_WRITE),
     route("DELETE", "/groups/{groupId}", remove_group, perm.GROUP_WRITE),
     route("GET", "/groups/{groupId}/members", list_members, perm.GROUP_READ),
+    route("GET", "/groups/{groupId}/members/$count", lambda req: count(req, _members(req)), perm.GROUP_READ),
     route("POST", "/groups/{groupId}/members/$ref", post_member_ref, perm.MEMBER_WRITE),
     route("DELETE", "/groups/{groupId}/members/{memberId}/$ref", delete_member_ref, perm.MEMBER_WRITE),
     route("GET", "/directory/deletedItems", list_deleted_uncast, perm.DELETED_ITEMS_READ),

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from ..clock import iso
-from ..graph.directory import add_user, blank_user, delete_user
+from ..graph.directory import EXTERNAL_IDENTITY, add_user, blank_user, delete_user
 from ..state import EmulatorState, SyncConfig, Tenant, new_id
 from .action import Action
 from .groups import GroupProvisioning
@@ -217,7 +217,8 @@ class Provisioner(GroupProvisioning):
     # -- applying -------------------------------------------------------------------------
     def apply(self, action: Action) -> None:
         if action.kind == "create" and self._at_quota():
-            self.escrow(action, QUOTA_EXCEEDED, f"The number of objects in tenant {self.target.id} exceeds the directory limit.")
+            self.escrow(action, QUOTA_EXCEEDED, f"The number of objects in tenant {self.target.id} exceeds the directory limit.",
+                        "Delete objects the target tenant no longer needs, or ask Microsoft support to raise its directory quota.")
             return
         getattr(self, f"_apply_{action.kind}")(action)
         self.record(action)
@@ -232,11 +233,13 @@ class Provisioner(GroupProvisioning):
         quota = self.target.user_quota
         return quota is not None and len(self.target.users) >= quota
 
-    def escrow(self, action: Action, code: str, reason: str) -> None:
-        """A failed export: logged as a failure, not linked, so the next cycle tries the user again."""
+    def escrow(self, action: Action, code: str, reason: str, recommended: str) -> None:
+        """A failed export: logged as a failure, not linked, so the next cycle tries the user again.
+        The error has every property of provisioningErrorInfo
+        (https://learn.microsoft.com/en-us/graph/api/resources/provisioningerrorinfo)."""
         self.counts["escrowed"] += 1
-        error = {"errorCode": code, "reason": reason, "errorCategory": "NonServiceFailure",
-                 "additionalDetails": None, "recommendedAction": None, "status": None}
+        error = {"additionalDetails": None, "errorCategory": "nonServiceFailure", "errorCode": code, "reason": reason,
+                 "recommendedAction": recommended}
         self.log(action, action.kind, "failure", error)
 
     def stage(self, action: Action) -> None:
@@ -255,7 +258,8 @@ class Provisioner(GroupProvisioning):
         user.update({name: value for name, value in action.changes.items() if name != MANAGER})
         user.setdefault("userType", "Member")
         # Cross-tenant sync users are redeemed automatically: no invitation, no consent prompt.
-        user.update(creationType=None, externalUserState="Accepted", externalUserStateChangeDateTime=self.now_iso)
+        user.update(creationType=None, externalUserState="Accepted", externalUserStateChangeDateTime=self.now_iso,
+                    identities=[dict(EXTERNAL_IDENTITY)])
         upn = user["userPrincipalName"] or external_upn(f"{user['id']}@{self.source.default_domain}", self.target.default_domain)
         while upn.lower() in self.target.upn_index:
             upn = f"{new_id()[:4]}{upn}"

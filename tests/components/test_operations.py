@@ -295,6 +295,7 @@ def test_escrowed_failures_show_in_status_and_logs(emulator, root, capsys):
     out = capsys.readouterr().out
     assert "contoso (source): 1 entries: create failure 1" in out
     assert "failed create of Adele Vance" in out and "AzureActiveDirectoryQuotaLimitExceeded" in out
+    assert "what to do: Delete objects the target tenant no longer needs" in out
 
 
 def test_status_of_a_job_running_other_than_declared_is_unhealthy(emulator, root, capsys):

@@ -35,7 +35,11 @@ def test_creates_beyond_the_quota_are_escrowed_and_retried(emulator):
     for tenant in (CONTOSO, FABRIKAM):
         _, _, log = raw(emulator, "GET", "/auditLogs/provisioning", emulator.admin.token(tenant))
         failed = [e for e in log["value"] if e["provisioningStatusInfo"]["status"] == "failure"]
-        assert [e["provisioningStatusInfo"]["errorInformation"]["errorCode"] for e in failed] == ["AzureActiveDirectoryQuotaLimitExceeded"]
+        [error] = [e["provisioningStatusInfo"]["errorInformation"] for e in failed]
+        # Every property of provisioningErrorInfo, in Graph's casing of the category enum.
+        assert set(error) == {"additionalDetails", "errorCategory", "errorCode", "reason", "recommendedAction"}
+        assert (error["errorCode"], error["errorCategory"]) == ("AzureActiveDirectoryQuotaLimitExceeded", "nonServiceFailure")
+        assert "directory quota" in error["recommendedAction"]
 
     # A retry at the same quota fails again; it is not forgotten.
     [again] = emulator.admin.run_sync()

@@ -35,7 +35,7 @@ from .flows import (
     user_mapping,
 )
 
-TARGET_FIELDS = ["displayName", "userPrincipalName", "userType", "externalUserState", "accountEnabled", "department", "companyName", "mail", "showInAddressList"]
+TARGET_FIELDS = ["displayName", "userPrincipalName", "userType", "externalUserState", "accountEnabled", "department", "companyName", "mail", "showInAddressList", "identities"]
 
 
 async def target_users(client) -> dict[str, User]:
@@ -83,6 +83,8 @@ def test_users_appear_as_external_members_with_no_redemption_step(seeded, graph_
     assert adele.user_type == "Member" and adele.external_user_state == "Accepted"  # no invitation to redeem
     assert adele.user_principal_name == "adele_contoso.onmicrosoft.com#EXT#@fabrikam.onmicrosoft.com"
     assert (adele.department, adele.account_enabled, adele.show_in_address_list) == ("Sales", True, True)
+    # Signs in at home: a B2B identity (https://learn.microsoft.com/en-us/graph/api/resources/objectidentity).
+    assert [(i.sign_in_type, i.issuer, i.issuer_assigned_id) for i in adele.identities] == [("federated", "ExternalAzureAD", None)]
     assert job.status.code.value == "Active"
     assert (job.status.last_execution.count_exported, job.status.last_execution.state.value) == (2, "Succeeded")
     assert job.status.steady_state_last_achieved_time.year > 1

@@ -8,6 +8,7 @@ import asyncio
 import re
 from uuid import UUID
 
+from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.application_templates.item.instantiate.instantiate_post_request_body import InstantiatePostRequestBody
 from msgraph.generated.models.app_role_assignment import AppRoleAssignment
 from msgraph.generated.models.application import Application
@@ -115,11 +116,19 @@ async def _mto(contoso, fabrikam) -> None:
     await member.delete()
 
 
+def _eventual() -> RequestConfiguration:
+    """Counting directory objects is an advanced query: it needs `ConsistencyLevel: eventual`."""
+    config: RequestConfiguration = RequestConfiguration()
+    config.headers.add("ConsistencyLevel", "eventual")
+    return config
+
+
 async def _directory(contoso) -> str:
     created = await contoso.users.post(User(
         account_enabled=True, display_name="Pradeep Gupta", mail_nickname="pradeep", user_principal_name="pradeep@contoso.onmicrosoft.com",
         password_profile=PasswordProfile(password="Passw0rd!Passw0rd!")))
     await contoso.users.get()
+    assert await contoso.users.count.get(request_configuration=_eventual()) >= 1
     await contoso.users.by_user_id(created.id).get()
     await contoso.users.by_user_id(created.id).patch(User(department="Sales"))
     manager = contoso.users.by_user_id(created.id).manager
@@ -128,11 +137,13 @@ async def _directory(contoso) -> str:
     await manager.ref.delete()
     group = await contoso.groups.post(Group(display_name="EMEA", mail_enabled=False, mail_nickname="emea", security_enabled=True))
     await contoso.groups.get()
+    assert await contoso.groups.count.get(request_configuration=_eventual()) >= 1
     groups = contoso.groups.by_group_id(group.id)
     await groups.get()
     await groups.patch(Group(description="Europe"))
     await groups.members.ref.post(ReferenceCreate(odata_id=f"https://graph.microsoft.com/v1.0/directoryObjects/{created.id}"))
     await groups.members.get()
+    assert await groups.members.count.get(request_configuration=_eventual()) == 1
     await groups.members.by_directory_object_id(created.id).ref.delete()
     await groups.delete()
     await contoso.users.by_user_id(created.id).delete()
@@ -152,10 +163,12 @@ async def _configuration_app(contoso) -> tuple[str, str, UUID]:
         InstantiatePostRequestBody(display_name="Fabrikam"))
     app, sp = created.application, created.service_principal
     await contoso.applications.get()
+    assert await contoso.applications.count.get(request_configuration=_eventual()) >= 1
     await contoso.applications.by_application_id(app.id).get()
     await contoso.applications_with_app_id(app.app_id).get()
     await contoso.applications.by_application_id(app.id).patch(Application(notes="ctsync"))
     await contoso.service_principals.get()
+    assert await contoso.service_principals.count.get(request_configuration=_eventual()) >= 1
     await contoso.service_principals.by_service_principal_id(sp.id).get()
     await contoso.service_principals_with_app_id(app.app_id).get()
     role = next(r.id for r in sp.app_roles if r.display_name == "msiam_access")
