@@ -139,8 +139,10 @@ class Emulator:
                 reply = self._error(err, incoming)
             # The route says how its body is logged; without one, nothing says what it may hold.
             logged = None if isinstance(matched, ErrorReply) else matched[0].logged(body)
-            self.state.request_log.append({**self._log_entry(incoming, tenant_id, reply, logged),
-                                           "strict": broken.message if broken else None})
+            entry = {**self._log_entry(incoming, tenant_id, reply, logged), "strict": broken.message if broken else None}
+            self.state.request_log.append(entry)
+            if broken:
+                self.state.broken_queries.append(entry)
             return reply
 
     def _log_entry(self, incoming: Incoming, tenant_id: str | None, reply: Reply, logged: Any) -> dict:

@@ -184,6 +184,9 @@ class EmulatorState:
         self.mto_join_wait_seconds: float = MTO_JOIN_WAIT_SECONDS
         # Graph's query rules (query_rules.py) refused as Graph refuses them; off, broken ones are only marked.
         self.strict_queries = True
+        # Every request whose query broke a rule, for the life of the emulator: clearing the request
+        # log or resetting the state keeps it, so a test suite can check what was ever sent.
+        self.broken_queries: list[dict] = []
         self._versions = itertools.count(1)
         self._token_epochs: dict[str, int] = {}
         self._federation_key: rsa.RSAPrivateKey | None = None

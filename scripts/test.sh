@@ -11,6 +11,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 # Fastest first: a broken unit shows in seconds, not after the engine tier.
 TIERS=(unit components providers emulator engine)
+# Tiers whose tests run on CTSYNC_TEST_WORKERS processes (pytest-xdist; default 2, 1 for one at a
+# time). Each test owns its emulator (an ephemeral port), project copy, state backend and
+# PULUMI_HOME; --dist loadfile keeps the tests of one file in one process, in order.
+PARALLEL=(components providers emulator engine)
+WORKERS="${CTSYNC_TEST_WORKERS:-2}"
 NO_TESTS=5  # pytest's exit status when a tier has no test that the options select
 
 say() { printf 'test.sh: %s\n' "$*" >&2; }
@@ -36,7 +41,11 @@ failed=() ran=0 started_all=$SECONDS
 for tier in "${TIERS[@]}"; do
   say "tier $tier ..."
   started=$SECONDS
-  setsid python -m pytest "tests/$tier" "$@" &
+  spread=()
+  if [[ " ${PARALLEL[*]} " == *" $tier "* && $WORKERS -gt 1 ]]; then
+    spread=(-n "$WORKERS" --dist loadfile)
+  fi
+  setsid python -m pytest "tests/$tier" "${spread[@]}" "$@" &
   tier_group=$!
   status=0
   wait "$tier_group" || status=$?

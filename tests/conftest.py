@@ -8,6 +8,7 @@ import pytest
 from azure.core.credentials import AccessToken
 
 from emulator import EmulatorServer
+from emulator.state import EmulatorState
 
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 
@@ -62,3 +63,21 @@ def graph_client_for(emulator, tenant_id: str, roles: list[str] | None = None):
 def graph_client(emulator):
     """`graph_client(tenant_id, roles=None)` -> ``graph_client_for`` on this test's emulator."""
     return lambda tenant_id, roles=None: graph_client_for(emulator, tenant_id, roles)
+
+
+@pytest.fixture
+def documented_queries_only(monkeypatch):
+    """Fails the test when any emulator it started was sent a query Graph refuses (the emulator's
+    query rules, docs/graph-notes.md#query-rules): ctsync sends only documented query forms. A strict
+    emulator also answers such a query 400, but a caller could swallow that; this cannot be."""
+    states: list[EmulatorState] = []
+    created = EmulatorState.__init__
+
+    def tracked(self: EmulatorState) -> None:
+        created(self)
+        states.append(self)
+
+    monkeypatch.setattr(EmulatorState, "__init__", tracked)
+    yield
+    broken = [f"{e['method']} {e['path']}?{e['query']}: {e['strict']}" for state in states for e in state.broken_queries]
+    assert not broken, "queries Graph would refuse:\n" + "\n".join(broken)

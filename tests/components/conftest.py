@@ -21,3 +21,8 @@ def monitor():
     pulumi.runtime.set_all_config({}, [])
     asyncio.set_event_loop(None)
     loop.close()
+
+
+@pytest.fixture(autouse=True)
+def _only_documented_queries(documented_queries_only):
+    """ctsync sends only queries Graph documents (tests/conftest.py says how it is checked)."""

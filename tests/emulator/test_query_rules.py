@@ -157,3 +157,13 @@ def test_a_users_identities_say_where_it_signs_in(emulator):
     for user in body["value"]:
         assert user["identities"] == [{"signInType": "userPrincipalName", "issuer": "contoso.onmicrosoft.com",
                                        "issuerAssignedId": user["userPrincipalName"]}]
+
+
+def test_a_broken_query_is_kept_for_the_emulators_life(emulator):
+    """What the other tiers' `documented_queries_only` check reads: clearing or resetting keeps it."""
+    emulator.admin.load_fixture(two_tenants())
+    get(emulator, "/users?$filter=department%20ne%20'Sales'")
+    emulator.admin.clear_requests()
+    emulator.admin.reset()
+    [kept] = emulator.state.broken_queries
+    assert (kept["path"], kept["status"]) == ("/v1.0/users", 400) and kept["strict"].startswith("Operator 'ne'")

@@ -84,3 +84,8 @@ def sync_pair(emulator, graph_client):
 def short_replication_deadline(monkeypatch):
     """Replication-lag retries give up after 10 s instead of 5 min (the emulator's lag is a few requests)."""
     monkeypatch.setenv("CTSYNC_REPLICATION_DEADLINE", "10")
+
+
+@pytest.fixture(autouse=True)
+def _only_documented_queries(documented_queries_only):
+    """ctsync sends only queries Graph documents (tests/conftest.py says how it is checked)."""
