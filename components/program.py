@@ -17,6 +17,7 @@ from components.diagnostics import LogRouting, LogRoutingArgs
 from components.estate import organisation, summary, tenant_pairs
 from components.pair import TenantPair
 from components.scoping import ManagedGroups, ManagedGroupsArgs, managed_groups
+from components.take_overs import say_take_overs
 from providers.sdk.runtime import all_registered
 from stackconfig import StackConfig, Tenant
 
@@ -83,4 +84,5 @@ async def program() -> dict[str, Any]:
     config = checked_config(*read_ctsync_config())
     outputs = await deploy(config)
     await all_registered()
+    await say_take_overs()
     return outputs

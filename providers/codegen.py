@@ -49,13 +49,15 @@ def sdk(schema: dict[str, Any]) -> str:
         'custom resource, with every input and output as a typed ``pulumi.Output``."""',
         # No `from __future__ import annotations`: Pulumi reads a resource class's annotations at
         # every registration, and evaluating them from strings each time costs ~1 ms per resource.
-        "from dataclasses import dataclass\n\nimport pulumi\n\n"
+        "from dataclasses import dataclass\nfrom typing import Any\n\nimport pulumi\n\n"
         "from providers.sdk.runtime import register",
     ]
     custom = {token: spec for token, spec in schema["resources"].items() if not spec.get("isComponent")}
     for token, spec in custom.items():
         parts += [_args_class(token, spec), _resource_class(token, spec)]
-    names = sorted(n for token in custom for n in (class_name(token), class_name(token) + "Args"))
+    parts += [_function(token, spec) for token, spec in schema["functions"].items()]
+    names = sorted([*(n for token in custom for n in (class_name(token), class_name(token) + "Args")),
+                    *(function_name(token) for token in schema["functions"])])
     parts.append("__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]")
     return "\n\n\n".join(parts) + "\n"
 
@@ -87,6 +89,20 @@ def _resource_class(token: str, spec: dict[str, Any]) -> str:
         f"                 outputs={tuple(outputs)!r}, secrets={tuple(secrets)!r}, legacy_types={tuple(legacy)!r})",
     ]
     return "\n".join(lines)
+
+
+def function_name(token: str) -> str:
+    """``ctsync:index:createTally`` -> ``create_tally``."""
+    name = class_name(token)
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def _function(token: str, spec: dict[str, Any]) -> str:
+    outputs = spec["outputs"]["properties"]
+    fields = ", ".join(f"{name!r}: {_PYTHON[prop['type']]}" for name, prop in outputs.items())
+    return (f"async def {function_name(token)}() -> dict[str, Any]:\n"
+            f"    \"\"\"{spec['description']}\n\n    Returns {{{fields}}}.\"\"\"\n"
+            f"    return dict(await pulumi.runtime.invoke_async({token!r}, {{}}))")
 
 
 def _attr(name: str) -> str:
@@ -143,6 +159,8 @@ def docs(schema: dict[str, Any]) -> str:
         parts.append(_component_docs(token, spec) if spec.get("isComponent") else _resource_docs(token, spec))
     parts.append(COMPONENT_TYPES_INTRO)
     parts += [_type_docs(token, spec) for token, spec in schema["types"].items()]
+    parts.append("## Functions\n")
+    parts += [_function_docs(token, spec) for token, spec in schema["functions"].items()]
     parts.append(DOCS_OUTRO)
     return "\n".join(parts)
 
@@ -168,6 +186,13 @@ def _type_docs(token: str, spec: dict[str, Any]) -> str:
     rows = ["| Key | Type | Description |", "|---|---|---|"]
     rows += [f"| `{name}` | {python_type(prop)} | {prop.get('description', '')} |" for name, prop in spec["properties"].items()]
     return f"### {class_name(token)}\n\n{spec['description']}\n\n" + "\n".join(rows) + "\n"
+
+
+def _function_docs(token: str, spec: dict[str, Any]) -> str:
+    rows = ["| Output | Type | Description |", "|---|---|---|"]
+    rows += [f"| `{name}` | {python_type(prop)} | {prop.get('description', '')} |"
+             for name, prop in spec["outputs"]["properties"].items()]
+    return f"### {class_name(token)}\n\n`{token}`\n\n{spec['description']}\n\n" + "\n".join(rows) + "\n"
 
 
 def _resource_docs(token: str, spec: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from providers.framework import tally
 from providers.framework.component import Component
 from providers.framework.resource import PACKAGE, AnyResource
 from providers.framework.schema import NO_DEFAULT, behaviour, default_of, is_union, type_hints
@@ -58,6 +59,7 @@ def build(
             **{component.token: component_spec(component) for component in components},
         },
         "types": {f"{PACKAGE}:index:{name}": spec for name, spec in (types or {}).items()},
+        "functions": {tally.TOKEN: tally.SCHEMA},
         "language": {
             # The Python SDK (pulumi_ctsync, scripts/package.sh): its version is the schema's.
             "python": {"packageName": "pulumi_ctsync", "respectSchemaVersion": True,

@@ -15,7 +15,7 @@ from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN, serialize_properties
 
-from providers.framework import package_schema, schema
+from providers.framework import package_schema, schema, tally
 from providers.framework.component import Component
 from providers.framework.config import DELETE_TAKEN_OVER_KEY, TENANTS_KEY, read_config
 from providers.framework.legacy import LEGACY_PROVIDER_KEY, holds_legacy_payload
@@ -50,6 +50,7 @@ class GraphProvider(rpc.Provider):
         self._session: GraphSession | None = None
         self._delete_taken_over = False
         self._take_over_from: frozenset[str] = frozenset()
+        self._tally = tally.CreateTally()
 
     # ---- provider-level -----------------------------------------------------------------------
 
@@ -60,6 +61,12 @@ class GraphProvider(rpc.Provider):
         return package_schema.build(
             self.types.values(), self.version, self.components.values(), self._schema_types, self._download_url
         )
+
+    async def invoke(self, request: rpc.InvokeRequest) -> rpc.InvokeResponse:
+        """The one function: this process's ``createTally`` (providers/framework/tally.py)."""
+        if request.tok != tally.TOKEN:
+            raise UnknownResourceType(f"ctsync has no function {request.tok!r}; it has {tally.TOKEN!r}")
+        return rpc.InvokeResponse(return_value=to_properties(self._tally.result()))
 
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         config = read_config(request)
@@ -122,6 +129,7 @@ class GraphProvider(rpc.Provider):
         await self._ready_session().signed_in()
         owner = resource.owner
         found = await resource.find(inputs)
+        self._tally.count(_outcome(definition, found))
         if found is None:
             state, ownership = await resource.create(inputs), Ownership(taken_over=False)
         else:
@@ -136,7 +144,9 @@ class GraphProvider(rpc.Provider):
         self, definition: type[AnyResource], resource: AnyResource, props: Plain, inputs: Any
     ) -> rpc.CreateResponse:
         """What the create would do, from Graph reads only: take over an existing object, or make one."""
-        found = None if schema.has_unknowns(props.values) else await resource.find(inputs)
+        undecided = schema.has_unknowns(props.values)
+        found = None if undecided else await resource.find(inputs)
+        self._tally.count(tally.UNDECIDED if undecided and definition.finds_existing() else _outcome(definition, found))
         if found is not None:
             refuse_if_owned_elsewhere(definition, inputs, found, resource.owner, self._take_over_from)
         if found is None:
@@ -303,3 +313,10 @@ def _from_import_id(definition: type[AnyResource], resource_id: str) -> tuple[An
             f"{definition.id_format} (docs/resources.md)"
         )
     return schema.partial(definition.Inputs, named), schema.partial(definition.State, named)
+
+
+def _outcome(definition: type[AnyResource], found: AnyObserved | None) -> str:
+    """What a create did, for the tally: took over what ``find`` found, set properties, or made one."""
+    if found is not None:
+        return tally.TAKEN_OVER
+    return tally.CREATED if definition.finds_existing() else tally.SETTINGS

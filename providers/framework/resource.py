@@ -151,6 +151,12 @@ class GraphResource(Generic[I, S]):
         """The existing object these inputs name, if any. Without a natural key: None."""
         return None
 
+    @classmethod
+    def finds_existing(cls) -> bool:
+        """Whether the resource declares ``find``: one that does not sets properties of another object
+        (a job's schema or schedule), and its create writes only what differs."""
+        return cls.find is not GraphResource.find
+
     async def create(self, inputs: I) -> S:
         raise NotImplementedError
 

@@ -9,6 +9,7 @@ and created -> destroy deletes only what ctsync made.
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -72,9 +73,16 @@ def test_an_existing_setup_is_exported_taken_over_with_no_write_and_survives_des
         assert config["ctsync:tenants"] == yaml.safe_load(before)["config"]["ctsync:tenants"], "tenants kept as they were"
 
         preview = project.pulumi("preview", "-s", STACK)
-        assert "will take over the existing" in preview.stdout + preview.stderr
+        said = preview.stdout + preview.stderr
+        assert "will take over the existing" in said
+        # Beside the engine's "+ 12 to create" (the stack and its component among them): none is new.
+        assert re.search(r"\+ 12 to create", said)
+        assert ("ctsync: of the 9 to create, 7 take over objects that already exist, 2 set properties of other "
+                "objects (no write where they are as declared) and 0 make new objects") in said, said
         assert writes(emulator) == [], "a preview only reads"
-        project.up()
+        run = project.up()
+        assert ("ctsync: of the 9 created, 7 took over objects that already existed, 2 set properties of other "
+                "objects and 0 are new") in run.stdout
         assert writes(emulator) == [], "the first up after an export sends no Graph write"
         state = project.pulumi("stack", "export", "-s", STACK).json()["deployment"]["resources"]
         app = next(r for r in state if r["type"] == "ctsync:synchronization:ConfigurationApp")

@@ -63,6 +63,7 @@ def test_up_deploys_every_tenant_end(journey):
     run = journey.project.up()
     journey.measure("first up", run)
     assert "37 created" in run.stdout
+    assert "took over" not in run.stdout, "nothing existed: the create tally has nothing to add"
     outputs = journey.project.pulumi("stack", "output", "--json", "-s", "engine").json()
     jobs = outputs["pairs"]["contoso<->fabrikam"]["jobs"]
     assert jobs["contoso->fabrikam"]["schedule_state"] == "Active"
