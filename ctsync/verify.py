@@ -22,10 +22,10 @@ from msgraph.generated.service_principals.item.synchronization.jobs.item.provisi
     ProvisionOnDemandPostRequestBody,
 )
 
+import graphtypes
 from ctsync import attributes as side_by_side
 from ctsync.live import LiveJob
 from ctsync.provisioning_log import LogEntry, read_entries
-from providers.graph.errors import GraphError
 from providers.graph.paths import job_builder, principal_builder
 from providers.graph.session import TenantGraph, if_present, with_base_url
 from providers.synchronization.schema_json import USER_OBJECT, object_mapping
@@ -89,15 +89,11 @@ async def _compared(source: TenantGraph, target: TenantGraph, schema: dict[str, 
 
 
 async def _user(graph: TenantGraph, user_id: str, names: list[str]) -> dict[str, Any] | None:
-    """The user's properties ``names`` as JSON; its default properties where Graph refuses a name
-    it does not know on users (a template's source may be a name of the synchronization schema only)."""
+    """The user's properties ``names`` that Graph's user resource has, as JSON. A schema attribute with
+    no such property (IsSoftDeleted) or a reference (manager) is not asked for: Graph refuses a
+    `$select` of a name the type lacks, and its row says "(not read)"."""
     builder = principal_builder(graph, "User", user_id)
-    try:
-        return await if_present(graph.send("GET", _selecting(graph, builder, ["id", *names])))
-    except GraphError as error:
-        if error.status != 400:
-            raise
-    return await if_present(graph.send("GET", builder))
+    return await if_present(graph.send("GET", _selecting(graph, builder, ["id", *graphtypes.known("user", names)])))
 
 
 def _selecting(graph: TenantGraph, builder: Any, names: list[str]) -> Any:

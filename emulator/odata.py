@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
+from . import shapes
 from .wire import ErrorReply, GraphRequest, Reply
 
 DEFAULT_PAGE_SIZE = 100
@@ -255,27 +256,33 @@ def _page_bounds(query: dict[str, str]) -> tuple[int, int]:
     return max(1, min(size, MAX_PAGE_SIZE)), max(0, offset)
 
 
-def _project(obj: dict, select: list[str] | None) -> dict:
+def _project(obj: dict, select: list[str] | None, type_name: str | None = None) -> dict:
     if select is None:
         return obj
+    if type_name is not None:
+        obj = shapes.whole(type_name, obj)  # a documented property the emulator leaves unset is null
     lowered = {key.lower(): key for key in obj}
     projected = {key: value for key, value in obj.items() if key.startswith("@odata.")}
     projected.update({lowered[name.lower()]: obj[lowered[name.lower()]] for name in select if name.lower() in lowered})
     return projected
 
 
-def selection(query: dict[str, str], default: Iterable[str] | None = None) -> list[str] | None:
+def selection(query: dict[str, str], default: Iterable[str] | None = None, type_name: str | None = None) -> list[str] | None:
     """The properties to return: `$select` if given, else the resource's default set (None = all).
-    What `$expand` inlines comes back beside a `$select`, as Graph answers it."""
+    What `$expand` inlines comes back beside a `$select`, as Graph answers it. With the type known,
+    a `$select` of a property the type does not have is Graph's 400."""
     if "$select" in query:
         names = [name.strip() for name in query["$select"].split(",") if name.strip()]
-        names += [name.strip() for name in query.get("$expand", "").split(",") if name.strip() and name.strip() not in names]
+        expanded = [name.strip() for name in query.get("$expand", "").split(",") if name.strip()]
+        if type_name is not None:
+            shapes.check_select(type_name, names, expanded)
+        names += [name for name in expanded if name not in names]
         return ["id", *names] if "id" not in names else names
     return list(default) if default is not None else None
 
 
-def project(obj: dict, query: dict[str, str], default: Iterable[str] | None = None) -> dict:
-    return _project(obj, selection(query, default))
+def project(obj: dict, query: dict[str, str], default: Iterable[str] | None = None, type_name: str | None = None) -> dict:
+    return _project(obj, selection(query, default, type_name), type_name)
 
 
 def _matching(query: dict[str, str], items: Iterable[dict]) -> list[dict]:
@@ -304,8 +311,9 @@ def collection(
     if query.get("$orderby"):
         rows = _ordered(rows, query["$orderby"])
     size, offset = _page_bounds(query)
-    select = selection(query, default_select)
-    page = [_project(row, select) for row in rows[offset : offset + size]]
+    type_name = shapes.ENTITY_SETS.get(context)
+    select = selection(query, default_select, type_name)
+    page = [_project(row, select, type_name) for row in rows[offset : offset + size]]
     body: dict[str, Any] = {"@odata.context": f"{req.base_url}/$metadata#{context}"}
     if query.get("$count", "").lower() == "true":
         body["@odata.count"] = len(rows)  # every match, not this page's

@@ -11,6 +11,7 @@ import uuid
 from .. import permissions as perm
 from ..odata import collection, count, project
 from ..routing import route
+from ..shapes import whole
 from ..state import SyncConfig, Tenant, is_guid, new_id
 from ..wire import GraphRequest, Reply, bad_request, no_content, resource_not_found
 from .directory import soft_delete
@@ -38,7 +39,7 @@ def _info() -> dict:
 
 
 def _application(tenant: Tenant, display_name: str, now: str) -> dict:
-    return {
+    return whole("application", {
         "id": new_id(),
         "appId": new_id(),
         "applicationTemplateId": CTS_TEMPLATE_ID,
@@ -69,11 +70,11 @@ def _application(tenant: Tenant, display_name: str, now: str) -> dict:
         "verifiedPublisher": {"displayName": None, "verifiedPublisherId": None, "addedDateTime": None},
         "web": {"homePageUrl": CTS_HOMEPAGE, "redirectUris": [], "logoutUrl": None,
                 "implicitGrantSettings": {"enableIdTokenIssuance": False, "enableAccessTokenIssuance": False}},
-    }
+    })
 
 
 def _service_principal(tenant: Tenant, app: dict) -> dict:
-    return {
+    return whole("servicePrincipal", {
         "id": new_id(),
         "appId": app["appId"],
         "applicationTemplateId": CTS_TEMPLATE_ID,
@@ -105,7 +106,7 @@ def _service_principal(tenant: Tenant, app: dict) -> dict:
         "signInAudience": "AzureADMyOrg",
         "tags": ["WindowsAzureActiveDirectoryIntegratedApp"],
         "tokenEncryptionKeyId": None,
-    }
+    })
 
 
 def instantiate(req: GraphRequest) -> Reply:
@@ -137,7 +138,7 @@ def list_applications(req: GraphRequest) -> Reply:
 
 
 def get_application(req: GraphRequest) -> Reply:
-    return req.entity("applications", project(_app(req), req.query))
+    return req.entity("applications", project(_app(req), req.query, type_name="application"))
 
 
 def _by_app_id(req: GraphRequest, objects: dict[str, dict]) -> dict:
@@ -151,7 +152,7 @@ def _by_app_id(req: GraphRequest, objects: dict[str, dict]) -> dict:
 
 def get_application_by_app_id(req: GraphRequest) -> Reply:
     """``GET /applications(appId='{appId}')``: https://learn.microsoft.com/en-us/graph/api/application-get"""
-    return req.entity("applications", project(_by_app_id(req, req.tenant.applications), req.query))
+    return req.entity("applications", project(_by_app_id(req, req.tenant.applications), req.query, type_name="application"))
 
 
 def patch_application(req: GraphRequest) -> Reply:
@@ -189,11 +190,11 @@ def list_service_principals(req: GraphRequest) -> Reply:
 
 
 def get_service_principal(req: GraphRequest) -> Reply:
-    return req.entity("servicePrincipals", project(service_principal(req), req.query))
+    return req.entity("servicePrincipals", project(service_principal(req), req.query, type_name="servicePrincipal"))
 
 
 def get_service_principal_by_app_id(req: GraphRequest) -> Reply:
-    return req.entity("servicePrincipals", project(_by_app_id(req, req.tenant.service_principals), req.query))
+    return req.entity("servicePrincipals", project(_by_app_id(req, req.tenant.service_principals), req.query, type_name="servicePrincipal"))
 
 
 # -- appRoleAssignedTo ----------------------------------------------------------------------

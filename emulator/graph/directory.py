@@ -164,7 +164,7 @@ def list_users(req: GraphRequest) -> Reply:
 
 
 def get_user(req: GraphRequest) -> Reply:
-    return req.entity("users", project(_user(req), req.query, USER_DEFAULT_SELECT))
+    return req.entity("users", project(_user(req), req.query, USER_DEFAULT_SELECT, "user"))
 
 
 def patch_user(req: GraphRequest) -> Reply:
@@ -228,7 +228,7 @@ def list_groups(req: GraphRequest) -> Reply:
 
 
 def get_group(req: GraphRequest) -> Reply:
-    return req.entity("groups", project(_group(req), req.query))
+    return req.entity("groups", project(_group(req), req.query, type_name="group"))
 
 
 def patch_group(req: GraphRequest) -> Reply:

@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 
+from graphtypes import structural_properties
 from tests.conftest import graph_client_for
 
 from .flows import CONTOSO, FABRIKAM, allow_inbound, configure_job, two_tenants
@@ -167,3 +168,23 @@ def test_a_broken_query_is_kept_for_the_emulators_life(emulator):
     emulator.admin.reset()
     [kept] = emulator.state.broken_queries
     assert (kept["path"], kept["status"]) == ("/v1.0/users", 400) and kept["strict"].startswith("Operator 'ne'")
+
+
+def test_select_of_a_property_the_type_lacks_is_refused_and_an_unset_one_is_null(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    status, body = get(emulator, "/users?$select=displayName,IsSoftDeleted")
+    assert status == 400 and body["error"]["message"] == \
+        "Could not find a property named 'IsSoftDeleted' on type 'microsoft.graph.user'."
+    status, body = get(emulator, "/users?$select=displayName,manager")  # a navigation property: $expand's
+    assert status == 400
+    status, body = get(emulator, "/users?$select=displayName,faxNumber")
+    assert status == 200 and all(user["faxNumber"] is None for user in body["value"])
+
+
+def test_applications_and_service_principals_carry_every_documented_property(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    config = asyncio.run(configure_job(graph_client_for(emulator, CONTOSO), FABRIKAM))
+    for path, type_name in ((f"/applications/{config.app_id}", "application"), (f"/servicePrincipals/{config.sp_id}", "servicePrincipal")):
+        _, body = get(emulator, path)
+        missing = set(structural_properties(type_name)) - set(body)
+        assert not missing, f"{type_name} lacks {sorted(missing)}"

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Layer -> the first-party layers it may import (docs/development.md, "Layers"). Longest prefix wins.
 ALLOWED: dict[str, set[str]] = {
     "stackconfig": set(),
-    "emulator": set(),
+    "graphtypes": set(),
+    "emulator": {"graphtypes"},
     "policy": set(),
     "providers/sdk": set(),
     "providers/graph": {"stackconfig"},
@@ -23,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "providers": {"components", "providers/framework", "providers/graph", "providers/resources", "providers/synchronization",
                   "stackconfig"},
     "components": {"providers/sdk", "stackconfig"},
-    "ctsync": {"providers/graph", "providers/resources", "providers/synchronization", "stackconfig"},
+    "ctsync": {"graphtypes", "providers/graph", "providers/resources", "providers/synchronization", "stackconfig"},
     "__main__.py": {"components"},
 }
 LAYERS = sorted(ALLOWED, key=len, reverse=True)

@@ -1,0 +1,28 @@
+"""Whole resource shapes and `$select` as Graph answers them, from Graph's type metadata (graphtypes):
+every structural property of a type is returned (`null` where unset), and a `$select` of a property
+the type does not have is Graph's 400.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from graphtypes import structural_properties
+
+from .wire import ErrorReply
+
+# The entity set a collection answers (its @odata.context) -> the type of its members.
+ENTITY_SETS = {"users": "user", "groups": "group", "applications": "application", "servicePrincipals": "servicePrincipal"}
+
+
+def whole(type_name: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` with every structural property of its type, ``None`` where the emulator has no value."""
+    return {**dict.fromkeys(structural_properties(type_name)), **obj}
+
+
+def check_select(type_name: str, names: list[str], expanded: list[str]) -> None:
+    """Graph's 400 for a `$select` of a property the type does not have."""
+    known = {name.lower() for name in structural_properties(type_name)}
+    for name in names:
+        if name.lower() not in known and name not in expanded:
+            raise ErrorReply(400, "Request_BadRequest",
+                             f"Could not find a property named '{name}' on type 'microsoft.graph.{type_name}'.")

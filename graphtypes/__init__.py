@@ -1,0 +1,43 @@
+"""Graph's v1.0 resource types as msgraph-sdk's models describe them (Microsoft generates the SDK from
+Graph's own metadata): which properties a type's JSON carries.
+
+Shared by the emulator (whole shapes, and Graph's 400 for a `$select` of a property the type lacks)
+and the CLI (``verify`` asks only for properties a user has). Navigation properties (a user's
+`manager`, an application's `owners`) and streams (`logo`) are not among them: Graph returns those
+only through their own paths or `$expand`.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+
+# Graph type -> the msgraph-sdk model module and class that describe it.
+MODELS = {
+    "user": ("user", "User"),
+    "group": ("group", "Group"),
+    "application": ("application", "Application"),
+    "servicePrincipal": ("service_principal", "ServicePrincipal"),
+}
+
+
+@functools.cache
+def structural_properties(type_name: str) -> tuple[str, ...]:
+    """Every property of the type that its JSON carries, in the SDK's order."""
+    module, name = MODELS[type_name]
+    model = getattr(importlib.import_module(f"msgraph.generated.models.{module}"), name)
+    entity = importlib.import_module("msgraph.generated.models.entity").Entity
+    names = []
+    # Each deserializer reads one property; the model classes it reads into are its closure's cells.
+    for prop, deserializer in model().get_field_deserializers().items():
+        kinds = [cell.cell_contents for cell in deserializer.__closure__ or () if isinstance(cell.cell_contents, type)]
+        navigation = any(issubclass(kind, entity) for kind in kinds)
+        stream = "get_bytes_value" in deserializer.__code__.co_names
+        if not (navigation or stream or prop.startswith("@odata.")):
+            names.append(prop)
+    return tuple(names)
+
+
+def known(type_name: str, names: list[str]) -> list[str]:
+    """``names`` that are properties of the type, in Graph's casing; the others are left out."""
+    casing = {name.lower(): name for name in structural_properties(type_name)}
+    return [casing[name.lower()] for name in names if name.lower() in casing]
