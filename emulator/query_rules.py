@@ -121,12 +121,19 @@ DIRECTORY_AUDITS = LogCollection({
         "initiatedby/app/appid")},
 }, frozenset({"activitydatetime"}))
 LOG_COLLECTIONS = {"/auditlogs/provisioning": PROVISIONING, "/auditlogs/directoryaudits": DIRECTORY_AUDITS}
+# Collections whose list page names the only query options they take, e.g. the partner list's "This
+# method supports the $select and $expand OData query parameters"
+# (https://learn.microsoft.com/en-us/graph/api/crosstenantaccesspolicy-list-partners).
+OPTIONS_ONLY = {"/policies/crosstenantaccesspolicy/partners": frozenset({"$select", "$expand"})}
 
 
 def refusal(path: str, query: dict[str, str], consistency_level: str | None) -> ErrorReply | None:
     """The error Graph answers this GET with, or None when Graph answers it."""
     directory = _DIRECTORY_PATH.match(path)
     log = LOG_COLLECTIONS.get(path.lower())
+    allowed = OPTIONS_ONLY.get(path.lower().rstrip("/"))
+    if allowed is not None:
+        return _options(query, allowed)
     try:
         if directory:
             kind = None if directory.group(2) else DIRECTORY_TYPES.get(directory.group(1).lower())
@@ -141,6 +148,15 @@ def honoured(path: str, query: dict[str, str], consistency_level: str | None) ->
     if _DIRECTORY_PATH.match(path) and (consistency_level or "").lower() != "eventual":
         return {name: value for name, value in query.items() if name != "$count"}
     return query
+
+
+def _options(query: dict[str, str], allowed: frozenset[str]) -> ErrorReply | None:
+    """The OData library's 400 for an option the collection does not take."""
+    for option in query:
+        if option.startswith("$") and option.lower() not in allowed:
+            return ErrorReply(400, "BadRequest", f"Query option '{option[1:].capitalize()}' is not allowed. To allow it, "
+                              "set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.")
+    return None
 
 
 def _unsupported(message: str) -> ErrorReply:

@@ -71,6 +71,9 @@ DOCUMENTED = {
     "provisioning logs: ge is not documented": ("/auditLogs/provisioning?$filter=activityDateTime ge 2026-01-01T00:00:00Z", {}, 400, REFUSED),
     "provisioning logs: an unlisted property": ("/auditLogs/provisioning?$filter=durationInMilliseconds eq 5", {}, 400, REFUSED),
     "provisioning logs: $orderby on anything else": ("/auditLogs/provisioning?$orderby=jobId", {}, 400, REFUSED),
+    "the partner list takes $select and $expand": ("/policies/crossTenantAccessPolicy/partners?$select=tenantId&"
+                                                   "$expand=identitySynchronization", {}, 200, None),
+    "... and no $filter": ("/policies/crossTenantAccessPolicy/partners?$filter=isServiceProvider eq true", {}, 400, "BadRequest"),
     "directory audits: ge and le": ("/auditLogs/directoryAudits?$filter=activityDateTime ge 2026-01-01T00:00:00Z and "
                                     "activityDateTime le 2026-12-31T00:00:00Z&$orderby=activityDateTime desc", {}, 200, None),
 }
