@@ -21,7 +21,7 @@ fi
 # PYTHONDONTWRITEBYTECODE is set (this machine, many CI images) every start of the program and of
 # the provider plugin would otherwise compile them again, about 0.1 s of CPU each. Python ignores a
 # file that is older than its source.
-"$VENV/bin/python" -m compileall -q -j 0 "$ROOT/components" "$ROOT/providers" "$ROOT/stackconfig" "$ROOT/ctsync" >/dev/null
+"$VENV/bin/python" -m compileall -q -j 0 "$ROOT/components" "$ROOT/providers" "$ROOT/stackconfig" "$ROOT/ctsync" "$ROOT/graphtypes" >/dev/null
 
 # The policy pack's own virtualenv: pulumi-policy pins protobuf and grpcio versions that the
 # project's .venv does not have (policy/PulumiPolicy.yaml names it).

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-LINKED = ("__main__.py", "bin", "components", "ctsync", "providers", "stackconfig", ".venv")
+LINKED = ("__main__.py", "bin", "components", "ctsync", "graphtypes", "providers", "stackconfig", ".venv")
 STACK = "engine"
 PASSPHRASE = "ctsync-engine-tests"
 
