@@ -257,10 +257,10 @@ def _page_bounds(query: dict[str, str]) -> tuple[int, int]:
 
 
 def _project(obj: dict, select: list[str] | None, type_name: str | None = None) -> dict:
-    if select is None:
-        return obj
     if type_name is not None:
         obj = shapes.whole(type_name, obj)  # a documented property the emulator leaves unset is null
+    if select is None:
+        return obj
     lowered = {key.lower(): key for key in obj}
     projected = {key: value for key, value in obj.items() if key.startswith("@odata.")}
     projected.update({lowered[name.lower()]: obj[lowered[name.lower()]] for name in select if name.lower() in lowered})

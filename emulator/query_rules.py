@@ -121,17 +121,21 @@ DIRECTORY_AUDITS = LogCollection({
         "initiatedby/app/appid")},
 }, frozenset({"activitydatetime"}))
 LOG_COLLECTIONS = {"/auditlogs/provisioning": PROVISIONING, "/auditlogs/directoryaudits": DIRECTORY_AUDITS}
-# Collections whose list page names the only query options they take, e.g. the partner list's "This
+# Collections whose list page names the only query options they take: the partner list's "This
 # method supports the $select and $expand OData query parameters"
-# (https://learn.microsoft.com/en-us/graph/api/crosstenantaccesspolicy-list-partners).
-OPTIONS_ONLY = {"/policies/crosstenantaccesspolicy/partners": frozenset({"$select", "$expand"})}
+# (https://learn.microsoft.com/en-us/graph/api/crosstenantaccesspolicy-list-partners); the job list's
+# page documents none (https://learn.microsoft.com/en-us/graph/api/synchronization-synchronization-list-jobs).
+OPTIONS_ONLY = {
+    re.compile(r"^/policies/crossTenantAccessPolicy/partners/?$", re.IGNORECASE): frozenset({"$select", "$expand"}),
+    re.compile(r"^/servicePrincipals/[^/]+/synchronization/jobs/?$", re.IGNORECASE): frozenset(),
+}
 
 
 def refusal(path: str, query: dict[str, str], consistency_level: str | None) -> ErrorReply | None:
     """The error Graph answers this GET with, or None when Graph answers it."""
     directory = _DIRECTORY_PATH.match(path)
     log = LOG_COLLECTIONS.get(path.lower())
-    allowed = OPTIONS_ONLY.get(path.lower().rstrip("/"))
+    allowed = next((options for pattern, options in OPTIONS_ONLY.items() if pattern.match(path)), None)
     if allowed is not None:
         return _options(query, allowed)
     try:

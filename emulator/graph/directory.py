@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from graphtypes import structural_properties
+
 from .. import permissions as perm
 from ..odata import collection, count, project
 from ..routing import route
@@ -27,6 +29,14 @@ USER_DEFAULT_SELECT = (
     "preferredLanguage", "surname", "userPrincipalName", "id",
 )
 USER_REQUIRED = ("accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile")
+# A group's properties Graph returns only when `$select` names them (the group resource page); every
+# other structural property comes back by default, null where unset.
+GROUP_SELECT_ONLY = frozenset({
+    "accessType", "allowExternalSenders", "assignedLabels", "assignedLicenses", "autoSubscribeNewMembers",
+    "hasMembersWithLicenseErrors", "hideFromAddressLists", "hideFromOutlookClients", "infoCatalogs", "isArchived",
+    "isFavorite", "isManagementRestricted", "isSubscribedByMail", "licenseProcessingState", "onPremisesExtensionAttributes",
+    "organizationId", "unseenConversationsCount", "unseenCount", "unseenMessagesCount", "welcomeMessageEnabled",
+})
 GROUP_PROPERTIES = ("displayName", "description", "mailEnabled", "mailNickname", "securityEnabled", "groupTypes", "visibility")
 GROUP_REQUIRED = ("displayName", "mailEnabled", "mailNickname", "securityEnabled")
 _LIST_PROPERTIES = ("businessPhones", "otherMails", "groupTypes")
@@ -223,12 +233,16 @@ def post_group(req: GraphRequest) -> Reply:
     return req.entity("groups", group, 201)
 
 
+def _group_default_select() -> list[str]:
+    return [name for name in structural_properties("group") if name not in GROUP_SELECT_ONLY]
+
+
 def list_groups(req: GraphRequest) -> Reply:
-    return collection(req, "groups", req.tenant.groups.values())
+    return collection(req, "groups", req.tenant.groups.values(), _group_default_select())
 
 
 def get_group(req: GraphRequest) -> Reply:
-    return req.entity("groups", project(_group(req), req.query, type_name="group"))
+    return req.entity("groups", project(_group(req), req.query, _group_default_select(), "group"))
 
 
 def patch_group(req: GraphRequest) -> Reply:

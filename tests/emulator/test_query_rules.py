@@ -74,6 +74,8 @@ DOCUMENTED = {
     "the partner list takes $select and $expand": ("/policies/crossTenantAccessPolicy/partners?$select=tenantId&"
                                                    "$expand=identitySynchronization", {}, 200, None),
     "... and no $filter": ("/policies/crossTenantAccessPolicy/partners?$filter=isServiceProvider eq true", {}, 400, "BadRequest"),
+    "the job list takes no option": ("/servicePrincipals/00000000-0000-4000-8000-000000000000/synchronization/jobs?$top=1",
+                                     {}, 400, "BadRequest"),
     "directory audits: ge and le": ("/auditLogs/directoryAudits?$filter=activityDateTime ge 2026-01-01T00:00:00Z and "
                                     "activityDateTime le 2026-12-31T00:00:00Z&$orderby=activityDateTime desc", {}, 200, None),
 }
@@ -191,3 +193,12 @@ def test_applications_and_service_principals_carry_every_documented_property(emu
         _, body = get(emulator, path)
         missing = set(structural_properties(type_name)) - set(body)
         assert not missing, f"{type_name} lacks {sorted(missing)}"
+
+
+def test_a_group_carries_its_default_properties_and_the_select_only_ones_on_select(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    _, listed = get(emulator, "/groups")
+    [sales] = listed["value"]
+    assert sales["membershipRule"] is None and sales["securityIdentifier"] is None and "unseenCount" not in sales
+    _, selected = get(emulator, f"/groups/{sales['id']}?$select=unseenCount")
+    assert selected["unseenCount"] is None
