@@ -177,6 +177,8 @@ def _directory(kind: DirectoryType | None, count_segment: bool, query: dict[str,
     if not top.isdigit() or not 1 <= int(top) <= MAX_TOP:
         return _unsupported(f"Invalid page size specified: '{top}'. Must be between 1 and {MAX_TOP} inclusive.")
     advanced = eventual and (count_segment or query.get("$count", "").lower() == "true")
+    if advanced and "$expand" in query:  # the advanced-queries page: "$expand is not currently supported"
+        return _unsupported("$expand is not supported with advanced queries (ConsistencyLevel: eventual and $count=true).")
     for name, operator in filter_uses(query.get("$filter", "")):
         needs = _needs(kind, name, operator)
         if needs is None:

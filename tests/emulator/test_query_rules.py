@@ -58,6 +58,7 @@ DOCUMENTED = {
     "ne and not": ("/users?$filter=companyName ne null and NOT(companyName eq 'Microsoft')&$count=true", EVENTUAL, 200, None),
     "not and startsWith": ("/users?$filter=NOT startsWith(displayName, 'Conf')&$count=true", EVENTUAL, 200, None),
     "not with the header only": ("/users?$filter=not(department eq 'Sales')", EVENTUAL, 400, REFUSED),
+    "$expand in an advanced query": ("/users?$filter=accountEnabled ne true&$count=true&$expand=manager", EVENTUAL, 400, REFUSED),
     "a property not indexed, even with the parameters": ("/groups?$filter=createdDateTime ge 2021-11-01&$count=true", EVENTUAL, 400, REFUSED),
     "a property that supports no $filter": ("/users?$filter=aboutMe eq 'x'", {}, 400, REFUSED),
     "in is a default wherever eq is": ("/users?$filter=department in ('Sales', 'Marketing')", {}, 200, None),
