@@ -290,7 +290,36 @@ def _matching(query: dict[str, str], items: Iterable[dict]) -> list[dict]:
     if query.get("$filter"):
         predicate = parse_filter(query["$filter"])
         rows = [row for row in rows if predicate(row)]
+    if query.get("$search"):
+        matches = parse_search(query["$search"])
+        rows = [row for row in rows if matches(row)]
     return rows
+
+
+_SEARCH_CLAUSE = re.compile(r'"([A-Za-z]+):([^"]*)"')
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def parse_search(text: str) -> Predicate:
+    """`$search` on directory objects: ``"property:value"`` clauses joined by AND or OR (AND binds
+    tighter). A value matches when each of its words starts a word of the property, words being split
+    at spaces, symbols and case changes
+    (https://learn.microsoft.com/en-us/graph/search-query-parameter#using-search-on-directory-object-collections)."""
+    alternatives = []
+    for part in re.split(r"\s+OR\s+", text.strip()):
+        clauses = [(name, value) for name, value in _SEARCH_CLAUSE.findall(part)]
+        if not clauses or _SEARCH_CLAUSE.sub("", part).replace("AND", "").strip():
+            raise unsupported(f"Syntax error: the $search value {text!r} is not \"property:value\" clauses joined by AND or OR.")
+        alternatives.append(clauses)
+
+    def words(value: Any) -> list[str]:
+        return [word.lower() for word in _WORD.findall(value)] if isinstance(value, str) else []
+
+    def clause(row: dict, name: str, value: str) -> bool:
+        held = words(row.get(name))
+        return all(any(word.startswith(wanted) for word in held) for wanted in words(value))
+
+    return lambda row: any(all(clause(row, name, value) for name, value in group) for group in alternatives)
 
 
 def count(req: GraphRequest, items: Iterable[dict]) -> Reply:

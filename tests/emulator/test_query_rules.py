@@ -203,3 +203,21 @@ def test_a_group_carries_its_default_properties_and_the_select_only_ones_on_sele
     assert sales["membershipRule"] is None and sales["securityIdentifier"] is None and "unseenCount" not in sales
     _, selected = get(emulator, f"/groups/{sales['id']}?$select=unseenCount")
     assert selected["unseenCount"] is None
+
+
+@pytest.mark.parametrize(("search", "found"), [
+    ('"displayName:adele"', ["Adele Vance"]),
+    ('"displayName:vance" OR "displayName:wil"', ["Adele Vance", "Alex Wilber"]),
+    ('"displayName:ad" AND "mail:adele"', ["Adele Vance"]),
+    ('"displayName:dele"', []),  # words are matched from their start
+])
+def test_search_matches_the_start_of_words(emulator, search, found):
+    emulator.admin.load_fixture(two_tenants())
+    status, body = get(emulator, "/users?$search=" + search.replace(" ", "%20").replace('"', "%22"), EVENTUAL)
+    assert status == 200 and sorted(user["displayName"] for user in body["value"]) == found
+
+
+def test_a_search_that_is_not_property_value_clauses_is_refused(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    status, body = get(emulator, "/users?$search=adele", EVENTUAL)
+    assert status == 400 and "property:value" in body["error"]["message"]
