@@ -3,14 +3,16 @@
 # tier, one after the other, each announced and followed by its result and time.
 #     bash scripts/test.sh             # everything (what CI runs)
 #     bash scripts/test.sh -x -k mto   # pytest's own options, passed to every tier
+#     CTSYNC_TEST_TIERS=engine bash scripts/test.sh   # only these tiers
 # Interrupted (Ctrl-C), it stops the running tier with every process it started (the Pulumi CLI,
 # provider plugins, emulators) before it exits.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/bootstrap.sh"
 cd "$ROOT"
-# Fastest first: a broken unit shows in seconds, not after the engine tier.
-TIERS=(unit components providers emulator engine)
+# Fastest first: a broken unit shows in seconds, not after the engine tier. CTSYNC_TEST_TIERS
+# (e.g. "providers engine") runs only those.
+read -r -a TIERS <<< "${CTSYNC_TEST_TIERS:-unit components providers emulator engine}"
 # Tiers whose tests run on CTSYNC_TEST_WORKERS processes (pytest-xdist; default 2, 1 for one at a
 # time). Each test owns its emulator (an ephemeral port), project copy, state backend and
 # PULUMI_HOME; --dist loadfile keeps the tests of one file in one process, in order.
@@ -20,12 +22,15 @@ NO_TESTS=5  # pytest's exit status when a tier has no test that the options sele
 
 say() { printf 'test.sh: %s\n' "$*" >&2; }
 
-# Each tier runs in a session (process group) of its own, so that an interrupt reaches all of it.
+# Each tier runs in a session of its own, so that an interrupt reaches all of it: every process of
+# the session, not only of its process group (the Pulumi CLI starts its language host in a group
+# of its own, which a group kill leaves running).
 tier_group=""
 stop() {
   if [[ -n $tier_group ]]; then
-    kill -TERM -- "-$tier_group" 2>/dev/null || true
+    pkill -TERM -s "$tier_group" 2>/dev/null || true
     wait "$tier_group" 2>/dev/null || true
+    pkill -KILL -s "$tier_group" 2>/dev/null || true  # what did not stop on TERM
   fi
   say "interrupted: the running tier and its processes are stopped"
   exit 130
