@@ -13,11 +13,12 @@ require MFA or a compliant or hybrid-joined device that the direction's trust do
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
+
+import jwt
 
 from ctsync.live import Direction
 from providers.graph.paths import (
@@ -91,8 +92,8 @@ def _token_roles(graph: TenantGraph) -> set[str] | None:
     """The ``roles`` claim of the tenant's access token (read, not verified: Graph verifies it)."""
     token = graph.credential.get_token(graph.credential.connection.scope).token
     try:
-        payload = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=" * (-len(token.split(".")[1]) % 4)))
-    except (IndexError, ValueError):
+        payload = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
         return None
     roles = payload.get("roles")
     return {str(role) for role in roles} if isinstance(roles, list) else None

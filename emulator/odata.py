@@ -159,13 +159,13 @@ class _FilterParser:
         token = self._take()
         if token.lower() in ("tolower", "toupper") and self._peek() == "(":
             self._take("(")
-            path = self._path(self._take())
+            path = _property_path(self._take())
             self._take(")")
             return path
-        return self._path(token)
+        return _property_path(token)
 
     def _compare(self, path_token: str) -> Predicate:
-        path = self._path(path_token)
+        path = _property_path(path_token)
         operator = self._take().lower()
         self._used(path, operator)
         if operator == "in":
@@ -198,11 +198,12 @@ class _FilterParser:
     def _used(self, path: list[str], operator: str) -> None:
         self.uses.append(("/".join(path).lower(), operator))
 
-    @staticmethod
-    def _path(token: str) -> list[str]:
-        if not re.fullmatch(r"[A-Za-z@.][\w@.]*(/[A-Za-z@.][\w@.]*)*", token):
-            raise unsupported(f"Invalid property path {token!r} in filter.")
-        return token.split("/")
+
+def _property_path(token: str) -> list[str]:
+    """``a/b`` as ["a", "b"], or Graph's 400 for what is not a property path ($filter and $orderby)."""
+    if not re.fullmatch(r"[A-Za-z@.][\w@.]*(/[A-Za-z@.][\w@.]*)*", token):
+        raise unsupported(f"Invalid property path {token!r} in filter.")
+    return token.split("/")
 
 
 def parse_filter(text: str) -> Predicate:
@@ -226,7 +227,7 @@ def _order_terms(text: str) -> list[tuple[list[str], bool]]:
         words = term.split()
         if len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
             raise unsupported(f"Invalid $orderby clause {term!r}.")
-        terms.append((_FilterParser._path(words[0]), len(words) == 2 and words[1].lower() == "desc"))
+        terms.append((_property_path(words[0]), len(words) == 2 and words[1].lower() == "desc"))
     return terms
 
 

@@ -133,15 +133,15 @@ OPTIONS_ONLY = {
 
 def refusal(path: str, query: dict[str, str], consistency_level: str | None) -> ErrorReply | None:
     """The error Graph answers this GET with, or None when Graph answers it."""
-    directory = _DIRECTORY_PATH.match(path)
-    log = LOG_COLLECTIONS.get(path.lower())
     allowed = next((options for pattern, options in OPTIONS_ONLY.items() if pattern.match(path)), None)
     if allowed is not None:
         return _options(query, allowed)
+    directory = _DIRECTORY_PATH.match(path)
+    log = LOG_COLLECTIONS.get(path.lower())
     try:
         if directory:
             kind = None if directory.group(2) else DIRECTORY_TYPES.get(directory.group(1).lower())
-            return _directory(kind, bool(directory.group(4)), query, (consistency_level or "").lower() == "eventual")
+            return _directory(kind, bool(directory.group(4)), query, _eventual(consistency_level))
         return _log(log, query) if log is not None else None
     except ErrorReply as unparsable:  # a $filter or $orderby Graph cannot parse either
         return unparsable
@@ -149,9 +149,13 @@ def refusal(path: str, query: dict[str, str], consistency_level: str | None) -> 
 
 def honoured(path: str, query: dict[str, str], consistency_level: str | None) -> dict[str, str]:
     """The query as Graph acts on it: on directory objects, `$count=true` without the header is ignored."""
-    if _DIRECTORY_PATH.match(path) and (consistency_level or "").lower() != "eventual":
+    if _DIRECTORY_PATH.match(path) and not _eventual(consistency_level):
         return {name: value for name, value in query.items() if name != "$count"}
     return query
+
+
+def _eventual(consistency_level: str | None) -> bool:
+    return (consistency_level or "").lower() == "eventual"
 
 
 def _options(query: dict[str, str], allowed: frozenset[str]) -> ErrorReply | None:

@@ -3,6 +3,7 @@ the directories that cross-tenant sync reads from and writes to."""
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 from graphtypes import structural_properties
@@ -233,8 +234,10 @@ def post_group(req: GraphRequest) -> Reply:
     return req.entity("groups", group, 201)
 
 
-def _group_default_select() -> list[str]:
-    return [name for name in structural_properties("group") if name not in GROUP_SELECT_ONLY]
+@functools.cache
+def _group_default_select() -> tuple[str, ...]:
+    """Read at the first group request, not at import: graphtypes loads the SDK's model then."""
+    return tuple(name for name in structural_properties("group") if name not in GROUP_SELECT_ONLY)
 
 
 def list_groups(req: GraphRequest) -> Reply:

@@ -129,7 +129,7 @@ class GraphProvider(rpc.Provider):
         await self._ready_session().signed_in()
         owner = resource.owner
         found = await resource.find(inputs)
-        self._tally.count(_outcome(definition, found))
+        self._tally.count(_outcome(definition, found, undecided=False))
         if found is None:
             state, ownership = await resource.create(inputs), Ownership(taken_over=False)
         else:
@@ -146,7 +146,7 @@ class GraphProvider(rpc.Provider):
         """What the create would do, from Graph reads only: take over an existing object, or make one."""
         undecided = schema.has_unknowns(props.values)
         found = None if undecided else await resource.find(inputs)
-        self._tally.count(tally.UNDECIDED if undecided and definition.finds_existing() else _outcome(definition, found))
+        self._tally.count(_outcome(definition, found, undecided))
         if found is not None:
             refuse_if_owned_elsewhere(definition, inputs, found, resource.owner, self._take_over_from)
         if found is None:
@@ -315,8 +315,11 @@ def _from_import_id(definition: type[AnyResource], resource_id: str) -> tuple[An
     return schema.partial(definition.Inputs, named), schema.partial(definition.State, named)
 
 
-def _outcome(definition: type[AnyResource], found: AnyObserved | None) -> str:
-    """What a create did, for the tally: took over what ``find`` found, set properties, or made one."""
+def _outcome(definition: type[AnyResource], found: AnyObserved | None, undecided: bool) -> str:
+    """What a create did, for the tally: took over what ``find`` found, set properties, or made one;
+    in a preview whose inputs are not known yet, a resource with ``find`` cannot tell."""
     if found is not None:
         return tally.TAKEN_OVER
-    return tally.CREATED if definition.finds_existing() else tally.SETTINGS
+    if not definition.finds_existing():
+        return tally.SETTINGS
+    return tally.UNDECIDED if undecided else tally.CREATED

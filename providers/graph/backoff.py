@@ -35,4 +35,3 @@ def scaled(seconds: float) -> float:
 async def wait(seconds: float) -> None:
     """Wait ``seconds`` (scaled) before a retry."""
     await asyncio.sleep(scaled(seconds))
-
