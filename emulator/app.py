@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import admin, graph, signin
 from .graph import audit
-from .query_rules import honoured, refusal
+from .query_rules import declared, honoured, refusal
 from .routing import Route, Router
 from .state import EmulatorState, new_id
 from .tokens import Caller, authenticate, unknown_tenant
@@ -54,7 +54,10 @@ class Incoming:
     def parse(cls, method: str, target: str, headers: Headers, raw_body: bytes, base_url: str) -> Incoming:
         split = urlsplit(target)
         request_id = new_id()
-        return cls(method, unquote(split.path), split.query, dict(parse_qsl(split.query, keep_blank_values=True)),
+        # OData's system query options are named without regard to case ($orderBy is $orderby).
+        query = {name.lower() if name.startswith("$") else name: value
+                 for name, value in parse_qsl(split.query, keep_blank_values=True)}
+        return cls(method, unquote(split.path), split.query, query,
                    headers, raw_body, base_url, request_id, headers.get("client-request-id") or request_id)
 
 
@@ -137,6 +140,9 @@ class Emulator:
                     relative, faults.sent_elsewhere(relative, self._dispatch(incoming, root, relative, body, caller, *matched))))
             except ErrorReply as err:
                 reply = self._error(err, incoming)
+            if broken is None and incoming.method == "GET" and _is_collection(reply) and not declared(relative):
+                broken = ErrorReply(500, "UndeclaredCollection", f"The emulator answered the collection {relative} "
+                                    "without declaring its query rules in emulator/query_rules.py COLLECTIONS.")
             # The route says how its body is logged; without one, nothing says what it may hold.
             logged = None if isinstance(matched, ErrorReply) else matched[0].logged(body)
             entry = {**self._log_entry(incoming, tenant_id, reply, logged), "strict": broken.message if broken else None}
@@ -185,3 +191,7 @@ class Emulator:
         if reply.status < 300:
             audit.record(tenant, caller, handler_route, incoming.method, params, body, state.clock.now_iso())
         return reply
+
+
+def _is_collection(reply: Reply) -> bool:
+    return reply.status == 200 and isinstance(reply.body, dict) and isinstance(reply.body.get("value"), list)

@@ -2,14 +2,19 @@
 
 $filter grammar supported (lookups by name or id, audit-log filters, Microsoft's documented examples):
     expr    := unary (("and" | "or") unary)*          -- left to right, "and" binds tighter
-    unary   := "not" unary | "(" expr ")" | call | compare
+    unary   := "not" unary | "(" expr ")" | call | lambda | count | compare
+    lambda  := path "/any(" name ":" expr ")"   -- in expr, the name is the collection's item
+    count   := path "/$count" ("eq"|"ne") (0|1)
     compare := path ("eq"|"ne"|"gt"|"ge"|"lt"|"le") literal | path "in" "(" literal ("," literal)* ")"
     call    := ("startswith"|"endswith"|"contains") "(" operand "," literal ")"
     operand := path | ("tolower"|"toupper") "(" path ")"
     path    := name ("/" name)*
     literal := 'string' | type'string' (an enum member) | true | false | null | number | date
-Anything else answers 400, as Graph does for an unsupported query. The parser also lists which
-operator each property is used with (``filter_uses``), for Graph's per-property rules (query_rules.py).
+Anything else answers 400, as Graph does for an unsupported query; so does the `all` lambda, which
+Graph does not support (https://learn.microsoft.com/en-us/graph/filter-query-parameter#all-operator).
+The parser also lists which operator each property is used with (``filter_uses``; what a lambda's
+body uses is listed under the collection, a count as the operator ``$count``), for Graph's
+per-property rules (query_rules.py).
 $orderby: ``path [asc|desc]`` separated by commas.
 """
 from __future__ import annotations
@@ -38,6 +43,9 @@ _COMPARATORS = {
     "lt": lambda a, b: a is not None and b is not None and a < b,
     "le": lambda a, b: a is not None and b is not None and a <= b,
 }
+_LAMBDA = re.compile(r"^(?P<collection>.+)/(?P<operator>any|all)$", re.IGNORECASE)
+_COUNTED = re.compile(r"^(?P<collection>.+)/\$count$", re.IGNORECASE)
+_RANGE_VARIABLE = re.compile(r"[A-Za-z_]\w*")
 _FUNCTIONS = {
     "startswith": lambda a, b: isinstance(a, str) and a.lower().startswith(b.lower()),
     "endswith": lambda a, b: isinstance(a, str) and a.lower().endswith(b.lower()),
@@ -142,7 +150,43 @@ class _FilterParser:
             return inner
         if lowered in _FUNCTIONS and self._peek() == "(":
             return self._call(lowered)
+        lambda_ = _LAMBDA.match(token)
+        if lambda_ and self._peek() == "(":
+            return self._lambda(_property_path(lambda_["collection"]), lambda_["operator"].lower())
+        counted = _COUNTED.match(token)
+        if counted:
+            return self._count(_property_path(counted["collection"]))
         return self._compare(token)
+
+    def _lambda(self, collection: list[str], operator: str) -> Predicate:
+        """``collection/any(x: body)``: true when the body holds for one item (x) of the collection."""
+        if operator == "all":
+            raise unsupported("The 'all' lambda operator is not supported.")
+        self._take("(")
+        variable, colon, rest = self._take().partition(":")
+        if not colon or not _RANGE_VARIABLE.fullmatch(variable):
+            raise unsupported(f"Invalid lambda expression on {'/'.join(collection)!r}: expected 'name:expression'.")
+        if rest:
+            self.tokens.insert(self.pos, rest)  # the body's first token, written against the colon
+        first_use = len(self.uses)
+        body = self._or()
+        self._take(")")
+        used = self.uses[first_use:]
+        if any(name.split("/")[0] != variable.lower() for name, _ in used):
+            raise unsupported(f"Invalid lambda expression on {'/'.join(collection)!r}: use {variable!r} for the item.")
+        self.uses[first_use:] = [("/".join(collection).lower(), used_operator) for _, used_operator in used]
+        return lambda o: any(body({variable: item}) for item in _resolve(o, collection) or [])
+
+    def _count(self, collection: list[str]) -> Predicate:
+        """``collection/$count eq 0``: Graph counts only empty and one-item collections
+        (https://learn.microsoft.com/en-us/graph/aad-advanced-queries#support-for-filter-by-properties-of-microsoft-entra-id-directory-objects)."""
+        operator = self._take().lower()
+        value = self._literal()
+        if operator not in ("eq", "ne") or value not in (0, 1) or isinstance(value, bool):
+            raise unsupported("Only '$count eq 0', '$count ne 0', '$count eq 1' and '$count ne 1' are supported.")
+        self._used(collection, "$count")
+        compare = _COMPARATORS[operator]
+        return lambda o: compare(len(_resolve(o, collection) or []), value)
 
     def _call(self, name: str) -> Predicate:
         self._take("(")
@@ -252,8 +296,9 @@ def _page_bounds(query: dict[str, str]) -> tuple[int, int]:
     try:
         size = int(query.get("$top", DEFAULT_PAGE_SIZE))
         offset = int(base64.urlsafe_b64decode(query["$skiptoken"]).decode()) if "$skiptoken" in query else 0
+        offset += int(query.get("$skip", 0))  # only where the collection takes it (query_rules.py)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ErrorReply(400, "Request_BadRequest", "Invalid $top or $skiptoken value.") from exc
+        raise ErrorReply(400, "Request_BadRequest", "Invalid $top, $skip or $skiptoken value.") from exc
     return max(1, min(size, MAX_PAGE_SIZE)), max(0, offset)
 
 
@@ -335,7 +380,7 @@ def collection(
     items: Iterable[dict],
     default_select: Iterable[str] | None = None,
 ) -> Reply:
-    """A paged collection reply: applies $filter, $select, $top and $skiptoken like Graph."""
+    """A paged collection reply: applies $filter, $select, $top, $skip and $skiptoken like Graph."""
     query = req.query
     rows = _matching(query, items)
     if query.get("$orderby"):
@@ -350,6 +395,7 @@ def collection(
     body["value"] = page
     if offset + size < len(rows):
         token = base64.urlsafe_b64encode(str(offset + size).encode()).decode()
-        next_query = {k: v for k, v in query.items() if k != "$skiptoken"} | {"$skiptoken": token}
+        # The token holds the whole offset, $skip's included.
+        next_query = {k: v for k, v in query.items() if k not in ("$skiptoken", "$skip")} | {"$skiptoken": token}
         body["@odata.nextLink"] = f"{req.base_url}{req.path}?{urlencode(next_query)}"
     return Reply(200, body)

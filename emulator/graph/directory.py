@@ -41,6 +41,7 @@ GROUP_SELECT_ONLY = frozenset({
 GROUP_PROPERTIES = ("displayName", "description", "mailEnabled", "mailNickname", "securityEnabled", "groupTypes", "visibility")
 GROUP_REQUIRED = ("displayName", "mailEnabled", "mailNickname", "securityEnabled")
 _LIST_PROPERTIES = ("businessPhones", "otherMails", "groupTypes")
+_CAST_SEGMENT = "{cast:(?:microsoft\\.)?graph\\.\\w+}"
 _TYPE_NAMES = {"user": "#microsoft.graph.user", "group": "#microsoft.graph.group",
                "application": "#microsoft.graph.application", "servicePrincipal": "#microsoft.graph.servicePrincipal"}
 
@@ -287,6 +288,22 @@ def list_members(req: GraphRequest) -> Reply:
     return collection(req, "directoryObjects", _members(req), USER_DEFAULT_SELECT)
 
 
+def _cast_members(req: GraphRequest) -> tuple[str, list[dict]]:
+    """``members/microsoft.graph.user``: the members of one type, and the entity set they answer as."""
+    cast = _cast(req)
+    return cast.removeprefix("#microsoft.graph.") + "s", [row for row in _members(req) if row["@odata.type"] == cast]
+
+
+def list_cast_members(req: GraphRequest) -> Reply:
+    entity_set, rows = _cast_members(req)
+    defaults = {"users": USER_DEFAULT_SELECT, "groups": _group_default_select()}.get(entity_set)
+    return collection(req, entity_set, rows, defaults)
+
+
+def count_cast_members(req: GraphRequest) -> Reply:
+    return count(req, _cast_members(req)[1])
+
+
 def post_member_ref(req: GraphRequest) -> Reply:
     group = _group(req)
     add_member(req.tenant, group["id"], _object_id_from_reference(req.json_object().get("@odata.id")))
@@ -303,12 +320,18 @@ def delete_member_ref(req: GraphRequest) -> Reply:
 
 
 # -- directory/deletedItems -----------------------------------------------------------------
-def list_deleted(req: GraphRequest) -> Reply:
-    # The SDK addresses casts by their short alias (graph.user); Graph accepts both spellings.
+def _cast(req: GraphRequest) -> str:
+    """The `@odata.type` an OData cast segment names. The SDK addresses casts by their short alias
+    (graph.user); Graph accepts both spellings."""
     wanted = "#microsoft." + req.params["cast"].lower().removeprefix("microsoft.")
     cast = next((name for name in _TYPE_NAMES.values() if name.lower() == wanted), None)
     if cast is None:
         raise bad_request(f"Unsupported type cast '{req.params['cast']}'.")
+    return cast
+
+
+def list_deleted(req: GraphRequest) -> Reply:
+    cast = _cast(req)
     rows = [item for item in req.tenant.deleted.values() if item["@odata.type"] == cast]
     return collection(req, f"directory/deletedItems/{req.params['cast']}", rows)
 
@@ -367,10 +390,12 @@ ROUTES = [
     route("DELETE", "/groups/{groupId}", remove_group, perm.GROUP_WRITE),
     route("GET", "/groups/{groupId}/members", list_members, perm.GROUP_READ),
     route("GET", "/groups/{groupId}/members/$count", lambda req: count(req, _members(req)), perm.GROUP_READ),
+    route("GET", f"/groups/{{groupId}}/members/{_CAST_SEGMENT}", list_cast_members, perm.GROUP_READ),
+    route("GET", f"/groups/{{groupId}}/members/{_CAST_SEGMENT}/$count", count_cast_members, perm.GROUP_READ),
     route("POST", "/groups/{groupId}/members/$ref", post_member_ref, perm.MEMBER_WRITE),
     route("DELETE", "/groups/{groupId}/members/{memberId}/$ref", delete_member_ref, perm.MEMBER_WRITE),
     route("GET", "/directory/deletedItems", list_deleted_uncast, perm.DELETED_ITEMS_READ),
-    route("GET", "/directory/deletedItems/{cast:(?:microsoft\\.)?graph\\.\\w+}", list_deleted, perm.DELETED_ITEMS_READ),
+    route("GET", f"/directory/deletedItems/{_CAST_SEGMENT}", list_deleted, perm.DELETED_ITEMS_READ),
     route("GET", "/directory/deletedItems/{objectId}", get_deleted, perm.DELETED_ITEMS_READ),
     route("POST", "/directory/deletedItems/{objectId}/restore", restore_deleted, perm.DELETED_ITEMS_WRITE),
     route("DELETE", "/directory/deletedItems/{objectId}", purge_deleted, perm.DELETED_ITEMS_WRITE),

@@ -9,10 +9,11 @@ import urllib.request
 
 import pytest
 
+from emulator import query_rules
 from graphtypes import structural_properties
 from tests.conftest import graph_client_for
 
-from .flows import CONTOSO, FABRIKAM, allow_inbound, configure_job, two_tenants
+from .flows import ADELE, ALEX, CONTOSO, FABRIKAM, SALES, allow_inbound, configure_job, raw, two_tenants
 
 
 def get(emulator, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
@@ -29,12 +30,18 @@ def get(emulator, path: str, headers: dict[str, str] | None = None) -> tuple[int
 
 EVENTUAL = {"ConsistencyLevel": "eventual"}
 ADVANCED_PAGE = "https://learn.microsoft.com/en-us/graph/aad-advanced-queries"
+FILTER_PAGE = "https://learn.microsoft.com/en-us/graph/filter-query-parameter"
+MEMBERS_PAGE = "https://learn.microsoft.com/en-us/graph/api/group-list-members"
+DELETED_PAGE = "https://learn.microsoft.com/en-us/graph/api/directory-deleteditems-list"
 PROVISIONING_HOWTO = ("https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/"
                       "cross-tenant-synchronization-configure-graph")
 REFUSED = "Request_UnsupportedQuery"
+NOBODY = "00000000-0000-4000-8000-000000000000"  # a service principal: the rules answer before the lookup
 # Microsoft's documented requests, replayed: (path, headers, status, error code or None). The pages:
-# ADVANCED_PAGE (its examples and error examples), PROVISIONING_HOWTO (the monitoring query), the
-# provisioningObjectSummary and directoryAudit resource pages (their "Supports $filter" lists).
+# ADVANCED_PAGE (its examples and error examples), FILTER_PAGE (its examples), MEMBERS_PAGE,
+# DELETED_PAGE, PROVISIONING_HOWTO (the monitoring query), the provisioningObjectSummary,
+# directoryAudit, appRoleAssignment and multiTenantOrganizationMember resource pages (their "Supports
+# $filter" lists), and the list pages of partners, jobs, templates, MTO tenants and CA policies.
 DOCUMENTED = {
     "eq on accountEnabled works by default": ("/users?$filter=accountEnabled eq false", {}, 200, None),
     "ne needs the advanced parameters": ("/users?$filter=accountEnabled ne true", {}, 400, REFUSED),
@@ -75,8 +82,57 @@ DOCUMENTED = {
     "the partner list takes $select and $expand": ("/policies/crossTenantAccessPolicy/partners?$select=tenantId&"
                                                    "$expand=identitySynchronization", {}, 200, None),
     "... and no $filter": ("/policies/crossTenantAccessPolicy/partners?$filter=isServiceProvider eq true", {}, 400, "BadRequest"),
-    "the job list takes no option": ("/servicePrincipals/00000000-0000-4000-8000-000000000000/synchronization/jobs?$top=1",
+    "the job list takes no option": (f"/servicePrincipals/{NOBODY}/synchronization/jobs?$top=1",
                                      {}, 400, "BadRequest"),
+    "any on a string collection": ("/users?$filter=imAddresses/any(i:i eq 'admin@contoso.com')", {}, 200, None),
+    "any on a complex collection": ("/users?$filter=assignedLicenses/any(s:s/skuId eq 184efa21-98c3-4e5d-95ab-d07053a96e67)",
+                                    {}, 200, None),
+    "not before any, advanced": ("/users?$filter=NOT(imAddresses/any(i:i eq 'admin@contoso.com'))&$count=true", EVENTUAL, 200, None),
+    "not before any, without them": ("/users?$filter=NOT(imAddresses/any(i:i eq 'admin@contoso.com'))", {}, 400, REFUSED),
+    "any with two clauses": ("/users?$filter=assignedPlans/any(a:a/servicePlanId eq 2e2ddb96-6af9-4b1d-a3f0-d6ecfd22edb2 and "
+                             "a/capabilityStatus eq 'Suspended')&$count=true", EVENTUAL, 200, None),
+    "groupTypes through any": ("/groups?$filter=groupTypes/any(c:c eq 'Unified')", {}, 200, None),
+    "non-Microsoft 365 groups": ("/groups?$filter=NOT groupTypes/any(c:c eq 'Unified')&$count=true", EVENTUAL, 200, None),
+    "startsWith in any on businessPhones is advanced": ("/users?$filter=businessPhones/any(p:startswith(p, '44'))&$count=true",
+                                                        EVENTUAL, 200, None),
+    "startsWith in any on businessPhones, without them": ("/users?$filter=businessPhones/any(p:startswith(p, '44'))", {}, 400, REFUSED),
+    "endsWith in any on proxyAddresses": ("/users?$count=true&$filter=proxyAddresses/any (p:endsWith(p, 'OnMicrosoft.com'))"
+                                          "&$select=id,displayName,proxyaddresses", EVENTUAL, 200, None),
+    "the all lambda is not supported": ("/groups?$filter=groupTypes/all(c:c eq 'Unified')", {}, 400, REFUSED),
+    "$count in $filter, advanced": ("/users?$filter=assignedLicenses/$count eq 0&$count=true", EVENTUAL, 200, None),
+    "$count in $filter, without them": ("/users?$filter=assignedLicenses/$count ne 0", {}, 400, REFUSED),
+    "in with null": ("/users?$filter=companyName in (null, 'Microsoft')&$count=true", EVENTUAL, 200, None),
+    "not and in": ("/users?$filter=not(userType in ('Member'))&$count=true", EVENTUAL, 200, None),
+    "a GUID unquoted": ("/servicePrincipals?$filter=appOwnerOrganizationId eq 72f988bf-86f1-41af-91ab-2d7cd011db47&$count=true",
+                        EVENTUAL, 200, None),
+    "isAssignableToRole": ("/groups?$filter=isAssignableToRole eq true", {}, 200, None),
+    "$skip on directory objects": ("/groups?$skip=5", {}, 400, "Request_BadRequest"),
+    "members: the $count segment": (f"/groups/{SALES}/members/$count", EVENTUAL, 200, None),
+    "members: a cast's $count": (f"/groups/{SALES}/members/microsoft.graph.user/$count", EVENTUAL, 200, None),
+    "members: $search, $orderby and a cast": (f'/groups/{SALES}/members/microsoft.graph.user?$count=true&$orderby=displayName'
+                                              '&$search="displayName:Pr"&$select=displayName,id', EVENTUAL, 200, None),
+    "members: $filter with the parameters": (f"/groups/{SALES}/members?$count=true&$filter=startswith(displayName, 'a')",
+                                             EVENTUAL, 200, None),
+    "members: $filter without them": (f"/groups/{SALES}/members?$filter=startswith(displayName, 'a')", {}, 400, REFUSED),
+    "members: a cast without them": (f"/groups/{SALES}/members/microsoft.graph.user", {}, 400, REFUSED),
+    "deleted groups": ("/directory/deletedItems/microsoft.graph.group", {}, 200, None),
+    "deleted groups by deletedDateTime, counted": ("/directory/deletedItems/microsoft.graph.group?$count=true&$orderBy=deletedDateTime asc"
+                                                   "&$select=id,DisplayName,deletedDateTime", EVENTUAL, 200, None),
+    "deleted users by userPrincipalName": ("/directory/deletedItems/microsoft.graph.user?$orderBy=userPrincipalName", {}, 200, None),
+    "deleted applications by displayName": ("/directory/deletedItems/microsoft.graph.application?$orderBy=displayName", {}, 200, None),
+    "deleted groups by deletedDateTime without the parameters": (
+        "/directory/deletedItems/microsoft.graph.group?$orderBy=deletedDateTime", {}, 400, REFUSED),
+    "deleted users: a property with no $filter": ("/directory/deletedItems/microsoft.graph.user?$filter=aboutMe eq 'x'", {}, 400, REFUSED),
+    "app role assignments: principalId is not filterable": (f"/servicePrincipals/{NOBODY}/appRoleAssignedTo?$filter="
+                                                            f"principalId eq {NOBODY}", {}, 400, REFUSED),
+    "MTO tenants: $filter on tenantId": (f"/tenantRelationships/multiTenantOrganization/tenants?$filter=tenantId eq '{CONTOSO}'",
+                                         {}, 200, None),
+    "MTO tenants: no $top": ("/tenantRelationships/multiTenantOrganization/tenants?$top=1", {}, 400, "BadRequest"),
+    "MTO tenants: role is not filterable": ("/tenantRelationships/multiTenantOrganization/tenants?$filter=role eq 'owner'",
+                                            {}, 400, REFUSED),
+    "the template list takes no option": (f"/servicePrincipals/{NOBODY}/synchronization/templates?$top=1", {}, 400, "BadRequest"),
+    "CA policies take $skip and $top": ("/identity/conditionalAccess/policies?$skip=1&$top=1", {}, 200, None),
+    "... and no $expand": ("/identity/conditionalAccess/policies?$expand=conditions", {}, 400, "BadRequest"),
     "directory audits: ge and le": ("/auditLogs/directoryAudits?$filter=activityDateTime ge 2026-01-01T00:00:00Z and "
                                     "activityDateTime le 2026-12-31T00:00:00Z&$orderby=activityDateTime desc", {}, 200, None),
 }
@@ -221,3 +277,72 @@ def test_a_search_that_is_not_property_value_clauses_is_refused(emulator):
     emulator.admin.load_fixture(two_tenants())
     status, body = get(emulator, "/users?$search=adele", EVENTUAL)
     assert status == 400 and "property:value" in body["error"]["message"]
+
+
+def test_any_holds_when_one_item_of_the_collection_matches(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    _, body = get(emulator, "/users?$filter=identities/any(c:c/issuer%20eq%20'contoso.onmicrosoft.com'%20and%20"
+                            "c/issuerAssignedId%20eq%20'adele@contoso.onmicrosoft.com')")
+    assert [user["id"] for user in body["value"]] == [ADELE]
+    _, body = get(emulator, "/groups?$filter=groupTypes/any(c:c%20eq%20'Unified')")
+    assert body["value"] == []
+    _, body = get(emulator, "/groups?$filter=NOT%20groupTypes/any(c:c%20eq%20'Unified')&$count=true", EVENTUAL)
+    assert [group["id"] for group in body["value"]] == [SALES]
+    status, body = get(emulator, "/users?$filter=identities/any(c:x/issuer%20eq%20'contoso.onmicrosoft.com')")
+    assert status == 400, "a lambda's body speaks of its item"
+
+
+def test_count_in_a_filter_counts_the_collection(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    _, body = get(emulator, "/users?$filter=assignedLicenses/$count%20eq%200&$count=true", EVENTUAL)
+    assert body["@odata.count"] == 4
+    _, body = get(emulator, "/users?$filter=assignedLicenses/$count%20ne%200&$count=true", EVENTUAL)
+    assert body["value"] == []
+    status, _ = get(emulator, "/users?$filter=assignedLicenses/$count%20eq%202&$count=true", EVENTUAL)
+    assert status == 400, "only empty and one-item collections are counted"
+
+
+def test_a_cast_of_members_answers_only_that_type_as_its_entity_set(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    _, users = get(emulator, f"/groups/{SALES}/members/microsoft.graph.user?$count=true&$orderby=displayName%20desc", EVENTUAL)
+    assert [user["id"] for user in users["value"]] == [ALEX, ADELE] and users["@odata.count"] == 2
+    assert users["@odata.context"].endswith("$metadata#users")
+    _, groups = get(emulator, f"/groups/{SALES}/members/microsoft.graph.group?$count=true", EVENTUAL)
+    assert groups["value"] == [] and groups["@odata.count"] == 0
+
+
+def test_skip_pages_where_the_collection_takes_it(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    token = emulator.admin.token(CONTOSO)
+    for name in ("first", "second", "third"):
+        raw(emulator, "POST", "/identity/conditionalAccess/policies", token,
+            {"displayName": name, "state": "disabled", "conditions": {}})
+    _, every = get(emulator, "/identity/conditionalAccess/policies")
+    _, page = get(emulator, "/identity/conditionalAccess/policies?$skip=1&$top=1")
+    assert [p["id"] for p in page["value"]] == [every["value"][1]["id"]]
+    _, following = get(emulator, page["@odata.nextLink"].split("/v1.0", 1)[1])
+    assert [p["id"] for p in following["value"]] == [every["value"][2]["id"]], "the next link does not skip twice"
+
+
+def test_app_role_assignments_filter_on_their_documented_properties(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    config = asyncio.run(configure_job(graph_client_for(emulator, CONTOSO), FABRIKAM))
+    status, body = get(emulator, f"/servicePrincipals/{config.sp_id}/appRoleAssignedTo?$filter=resourceId%20eq%20{config.sp_id}")
+    assert status == 200, body
+
+
+def test_a_collection_answered_without_declared_rules_is_marked(emulator, monkeypatch):
+    """What keeps a new list honest: the emulator answers it, and the other tiers fail on the mark."""
+    emulator.admin.load_fixture(two_tenants())
+    monkeypatch.setattr(query_rules, "_COMPILED", [entry for entry in query_rules._COMPILED if entry[0].pattern != "^/users(?P<count>/\\$count)?/?$"])
+    status, _ = get(emulator, "/users")
+    assert status == 200
+    [kept] = emulator.state.broken_queries
+    assert kept["path"] == "/v1.0/users" and "without declaring its query rules" in kept["strict"]
+
+
+def test_query_option_names_are_read_without_regard_to_case(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    status, body = get(emulator, "/users?$orderBy=displayName%20desc&$Select=displayName")
+    names = [user["displayName"] for user in body["value"]]
+    assert status == 200 and names == sorted(names, key=str.lower, reverse=True) and set(body["value"][0]) == {"id", "displayName"}

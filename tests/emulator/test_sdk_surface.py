@@ -144,6 +144,12 @@ async def _directory(contoso) -> str:
     await groups.members.ref.post(ReferenceCreate(odata_id=f"https://graph.microsoft.com/v1.0/directoryObjects/{created.id}"))
     await groups.members.get()
     assert await groups.members.count.get(request_configuration=_eventual()) == 1
+    # A cast of a group's members is an advanced query (https://learn.microsoft.com/en-us/graph/api/group-list-members).
+    as_users = groups.members.graph_user
+    counted = _eventual()
+    counted.query_parameters = as_users.GraphUserRequestBuilderGetQueryParameters(count=True, select=["displayName", "id"])
+    assert [user.id for user in (await as_users.get(request_configuration=counted)).value] == [created.id]
+    assert await as_users.count.get(request_configuration=_eventual()) == 1
     await groups.members.by_directory_object_id(created.id).ref.delete()
     await groups.delete()
     await contoso.users.by_user_id(created.id).delete()
