@@ -102,7 +102,7 @@ class _FilterParser:
     def __init__(self, text: str):
         self.tokens = _tokenize(text)
         self.pos = 0
-        self.uses: list[tuple[str, str]] = []  # (property path, lower case; operator), in order
+        self.uses: list[tuple[str, str]] = []  # (property path, operator), as written, in order
 
     def parse(self) -> Predicate:
         predicate = self._or()
@@ -142,14 +142,14 @@ class _FilterParser:
         if lowered == "not":
             first_use = len(self.uses)
             inner = self._unary()
-            self.uses += [(name, "not") for name, _ in self.uses[first_use:]]
+            self.uses += [(name, token) for name, _ in self.uses[first_use:]]
             return lambda o: not inner(o)
         if token == "(":
             inner = self._or()
             self._take(")")
             return inner
         if lowered in _FUNCTIONS and self._peek() == "(":
-            return self._call(lowered)
+            return self._call(token)
         lambda_ = _LAMBDA.match(token)
         if lambda_ and self._peek() == "(":
             return self._lambda(_property_path(lambda_["collection"]), lambda_["operator"].lower())
@@ -172,9 +172,9 @@ class _FilterParser:
         body = self._or()
         self._take(")")
         used = self.uses[first_use:]
-        if any(name.split("/")[0] != variable.lower() for name, _ in used):
+        if any(name.split("/")[0].lower() != variable.lower() for name, _ in used):
             raise unsupported(f"Invalid lambda expression on {'/'.join(collection)!r}: use {variable!r} for the item.")
-        self.uses[first_use:] = [("/".join(collection).lower(), used_operator) for _, used_operator in used]
+        self.uses[first_use:] = [("/".join(collection), used_operator) for _, used_operator in used]
         return lambda o: any(body({variable: item}) for item in _resolve(o, collection) or [])
 
     def _count(self, collection: list[str]) -> Predicate:
@@ -194,7 +194,7 @@ class _FilterParser:
         self._take(",")
         value = self._literal()
         self._take(")")
-        function = _FUNCTIONS[name]
+        function = _FUNCTIONS[name.lower()]
         self._used(path, name)
         return lambda o: function(_resolve(o, path), value)
 
@@ -210,8 +210,9 @@ class _FilterParser:
 
     def _compare(self, path_token: str) -> Predicate:
         path = _property_path(path_token)
-        operator = self._take().lower()
-        self._used(path, operator)
+        written = self._take()
+        self._used(path, written)
+        operator = written.lower()
         if operator == "in":
             values = self._list()
             return lambda o: _normalise(_resolve(o, path)) in values
@@ -240,7 +241,7 @@ class _FilterParser:
         return _literal(token)
 
     def _used(self, path: list[str], operator: str) -> None:
-        self.uses.append(("/".join(path).lower(), operator))
+        self.uses.append(("/".join(path), operator))
 
 
 def _property_path(token: str) -> list[str]:
@@ -255,8 +256,8 @@ def parse_filter(text: str) -> Predicate:
 
 
 def filter_uses(text: str) -> list[tuple[str, str]]:
-    """Each (property path in lower case, operator) the filter uses; ``not`` is listed for every
-    property under it. Raises Graph's 400 for a filter it cannot parse."""
+    """Each (property path, operator) the filter uses, as written (Graph's messages name them so);
+    ``not`` is listed for every property under it. Raises Graph's 400 for a filter it cannot parse."""
     if not text.strip():
         return []
     parser = _FilterParser(text)
@@ -379,14 +380,16 @@ def collection(
     context: str,
     items: Iterable[dict],
     default_select: Iterable[str] | None = None,
+    type_name: str | None = None,
 ) -> Reply:
-    """A paged collection reply: applies $filter, $select, $top, $skip and $skiptoken like Graph."""
+    """A paged collection reply: applies $filter, $select, $top, $skip and $skiptoken like Graph. The
+    members' type (by default the entity set's) makes each whole and checks `$select` against it."""
     query = req.query
     rows = _matching(query, items)
     if query.get("$orderby"):
         rows = _ordered(rows, query["$orderby"])
     size, offset = _page_bounds(query)
-    type_name = shapes.ENTITY_SETS.get(context)
+    type_name = type_name or shapes.ENTITY_SETS.get(context)
     select = selection(query, default_select, type_name)
     page = [_project(row, select, type_name) for row in rows[offset : offset + size]]
     body: dict[str, Any] = {"@odata.context": f"{req.base_url}/$metadata#{context}"}

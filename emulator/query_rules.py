@@ -179,6 +179,8 @@ COLLECTIONS: list[tuple[str, Directory | Listed]] = [
     ("/policies/crossTenantAccessPolicy/partners", Listed(frozenset({"$select", "$expand"}))),
     # https://learn.microsoft.com/en-us/graph/api/synchronization-synchronization-list-jobs and -list-templates
     (f"/servicePrincipals/{_ID}/synchronization/(?:jobs|templates)", Listed(frozenset())),
+    # https://learn.microsoft.com/en-us/graph/api/synchronization-synchronizationschema-filteroperators and -functions
+    (rf"/servicePrincipals/{_ID}/synchronization/jobs/{_ID}/schema/(?:filterOperators|functions)(?:\(\))?", Listed(frozenset())),
     # The secrets the job signs in with (docs/graph-notes.md#secrets): no page documents an option.
     (f"/servicePrincipals/{_ID}/synchronization/secrets", Listed(frozenset())),
     # https://learn.microsoft.com/en-us/graph/api/multitenantorganization-list-tenants and the
@@ -270,7 +272,7 @@ def _directory(rules: Directory, found: re.Match[str], query: dict[str, str], ev
 
 def _filters(kind: DirectoryType, query: dict[str, str], advanced: bool) -> ErrorReply | None:
     for name, operator in filter_uses(query.get("$filter", "")):
-        needs = _needs(kind, name, operator)
+        needs = _needs(kind, name.lower(), operator.lower())
         if needs is None:
             return _unsupported(f"Unsupported or invalid query filter clause specified for property '{name}' of resource "
                                 f"'{kind.name}'.")
@@ -299,9 +301,9 @@ def _needs(kind: DirectoryType, name: str, operator: str) -> str | None:
 def _listed(rules: Listed, query: dict[str, str]) -> ErrorReply | None:
     if rules.filters is not None:
         for name, operator in filter_uses(query.get("$filter", "")):
-            if name not in rules.filters:
+            if name.lower() not in rules.filters:
                 return _unsupported(f"Invalid filter clause: the property '{name}' is not supported in $filter.")
-            if operator not in rules.filters[name]:
+            if operator.lower() not in rules.filters[name.lower()]:
                 return _unsupported(f"Invalid filter clause: the operator '{operator}' is not supported for '{name}'.")
     if rules.orderby is not None:
         for name in order_keys(query.get("$orderby", "")):

@@ -11,7 +11,8 @@ from graphtypes import structural_properties
 from .wire import ErrorReply
 
 # The entity set a collection answers (its @odata.context) -> the type of its members.
-ENTITY_SETS = {"users": "user", "groups": "group", "applications": "application", "servicePrincipals": "servicePrincipal"}
+ENTITY_SETS = {"users": "user", "groups": "group", "applications": "application", "servicePrincipals": "servicePrincipal",
+               "organization": "organization", "identity/conditionalAccess/policies": "conditionalAccessPolicy"}
 
 
 def whole(type_name: str, obj: dict[str, Any]) -> dict[str, Any]:

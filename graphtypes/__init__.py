@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 
-# Graph type -> the msgraph-sdk model module and class that describe it.
-MODELS = {
-    "user": ("user", "User"),
-    "group": ("group", "Group"),
-    "application": ("application", "Application"),
-    "servicePrincipal": ("service_principal", "ServicePrincipal"),
+# Navigation properties whose target msgraph-sdk models as a plain class, not an entity: Graph returns
+# them through their own paths (`partners/{id}/identitySynchronization`) or `$expand`.
+CONTAINED = {
+    "crossTenantAccessPolicy": frozenset({"partners"}),
+    "crossTenantAccessPolicyConfigurationPartner": frozenset({"identitySynchronization"}),
 }
+
+
+def _model(type_name: str) -> type:
+    """msgraph-sdk's model of a Graph type: `servicePrincipal` is models/service_principal.py's ServicePrincipal."""
+    module = re.sub(r"(?<!^)(?=[A-Z])", "_", type_name).lower()
+    return getattr(importlib.import_module(f"msgraph.generated.models.{module}"), type_name[0].upper() + type_name[1:])
 
 
 @functools.cache
 def structural_properties(type_name: str) -> tuple[str, ...]:
     """Every property of the type that its JSON carries, in the SDK's order."""
-    module, name = MODELS[type_name]
-    model = getattr(importlib.import_module(f"msgraph.generated.models.{module}"), name)
+    model = _model(type_name)
     entity = importlib.import_module("msgraph.generated.models.entity").Entity
     names = []
     # Each deserializer reads one property; the model classes it reads into are its closure's cells.
@@ -32,7 +37,8 @@ def structural_properties(type_name: str) -> tuple[str, ...]:
         kinds = [cell.cell_contents for cell in deserializer.__closure__ or () if isinstance(cell.cell_contents, type)]
         navigation = any(issubclass(kind, entity) for kind in kinds)
         stream = "get_bytes_value" in deserializer.__code__.co_names
-        if not (navigation or stream or prop.startswith("@odata.")):
+        contained = prop in CONTAINED.get(type_name, ())
+        if not (navigation or contained or stream or prop.startswith("@odata.")):
             names.append(prop)
     return tuple(names)
 

@@ -205,7 +205,8 @@ def _assignment_id() -> str:
 
 def list_assignments(req: GraphRequest) -> Reply:
     sp = service_principal(req)
-    return collection(req, f"servicePrincipals('{sp['id']}')/appRoleAssignedTo", req.tenant.assignments[sp["id"]].values())
+    return collection(req, f"servicePrincipals('{sp['id']}')/appRoleAssignedTo", req.tenant.assignments[sp["id"]].values(),
+                      type_name="appRoleAssignment")
 
 
 def _validated_assignment(req: GraphRequest, sp: dict) -> tuple[str, dict, str]:

@@ -38,12 +38,12 @@ _VERBS = {"POST": ("Add", "Add"), "PUT": ("Update", "Update"), "PATCH": ("Update
 
 def list_provisioning(req: GraphRequest) -> Reply:
     # Newest first, as the service lists them.
-    return collection(req, "auditLogs/provisioning", reversed(req.tenant.provisioning_log))
+    return collection(req, "auditLogs/provisioning", reversed(req.tenant.provisioning_log), type_name="provisioningObjectSummary")
 
 
 def list_directory_audits(req: GraphRequest) -> Reply:
     # Newest first, as the service lists them.
-    return collection(req, "auditLogs/directoryAudits", reversed(req.tenant.directory_audits))
+    return collection(req, "auditLogs/directoryAudits", reversed(req.tenant.directory_audits), type_name="directoryAudit")
 
 
 def record(tenant: Tenant, caller: Caller, handler_route: Route, method: str, params: dict[str, str], body: Any, now: str) -> None:

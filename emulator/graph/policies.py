@@ -7,6 +7,7 @@ import copy
 from .. import permissions as perm
 from ..odata import collection
 from ..routing import route
+from ..shapes import whole
 from ..state import Tenant, default_identity_sync_template, default_partner_template, is_guid
 from ..wire import (
     ErrorReply,
@@ -129,12 +130,14 @@ def apply_template(target: dict, template: dict, properties: tuple[str, ...]) ->
 def get_policy(req: GraphRequest) -> Reply:
     return req.singleton(
         "policies/crossTenantAccessPolicy",
-        {"id": "crossTenantAccessPolicy", "displayName": "CrossTenantAccessPolicy", "allowedCloudEndpoints": [], "definition": []},
+        whole("crossTenantAccessPolicy", {"id": "crossTenantAccessPolicy", "displayName": "CrossTenantAccessPolicy",
+                                          "allowedCloudEndpoints": [], "definition": []}),
     )
 
 
 def get_default(req: GraphRequest) -> Reply:
-    return req.singleton("policies/crossTenantAccessPolicy/default", req.tenant.default_policy)
+    return req.singleton("policies/crossTenantAccessPolicy/default", whole("crossTenantAccessPolicyConfigurationDefault",
+                                                                           req.tenant.default_policy))
 
 
 def patch_default(req: GraphRequest) -> Reply:
@@ -163,6 +166,7 @@ def _expanded(req: GraphRequest, partner: dict) -> dict:
     if unknown:
         raise bad_request(f"Could not find a property named '{unknown[0]}' on type "
                           "'microsoft.graph.crossTenantAccessPolicyConfigurationPartner'.")
+    partner = whole("crossTenantAccessPolicyConfigurationPartner", partner)
     if not asked:
         return partner
     policy = req.tenant.identity_sync.get(partner["tenantId"].lower())
@@ -171,7 +175,8 @@ def _expanded(req: GraphRequest, partner: dict) -> dict:
 
 def list_partners(req: GraphRequest) -> Reply:
     partners = [_expanded(req, partner) for partner in req.tenant.partners.values()]
-    return collection(req, "policies/crossTenantAccessPolicy/partners", partners)
+    return collection(req, "policies/crossTenantAccessPolicy/partners", partners,
+                      type_name="crossTenantAccessPolicyConfigurationPartner")
 
 
 def create_partner(req: GraphRequest) -> Reply:

@@ -85,7 +85,8 @@ def _named_template(req: GraphRequest) -> dict:
 
 def list_templates(req: GraphRequest) -> Reply:
     sp, _ = _sync(req)
-    return collection(req, f"servicePrincipals('{sp['id']}')/synchronization/templates", _templates(sp))
+    return collection(req, f"servicePrincipals('{sp['id']}')/synchronization/templates", _templates(sp),
+                      type_name="synchronizationTemplate")
 
 
 def get_template(req: GraphRequest) -> Reply:

@@ -15,6 +15,7 @@ import uuid
 from .. import permissions as perm
 from ..odata import collection
 from ..routing import route
+from ..shapes import whole
 from ..wire import GraphRequest, Reply, bad_request, no_content
 
 AUTHORIZATION = "/policies/authorizationPolicy"
@@ -37,7 +38,7 @@ def _patched(current: dict, body: dict, allowed: dict[str, object]) -> None:
 
 
 def get_authorization(req: GraphRequest) -> Reply:
-    return req.singleton("policies/authorizationPolicy", req.tenant.authorization_policy)
+    return req.singleton("policies/authorizationPolicy", whole("authorizationPolicy", req.tenant.authorization_policy))
 
 
 def patch_authorization(req: GraphRequest) -> Reply:
@@ -67,8 +68,8 @@ def create_ca_policy(req: GraphRequest) -> Reply:
         raise bad_request("displayName and state (enabled, disabled, enabledForReportingButNotEnforced) are required.")
     if not isinstance(body.get("conditions"), dict):
         raise bad_request("conditions is required.")
-    policy = {"id": str(uuid.uuid4()), "templateId": None, "createdDateTime": req.state.clock.now_iso(),
-              "modifiedDateTime": None, "sessionControls": None, "grantControls": None, **copy.deepcopy(body)}
+    policy = whole("conditionalAccessPolicy", {"id": str(uuid.uuid4()), "createdDateTime": req.state.clock.now_iso(),
+                                               **copy.deepcopy(body)})
     policy.pop("@odata.type", None)
     req.tenant.ca_policies[policy["id"]] = policy
     return req.entity("identity/conditionalAccess/policies", policy, 201)
@@ -80,8 +81,7 @@ def list_organization(req: GraphRequest) -> Reply:
     domains = [{"name": name, "isDefault": index == 0, "isInitial": name.endswith(".onmicrosoft.com"),
                 "type": "Managed", "capabilities": "Email, OfficeCommunicationsOnline"}
                for index, name in enumerate(tenant.domains)]
-    organization = {"id": tenant.id, "displayName": tenant.display_name, "tenantType": "AAD", "verifiedDomains": domains,
-                    "countryLetterCode": None, "createdDateTime": None, "onPremisesSyncEnabled": None}
+    organization = {"id": tenant.id, "displayName": tenant.display_name, "tenantType": "AAD", "verifiedDomains": domains}
     return collection(req, "organization", [organization])
 
 

@@ -273,3 +273,5 @@ def test_every_route_answers_the_real_sdk(seeded, graph_client):
     assert missing == [], f"routes no SDK call reached: {missing}"
     failed = [(e["method"], e["path"].rsplit("/", 1)[-1], e["status"]) for e in seeded.admin.requests() if e["status"] >= 400]
     assert failed == [("GET", "deletedItems", 400), ("PATCH", "schema", 404)], "the two refusals Graph documents, no other"
+    # Every collection answered has its query rules declared, and every query the SDK sent is Graph's.
+    assert [entry["strict"] for entry in seeded.state.broken_queries] == []
