@@ -46,11 +46,12 @@ _COMPARATORS = {
 _LAMBDA = re.compile(r"^(?P<collection>.+)/(?P<operator>any|all)$", re.IGNORECASE)
 _COUNTED = re.compile(r"^(?P<collection>.+)/\$count$", re.IGNORECASE)
 _RANGE_VARIABLE = re.compile(r"[A-Za-z_]\w*")
-_FUNCTIONS = {
-    "startswith": lambda a, b: isinstance(a, str) and a.lower().startswith(b.lower()),
-    "endswith": lambda a, b: isinstance(a, str) and a.lower().endswith(b.lower()),
-    "contains": lambda a, b: isinstance(a, str) and b.lower() in a.lower(),
+_FUNCTIONS: dict[str, Callable[[Any, Any], bool]] = {
+    "startswith": lambda a, b: isinstance(a, str) and isinstance(b, str) and a.startswith(b),
+    "endswith": lambda a, b: isinstance(a, str) and isinstance(b, str) and a.endswith(b),
+    "contains": lambda a, b: isinstance(a, str) and isinstance(b, str) and b in a,
 }
+_CASE_FUNCTIONS: dict[str, Callable[[str], str]] = {"tolower": str.lower, "toupper": str.upper}
 
 
 def unsupported(message: str = "Unsupported Query.") -> ErrorReply:
@@ -99,10 +100,12 @@ def _normalise(value: Any) -> Any:
 
 
 class _FilterParser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, case_sensitive: bool = False):
         self.tokens = _tokenize(text)
         self.pos = 0
         self.uses: list[tuple[str, str]] = []  # (property path, operator), as written, in order
+        # Directory objects compare text without case; provisioning logs with it.
+        self.fold: Callable[[Any], Any] = (lambda value: value) if case_sensitive else _normalise
 
     def parse(self) -> Predicate:
         predicate = self._or()
@@ -190,44 +193,45 @@ class _FilterParser:
 
     def _call(self, name: str) -> Predicate:
         self._take("(")
-        path = self._operand()
+        path, case = self._operand()
         self._take(",")
-        value = self._literal()
+        value = self.fold(self._literal())
         self._take(")")
-        function = _FUNCTIONS[name.lower()]
+        function, fold = _FUNCTIONS[name.lower()], self.fold
         self._used(path, name)
-        return lambda o: function(_resolve(o, path), value)
+        return lambda o: function(fold(case(_resolve(o, path))), value)
 
-    def _operand(self) -> list[str]:
-        """A property, or ``tolower(property)``: the functions compare without case anyway."""
+    def _operand(self) -> tuple[list[str], Callable[[Any], Any]]:
+        """A property, or ``tolower(property)``: the path, and what to do to its value first."""
         token = self._take()
-        if token.lower() in ("tolower", "toupper") and self._peek() == "(":
+        change = _CASE_FUNCTIONS.get(token.lower())
+        if change is not None and self._peek() == "(":
             self._take("(")
             path = _property_path(self._take())
             self._take(")")
-            return path
-        return _property_path(token)
+            return path, lambda value: change(value) if isinstance(value, str) else value
+        return _property_path(token), lambda value: value
 
     def _compare(self, path_token: str) -> Predicate:
         path = _property_path(path_token)
         written = self._take()
         self._used(path, written)
-        operator = written.lower()
+        operator, fold = written.lower(), self.fold
         if operator == "in":
             values = self._list()
-            return lambda o: _normalise(_resolve(o, path)) in values
+            return lambda o: fold(_resolve(o, path)) in values
         if operator not in _COMPARATORS:
             raise unsupported(f"Unsupported filter operator {operator!r}.")
-        value = _normalise(self._literal())
+        value = fold(self._literal())
         compare = _COMPARATORS[operator]
-        return lambda o: compare(_normalise(_resolve(o, path)), value)
+        return lambda o: compare(fold(_resolve(o, path)), value)
 
     def _list(self) -> list[Any]:
         self._take("(")
-        values = [_normalise(self._literal())]
+        values = [self.fold(self._literal())]
         while self._peek() == ",":
             self._take()
-            values.append(_normalise(self._literal()))
+            values.append(self.fold(self._literal()))
         self._take(")")
         return values
 
@@ -251,8 +255,8 @@ def _property_path(token: str) -> list[str]:
     return token.split("/")
 
 
-def parse_filter(text: str) -> Predicate:
-    return _FilterParser(text).parse()
+def parse_filter(text: str, case_sensitive: bool = False) -> Predicate:
+    return _FilterParser(text, case_sensitive).parse()
 
 
 def filter_uses(text: str) -> list[tuple[str, str]]:
@@ -332,10 +336,10 @@ def project(obj: dict, query: dict[str, str], default: Iterable[str] | None = No
     return _project(obj, selection(query, default, type_name), type_name)
 
 
-def _matching(query: dict[str, str], items: Iterable[dict]) -> list[dict]:
+def _matching(query: dict[str, str], items: Iterable[dict], case_sensitive: bool = False) -> list[dict]:
     rows = list(items)
     if query.get("$filter"):
-        predicate = parse_filter(query["$filter"])
+        predicate = parse_filter(query["$filter"], case_sensitive)
         rows = [row for row in rows if predicate(row)]
     if query.get("$search"):
         matches = parse_search(query["$search"])
@@ -381,11 +385,13 @@ def collection(
     items: Iterable[dict],
     default_select: Iterable[str] | None = None,
     type_name: str | None = None,
+    case_sensitive: bool = False,
 ) -> Reply:
     """A paged collection reply: applies $filter, $select, $top, $skip and $skiptoken like Graph. The
-    members' type (by default the entity set's) makes each whole and checks `$select` against it."""
+    members' type (by default the entity set's) makes each whole and checks `$select` against it;
+    `case_sensitive`: the list's `$filter` compares text with case (provisioning logs)."""
     query = req.query
-    rows = _matching(query, items)
+    rows = _matching(query, items, case_sensitive)
     if query.get("$orderby"):
         rows = _ordered(rows, query["$orderby"])
     size, offset = _page_bounds(query)

@@ -142,7 +142,9 @@ class Listed:
 
 
 _LOG_TEXT = frozenset({"eq", "contains"})
-PROVISIONING = Listed(None, {
+# https://learn.microsoft.com/en-us/graph/api/provisioningobjectsummary-list: "$filter (eq, contains,
+# gt, lt), $orderby, $top, $skiptoken".
+PROVISIONING = Listed(frozenset({"$filter", "$orderby", "$top"}), {
     "activitydatetime": frozenset({"eq", "gt", "lt"}),
     **{name: _LOG_TEXT for name in (
         "id", "jobid", "changeid", "cycleid", "provisioningaction", "tenantid", "initiatedby/id", "initiatedby/displayname",
@@ -151,7 +153,9 @@ PROVISIONING = Listed(None, {
     **{name: frozenset({"eq"}) for name in (
         "provisioningstatusinfo/status", "sourcesystem/id", "sourcesystem/displayname", "targetsystem/id", "targetsystem/displayname")},
 }, frozenset({"activitydatetime"}))
-DIRECTORY_AUDITS = Listed(None, {
+# https://learn.microsoft.com/en-us/graph/api/directoryaudit-list: "$filter (eq, ge, le, startswith),
+# $top, $orderby, and skiptoken"; its example answer's tip suggests $select, so that is taken too.
+DIRECTORY_AUDITS = Listed(frozenset({"$filter", "$orderby", "$top", "$select"}), {
     "activitydatetime": frozenset({"eq", "ge", "le"}),
     **{name: frozenset({"eq", "startswith"}) for name in (
         "activitydisplayname", "initiatedby/user/userprincipalname", "initiatedby/app/displayname")},

@@ -38,7 +38,9 @@ _VERBS = {"POST": ("Add", "Add"), "PUT": ("Update", "Update"), "PATCH": ("Update
 
 def list_provisioning(req: GraphRequest) -> Reply:
     # Newest first, as the service lists them.
-    return collection(req, "auditLogs/provisioning", reversed(req.tenant.provisioning_log), type_name="provisioningObjectSummary")
+    # "The filters are all case sensitive" (https://learn.microsoft.com/en-us/graph/api/provisioningobjectsummary-list).
+    return collection(req, "auditLogs/provisioning", reversed(req.tenant.provisioning_log), type_name="provisioningObjectSummary",
+                      case_sensitive=True)
 
 
 def list_directory_audits(req: GraphRequest) -> Reply:

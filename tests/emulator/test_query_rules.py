@@ -148,8 +148,13 @@ DOCUMENTED = {
     "... and no $expand": ("/identity/conditionalAccess/policies?$expand=conditions", {}, 400, "BadRequest"),
     "a $select of a property the partner type lacks": ("/policies/crossTenantAccessPolicy/partners?$select=tenantId,isFabrikam",
                                                         {}, 400, "Request_BadRequest"),
-    "a $select of a property provisioning logs lack": ("/auditLogs/provisioning?$select=id,userPrincipalName", {}, 400,
-                                                       "Request_BadRequest"),
+    "provisioning logs take no $select": ("/auditLogs/provisioning?$select=id,jobId", {}, 400, "BadRequest"),
+    "provisioning logs: $top and $orderby": ("/auditLogs/provisioning?$top=5&$orderby=activityDateTime desc", {}, 200, None),
+    "directory audits: the tip's $select": ("/auditLogs/directoryAudits?$select=activityDateTime,activityDisplayName", {}, 200, None),
+    "directory audits: a $select of a property they lack": ("/auditLogs/directoryAudits?$select=id,userPrincipalName", {}, 400,
+                                                            "Request_BadRequest"),
+    "directory audits: initiatedBy/user/id": ("/auditLogs/directoryAudits?$filter=initiatedBy/user/id eq "
+                                              "'00000000-0000-0000-0000-000000000000'", {}, 200, None),
     "organization: $select of its domains": ("/organization?$select=id,verifiedDomains", {}, 200, None),
     "directory audits: ge and le": ("/auditLogs/directoryAudits?$filter=activityDateTime ge 2026-01-01T00:00:00Z and "
                                     "activityDateTime le 2026-12-31T00:00:00Z&$orderby=activityDateTime desc", {}, 200, None),
@@ -413,3 +418,20 @@ def test_every_type_the_emulator_serves_carries_every_property(emulator):
         if missing:
             lacking[type_name] = sorted(missing)
     assert lacking == {}
+
+
+def test_provisioning_log_filters_compare_with_case_and_tolower_folds_it(emulator):
+    """"The filters are all case sensitive" (the list page): hence tolower() in Microsoft's monitoring query."""
+    emulator.admin.load_fixture(two_tenants())
+
+    async def synced() -> None:
+        source, target = graph_client_for(emulator, CONTOSO), graph_client_for(emulator, FABRIKAM)
+        await assign(source, await ready_pair(source, target), SALES)
+
+    asyncio.run(synced())
+    emulator.admin.run_sync()
+    _, every = get(emulator, "/auditLogs/provisioning")
+    assert every["value"] and {entry["servicePrincipal"]["displayName"] for entry in every["value"]} == {"Fabrikam"}
+    _, exact = get(emulator, "/auditLogs/provisioning?$filter=contains(servicePrincipal/displayName,%20'fabrikam')")
+    _, folded = get(emulator, "/auditLogs/provisioning?$filter=contains(tolower(servicePrincipal/displayName),%20'fabrikam')")
+    assert exact["value"] == [] and len(folded["value"]) == len(every["value"])
