@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import admin, graph, signin
 from .graph import audit
+from .odata import project
 from .query_rules import declared, honoured, refusal
 from .routing import Route, Router
 from .state import EmulatorState, new_id
@@ -190,7 +191,15 @@ class Emulator:
         reply = handler_route.handler(request)
         if reply.status < 300:
             audit.record(tenant, caller, handler_route, incoming.method, params, body, state.clock.now_iso())
+        return _selected(reply, query) if incoming.method == "GET" else reply
+
+
+def _selected(reply: Reply, query: dict[str, str]) -> Reply:
+    """`$select` on one entity, whatever its route: Graph answers only what was selected (collections
+    and the directory types select, with their type's checks, where they are built)."""
+    if "$select" not in query or reply.status != 200 or not isinstance(reply.body, dict) or "value" in reply.body:
         return reply
+    return Reply(reply.status, project(reply.body, query), reply.headers, reply.raw, reply.content_type)
 
 
 def _is_collection(reply: Reply) -> bool:
