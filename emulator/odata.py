@@ -3,7 +3,7 @@
 $filter grammar supported (lookups by name or id, audit-log filters, Microsoft's documented examples):
     expr    := unary (("and" | "or") unary)*          -- left to right, "and" binds tighter
     unary   := "not" unary | "(" expr ")" | call | lambda | count | compare
-    lambda  := path "/any(" name ":" expr ")"   -- in expr, the name is the collection's item
+    lambda  := path "/any(" [name ":" expr] ")"   -- in expr, the name is the collection's item; any() is "not empty"
     count   := path "/$count" ("eq"|"ne") (0|1)
     compare := path ("eq"|"ne"|"gt"|"ge"|"lt"|"le") literal | path "in" "(" literal ("," literal)* ")"
     call    := ("startswith"|"endswith"|"contains") "(" operand "," literal ")"
@@ -166,6 +166,10 @@ class _FilterParser:
         if operator == "all":
             raise unsupported("The 'all' lambda operator is not supported.")
         self._take("(")
+        if self._peek() == ")":  # any(): the collection has an item
+            self._take(")")
+            self._used(collection, "any")
+            return lambda o: bool(_resolve(o, collection))
         variable, colon, rest = self._take().partition(":")
         if not colon or not _RANGE_VARIABLE.fullmatch(variable):
             raise unsupported(f"Invalid lambda expression on {'/'.join(collection)!r}: expected 'name:expression'.")
@@ -347,15 +351,18 @@ def _matching(query: dict[str, str], items: Iterable[dict], case_sensitive: bool
     return rows
 
 
+_TOKENIZED = ("displayname", "description")
 _SEARCH_CLAUSE = re.compile(r'"([A-Za-z]+):([^"]*)"')
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def parse_search(text: str) -> Predicate:
     """`$search` on directory objects: ``"property:value"`` clauses joined by AND or OR (AND binds
-    tighter). A value matches when each of its words starts a word of the property, words being split
-    at spaces, symbols and case changes
-    (https://learn.microsoft.com/en-us/graph/search-query-parameter#using-search-on-directory-object-collections)."""
+    tighter). On `displayName` and `description` a value matches when each of its words starts a word
+    of the property, words being split at spaces, symbols and case changes
+    (https://learn.microsoft.com/en-us/graph/search-query-parameter#using-search-on-directory-object-collections);
+    other properties "default to `$filter` `startswith` behavior"
+    (https://learn.microsoft.com/en-us/graph/api/group-list)."""
     alternatives = []
     for part in re.split(r"\s+OR\s+", text.strip()):
         clauses = [(name, value) for name, value in _SEARCH_CLAUSE.findall(part)]
@@ -367,8 +374,10 @@ def parse_search(text: str) -> Predicate:
         return [word.lower() for word in _WORD.findall(value)] if isinstance(value, str) else []
 
     def clause(row: dict, name: str, value: str) -> bool:
-        held = words(row.get(name))
-        return all(any(word.startswith(wanted) for word in held) for wanted in words(value))
+        held = next((held for key, held in row.items() if key.lower() == name.lower()), None)
+        if name.lower() not in _TOKENIZED:
+            return isinstance(held, str) and held.lower().startswith(value.lower())
+        return all(any(word.startswith(wanted) for word in words(held)) for wanted in words(value))
 
     return lambda row: any(all(clause(row, name, value) for name, value in group) for group in alternatives)
 
@@ -397,6 +406,8 @@ def collection(
     size, offset = _page_bounds(query)
     type_name = type_name or shapes.ENTITY_SETS.get(context)
     select = selection(query, default_select, type_name)
+    if type_name is not None and "$select" in query:
+        shapes.check_collection_select(type_name, select or [])
     page = [_project(row, select, type_name) for row in rows[offset : offset + size]]
     body: dict[str, Any] = {"@odata.context": f"{req.base_url}/$metadata#{context}"}
     if query.get("$count", "").lower() == "true":

@@ -44,8 +44,8 @@ def _same(operators: Operators, *names: str) -> dict[str, Operators]:
 
 
 def _collection(default: str, advanced: str = "not") -> Operators:
-    """A multi-valued property, filtered through `any`; counting its items is advanced."""
-    return {**_ops(default, advanced), "$count": ADVANCED}
+    """A multi-valued property, filtered through `any` (`any()`: not empty); counting its items is advanced."""
+    return {**_ops(default, advanced), "any": DEFAULT, "$count": ADVANCED}
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,10 @@ GROUP = DirectoryType("Group", {
     **_same(_ops("eq ge le startswith"), "displayname", "mailnickname"),
     "mail": _ops("eq ge le startswith", "ne not endswith"),
     "description": _ops("eq ge le startswith"),
-    **_same(_ops("eq"), "mailenabled", "securityenabled", "isassignabletorole"),
+    **_same(_ops("eq"), "mailenabled", "securityenabled", "isassignabletorole", "hasmemberswithlicenseerrors",
+            "membershipruleprocessingstate"),
     "grouptypes": _collection("eq"),
+    "assignedlicenses": _collection("eq"),
     "proxyaddresses": _collection("eq startswith", "not endswith"),
 }, {"displayname": DEFAULT, "deleteddatetime": ADVANCED})
 _APPLICATION_FILTERS = {

@@ -27,3 +27,19 @@ def check_select(type_name: str, names: list[str], expanded: list[str]) -> None:
         if name.lower() not in known and name not in expanded:
             raise ErrorReply(400, "Request_BadRequest",
                              f"Could not find a property named '{name}' on type 'microsoft.graph.{type_name}'.")
+
+
+# https://learn.microsoft.com/en-us/graph/api/user-list: "Certain properties cannot be returned within
+# a user collection" (only on a single user); `users?$select=aboutMe` "returns a 501 Not Implemented".
+SINGLE_ENTITY_ONLY = {"user": frozenset({
+    "aboutme", "birthday", "hiredate", "interests", "mysite", "pastprojects", "preferredname", "responsibilities", "schools",
+    "skills", "mailboxsettings"})}
+
+
+def check_collection_select(type_name: str, names: list[str]) -> None:
+    """Graph's 501 for a `$select`, on a collection, of a property it returns only for one entity."""
+    for name in names:
+        if name.lower() in SINGLE_ENTITY_ONLY.get(type_name, ()):
+            raise ErrorReply(501, "NotImplemented", f"The property '{name}' is returned only for a single {type_name}, "
+                             "not within a collection.")
+

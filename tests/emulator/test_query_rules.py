@@ -61,6 +61,7 @@ DOCUMENTED = {
     "ne with them": ("/users?$filter=accountEnabled ne true&$count=true", EVENTUAL, 200, None),
     "the $count segment with the header": ("/groups/$count", EVENTUAL, 200, None),
     "the $count segment without it": ("/users/$count", {}, 400, "Request_BadRequest"),
+    "the $count segment of groups": ("/groups/$count", EVENTUAL, 200, None),
     "$count=true with the header": ("/servicePrincipals?$count=true", EVENTUAL, 200, None),
     "$count=true without it is ignored, not refused": ("/users?$count=true", {}, 200, None),
     "$search with the header": ('/applications?$search="displayName:Browser"', EVENTUAL, 200, None),
@@ -156,6 +157,28 @@ DOCUMENTED = {
     "directory audits: initiatedBy/user/id": ("/auditLogs/directoryAudits?$filter=initiatedBy/user/id eq "
                                               "'00000000-0000-0000-0000-000000000000'", {}, 200, None),
     "organization: $select of its domains": ("/organization?$select=id,verifiedDomains", {}, 200, None),
+    "users: a sign-in name through identities": ("/users?$select=displayName,id&$filter=identities/any(c:c/issuerAssignedId eq "
+                                                 "'j.smith@yahoo.com' and c/issuer eq 'My B2C tenant')", {}, 200, None),
+    "users: startswith, $orderby, $count and $top": ("/users?$filter=startswith(displayName,'a')&$orderby=displayName&$count=true"
+                                                     "&$top=1", EVENTUAL, 200, None),
+    "users: endswith ordered by userPrincipalName": ("/users?$filter=endswith(mail,'a@contoso.com')&$orderby=userPrincipalName"
+                                                     "&$count=true", EVENTUAL, 200, None),
+    "users: $search ordered": ('/users?$search="displayName:wa"&$orderby=displayName&$count=true', EVENTUAL, 200, None),
+    "users: B2B users by their UPN": ("/users?$select=id,displayName,mail,identities&$filter=endsWith(userPrincipalName,"
+                                     "'%23EXT%23@contoso.com')&$count=true", EVENTUAL, 200, None),
+    "users: a licence by skuId": ("/users?$select=id,mail,assignedLicenses&$filter=assignedLicenses/any(u:u/skuId eq "
+                                  "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46)", {}, 200, None),
+    "users: a property of a single user only, on the collection": ("/users?$select=aboutMe", {}, 501, None),
+    "groups: licence errors, counted": ("/groups?$count=true&$filter=hasMembersWithLicenseErrors eq true&$select=id,displayName",
+                                        EVENTUAL, 200, None),
+    "groups: startswith, $count, $top and $orderby": ("/groups?$filter=startswith(displayName, 'a')&$count=true&$top=1"
+                                                      "&$orderby=displayName", EVENTUAL, 200, None),
+    "groups: $search on displayName or description": ('/groups?$search="displayName:Video" OR "description:prod"'
+                                                      "&$orderby=displayName&$count=true", EVENTUAL, 200, None),
+    "groups: dynamic security groups": ("/groups?$filter=mailEnabled eq false and securityEnabled eq true and "
+                                        "NOT(groupTypes/any(s:s eq 'Unified')) and membershipRuleProcessingState eq 'On'"
+                                        "&$count=true&$select=id,membershipRule,membershipRuleProcessingState", EVENTUAL, 200, None),
+    "groups: any() on licences": ("/groups?$select=id,assignedLicenses&$filter=assignedLicenses/any()", {}, 200, None),
     "directory audits: ge and le": ("/auditLogs/directoryAudits?$filter=activityDateTime ge 2026-01-01T00:00:00Z and "
                                     "activityDateTime le 2026-12-31T00:00:00Z&$orderby=activityDateTime desc", {}, 200, None),
 }
@@ -447,3 +470,13 @@ def test_select_applies_to_one_entity_of_any_type(emulator):
                            ("/policies/authorizationPolicy?$select=allowInvitesFrom", {"allowInvitesFrom"})):
         status, _, body = raw(emulator, "GET", path, token)
         assert status == 200 and {key for key in body if not key.startswith("@odata.")} - {"id"} == selected, (path, body)
+
+
+def test_search_tokenizes_display_names_and_matches_other_properties_from_their_start(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    _, body = get(emulator, '/users?$search="displayName:wil"', EVENTUAL)
+    assert [user["id"] for user in body["value"]] == [ALEX], "a word of the display name"
+    _, body = get(emulator, '/users?$search="mail:ale"', EVENTUAL)
+    assert [user["id"] for user in body["value"]] == [ALEX], "the start of the mail"
+    _, body = get(emulator, '/users?$search="mail:contoso"', EVENTUAL)
+    assert body["value"] == [], "not a word inside it"
