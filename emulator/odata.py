@@ -322,18 +322,37 @@ def _project(obj: dict, select: list[str] | None, type_name: str | None = None) 
     return projected
 
 
+def expansions(query: dict[str, str]) -> dict[str, dict[str, str]]:
+    """`$expand`: each relationship named, with its own options (`manager($select=id,displayName)`)."""
+    items, depth, start, text = [], 0, 0, query.get("$expand", "")
+    for index, char in enumerate(text + ","):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(text[start:index].strip())
+            start = index + 1
+    expanded = {}
+    for item in filter(None, items):
+        name, _, options = item.partition("(")
+        pairs = (option.partition("=") for option in options.rstrip(")").split(";") if option.strip())
+        expanded[name.strip()] = {key.strip().lower(): value.strip() for key, _, value in pairs}
+    return expanded
+
+
 def selection(query: dict[str, str], default: Iterable[str] | None = None, type_name: str | None = None) -> list[str] | None:
     """The properties to return: `$select` if given, else the resource's default set (None = all).
-    What `$expand` inlines comes back beside a `$select`, as Graph answers it. With the type known,
-    a `$select` of a property the type does not have is Graph's 400."""
+    What `$expand` inlines comes back beside either, as Graph answers it. With the type known, a
+    `$select` of a property the type does not have, or an `$expand` of a relationship it does not
+    have, is Graph's 400."""
+    expanded = list(expansions(query))
+    if type_name is not None:
+        shapes.check_expand(type_name, expanded)
     if "$select" in query:
         names = [name.strip() for name in query["$select"].split(",") if name.strip()]
-        expanded = [name.strip() for name in query.get("$expand", "").split(",") if name.strip()]
         if type_name is not None:
             shapes.check_select(type_name, names, expanded)
         names += [name for name in expanded if name not in names]
         return ["id", *names] if "id" not in names else names
-    return list(default) if default is not None else None
+    return [*default, *(name for name in expanded if name not in default)] if default is not None else None
 
 
 def project(obj: dict, query: dict[str, str], default: Iterable[str] | None = None, type_name: str | None = None) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphtypes import structural_properties
+from graphtypes import navigation_properties, structural_properties
 
 from .wire import ErrorReply
 
@@ -42,4 +42,21 @@ def check_collection_select(type_name: str, names: list[str]) -> None:
         if name.lower() in SINGLE_ENTITY_ONLY.get(type_name, ()):
             raise ErrorReply(501, "NotImplemented", f"The property '{name}' is returned only for a single {type_name}, "
                              "not within a collection.")
+
+
+# The relationships the emulator inlines on `$expand`; the handlers of these types do the inlining.
+EXPANDED = {"user": frozenset({"manager"}), "crossTenantAccessPolicyConfigurationPartner": frozenset({"identitySynchronization"})}
+
+
+def check_expand(type_name: str, names: list[str]) -> None:
+    """Graph's 400 for an `$expand` of a relationship the type does not have; the emulator's own 400
+    for one it has but the emulator does not inline (docs/emulator.md), rather than a silent answer."""
+    relationships = {name.lower() for name in navigation_properties(type_name)}
+    for name in names:
+        if name.lower() not in relationships:
+            raise ErrorReply(400, "Request_BadRequest",
+                             f"Could not find a property named '{name}' on type 'microsoft.graph.{type_name}'.")
+        if name.lower() not in {served.lower() for served in EXPANDED.get(type_name, ())}:
+            raise ErrorReply(400, "Request_UnsupportedQuery", f"The emulator does not expand '{name}' of "
+                             f"microsoft.graph.{type_name} (docs/emulator.md); Graph would.")
 

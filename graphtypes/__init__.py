@@ -27,20 +27,29 @@ def _model(type_name: str) -> type:
 
 
 @functools.cache
-def structural_properties(type_name: str) -> tuple[str, ...]:
-    """Every property of the type that its JSON carries, in the SDK's order."""
+def _properties(type_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(structural, navigation) properties of the type, in the SDK's order."""
     model = _model(type_name)
     entity = importlib.import_module("msgraph.generated.models.entity").Entity
-    names = []
+    structural, navigation = [], []
     # Each deserializer reads one property; the model classes it reads into are its closure's cells.
     for prop, deserializer in model().get_field_deserializers().items():
         kinds = [cell.cell_contents for cell in deserializer.__closure__ or () if isinstance(cell.cell_contents, type)]
-        navigation = any(issubclass(kind, entity) for kind in kinds)
-        stream = "get_bytes_value" in deserializer.__code__.co_names
-        contained = prop in CONTAINED.get(type_name, ())
-        if not (navigation or contained or stream or prop.startswith("@odata.")):
-            names.append(prop)
-    return tuple(names)
+        if any(issubclass(kind, entity) for kind in kinds) or prop in CONTAINED.get(type_name, ()):
+            navigation.append(prop)
+        elif not ("get_bytes_value" in deserializer.__code__.co_names or prop.startswith("@odata.")):  # not a stream
+            structural.append(prop)
+    return tuple(structural), tuple(navigation)
+
+
+def structural_properties(type_name: str) -> tuple[str, ...]:
+    """Every property of the type that its JSON carries, in the SDK's order."""
+    return _properties(type_name)[0]
+
+
+def navigation_properties(type_name: str) -> tuple[str, ...]:
+    """The type's relationships (a user's `manager`, a group's `members`): `$expand` names them."""
+    return _properties(type_name)[1]
 
 
 def known(type_name: str, names: list[str]) -> list[str]:

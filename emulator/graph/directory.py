@@ -9,7 +9,7 @@ from typing import Any
 from graphtypes import structural_properties
 
 from .. import permissions as perm
-from ..odata import collection, count, project
+from ..odata import collection, count, expansions, project
 from ..routing import route
 from ..state import EmulatorState, Tenant, is_guid, new_id
 from ..wire import ErrorReply, GraphRequest, Reply, bad_request, no_content, resource_not_found
@@ -172,11 +172,21 @@ def post_user(req: GraphRequest) -> Reply:
 
 
 def list_users(req: GraphRequest) -> Reply:
-    return collection(req, "users", req.tenant.users.values(), USER_DEFAULT_SELECT)
+    return collection(req, "users", [_with_manager(req, user) for user in req.tenant.users.values()], USER_DEFAULT_SELECT)
 
 
 def get_user(req: GraphRequest) -> Reply:
-    return req.entity("users", project(_user(req), req.query, USER_DEFAULT_SELECT, "user"))
+    return req.entity("users", project(_with_manager(req, _user(req)), req.query, USER_DEFAULT_SELECT, "user"))
+
+
+def _with_manager(req: GraphRequest, user: dict) -> dict:
+    """``$expand=manager`` (with its own `$select`, if any): the user with its manager inlined; a user
+    with no manager comes back without one."""
+    options = next((value for name, value in expansions(req.query).items() if name.lower() == "manager"), None)
+    manager = req.tenant.users.get(req.tenant.managers.get(user["id"], "")) if options is not None else None
+    if options is None or manager is None:
+        return user
+    return {**user, "manager": {"@odata.type": "#microsoft.graph.user", **project(manager, options, USER_DEFAULT_SELECT, "user")}}
 
 
 def patch_user(req: GraphRequest) -> Reply:

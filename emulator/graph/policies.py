@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 
 from .. import permissions as perm
-from ..odata import collection
+from ..odata import collection, expansions
 from ..routing import route
-from ..shapes import whole
+from ..shapes import check_expand, whole
 from ..state import Tenant, default_identity_sync_template, default_partner_template, is_guid
 from ..wire import (
     ErrorReply,
@@ -155,18 +155,15 @@ def reset_default(req: GraphRequest) -> Reply:
 
 
 # -- partners -------------------------------------------------------------------------------
-EXPANDABLE = ("identitySynchronization",)
+PARTNER = "crossTenantAccessPolicyConfigurationPartner"
 
 
 def _expanded(req: GraphRequest, partner: dict) -> dict:
     """``$expand=identitySynchronization`` inlines the partner's policy (null when it has none), as
     https://learn.microsoft.com/en-us/graph/api/crosstenantaccesspolicy-list-partners documents."""
-    asked = [name.strip() for name in req.query.get("$expand", "").split(",") if name.strip()]
-    unknown = [name for name in asked if name not in EXPANDABLE]
-    if unknown:
-        raise bad_request(f"Could not find a property named '{unknown[0]}' on type "
-                          "'microsoft.graph.crossTenantAccessPolicyConfigurationPartner'.")
-    partner = whole("crossTenantAccessPolicyConfigurationPartner", partner)
+    asked = list(expansions(req.query))
+    check_expand(PARTNER, asked)
+    partner = whole(PARTNER, partner)
     if not asked:
         return partner
     policy = req.tenant.identity_sync.get(partner["tenantId"].lower())
@@ -175,8 +172,7 @@ def _expanded(req: GraphRequest, partner: dict) -> dict:
 
 def list_partners(req: GraphRequest) -> Reply:
     partners = [_expanded(req, partner) for partner in req.tenant.partners.values()]
-    return collection(req, "policies/crossTenantAccessPolicy/partners", partners,
-                      type_name="crossTenantAccessPolicyConfigurationPartner")
+    return collection(req, "policies/crossTenantAccessPolicy/partners", partners, type_name=PARTNER)
 
 
 def create_partner(req: GraphRequest) -> Reply:

@@ -480,3 +480,19 @@ def test_search_tokenizes_display_names_and_matches_other_properties_from_their_
     assert [user["id"] for user in body["value"]] == [ALEX], "the start of the mail"
     _, body = get(emulator, '/users?$search="mail:contoso"', EVENTUAL)
     assert body["value"] == [], "not a word inside it"
+
+
+def test_expand_inlines_the_manager_and_refuses_what_the_type_lacks(emulator):
+    emulator.admin.load_fixture(two_tenants())
+    token = emulator.admin.token(CONTOSO)
+    raw(emulator, "PUT", f"/users/{ALEX}/manager/$ref", token, {"@odata.id": f"https://graph.microsoft.com/v1.0/users/{ADELE}"})
+    _, alex = get(emulator, f"/users/{ALEX}?$expand=manager($select=id,displayName)")
+    assert alex["manager"] == {"@odata.type": "#microsoft.graph.user", "id": ADELE, "displayName": "Adele Vance"}
+    assert alex["displayName"] == "Alex Wilber", "the user's own default properties come back beside it"
+    _, listed = get(emulator, "/users?$select=id&$expand=manager")
+    managers = {user["id"]: user.get("manager", {}).get("id") for user in listed["value"]}
+    assert managers[ALEX] == ADELE and managers[ADELE] is None
+    status, body = get(emulator, "/users?$expand=mangr")
+    assert status == 400 and body["error"]["message"] == "Could not find a property named 'mangr' on type 'microsoft.graph.user'."
+    status, body = get(emulator, "/users?$expand=memberOf")
+    assert status == 400 and "does not expand 'memberOf'" in body["error"]["message"], "a relationship Graph has, not inlined here"
