@@ -382,23 +382,23 @@ def parse_search(text: str) -> Predicate:
     (https://learn.microsoft.com/en-us/graph/search-query-parameter#using-search-on-directory-object-collections);
     other properties "default to `$filter` `startswith` behavior"
     (https://learn.microsoft.com/en-us/graph/api/group-list)."""
-    alternatives = []
+    def words(value: Any) -> list[str]:
+        return [word.lower() for word in _WORD.findall(value)] if isinstance(value, str) else []
+
+    alternatives = []  # of clauses: (property in lower case, value in lower case, the value's words)
     for part in re.split(r"\s+OR\s+", text.strip()):
-        clauses = [(name, value) for name, value in _SEARCH_CLAUSE.findall(part)]
+        clauses = [(name.lower(), value.lower(), words(value)) for name, value in _SEARCH_CLAUSE.findall(part)]
         if not clauses or _SEARCH_CLAUSE.sub("", part).replace("AND", "").strip():
             raise unsupported(f"Syntax error: the $search value {text!r} is not \"property:value\" clauses joined by AND or OR.")
         alternatives.append(clauses)
 
-    def words(value: Any) -> list[str]:
-        return [word.lower() for word in _WORD.findall(value)] if isinstance(value, str) else []
+    def clause(row: dict, name: str, value: str, wanted: list[str]) -> bool:
+        held = next((held for key, held in row.items() if key.lower() == name), None)
+        if name not in _TOKENIZED:
+            return isinstance(held, str) and held.lower().startswith(value)
+        return all(any(word.startswith(want) for word in words(held)) for want in wanted)
 
-    def clause(row: dict, name: str, value: str) -> bool:
-        held = next((held for key, held in row.items() if key.lower() == name.lower()), None)
-        if name.lower() not in _TOKENIZED:
-            return isinstance(held, str) and held.lower().startswith(value.lower())
-        return all(any(word.startswith(wanted) for word in words(held)) for wanted in words(value))
-
-    return lambda row: any(all(clause(row, name, value) for name, value in group) for group in alternatives)
+    return lambda row: any(all(clause(row, *terms) for terms in group) for group in alternatives)
 
 
 def count(req: GraphRequest, items: Iterable[dict]) -> Reply:

@@ -20,7 +20,7 @@ every request log entry says which rule a query broke (`strict`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .odata import filter_uses, order_keys
 from .wire import ErrorReply
@@ -51,7 +51,7 @@ def _collection(default: str, advanced: str = "not") -> Operators:
 @dataclass(frozen=True)
 class DirectoryType:
     name: str  # as Graph names the resource in its messages
-    filters: dict[str, Operators]
+    filters: dict[str, Operators] | None  # None: no per-property rule documented, the operators' own hold
     orderby: dict[str, str]
 
 
@@ -115,8 +115,8 @@ APP_ROLE_ASSIGNMENT = DirectoryType("AppRoleAssignment", {
     "principaldisplayname": _ops("eq startswith"),
     "resourceid": _ops("eq"),
 }, {})
-# A group's members as directoryObjects: no per-property rule is documented; the operators' own hold.
-DIRECTORY_OBJECT = DirectoryType("DirectoryObject", {}, {"displayname": ADVANCED})
+# A group's members as directoryObjects: no per-property rule is documented.
+DIRECTORY_OBJECT = DirectoryType("DirectoryObject", None, {"displayname": ADVANCED})
 _GENERALLY_ADVANCED = {"ne", "not", "endswith", "$count"}
 CASTS = {"user": USER, "group": GROUP, "application": APPLICATION, "serviceprincipal": SERVICE_PRINCIPAL}
 # https://learn.microsoft.com/en-us/graph/api/directory-deleteditems-list: $orderby on displayName
@@ -130,7 +130,7 @@ DELETED = {name: DirectoryType(kind.name, kind.filters, _DELETED_ORDER | ({"user
 class Directory:
     """A collection of directory objects. `kind` None: the type comes from the path's cast."""
     kind: DirectoryType | None
-    casts: dict[str, DirectoryType]
+    casts: dict[str, DirectoryType] = field(default_factory=dict)
     everything_advanced: bool = False  # a group's members: every $filter, $orderby, $search and cast
 
 
@@ -170,15 +170,15 @@ _CAST = r"(?:microsoft\.)?graph\.(?P<cast>\w+)"
 _COUNT = r"(?P<count>/\$count)?"
 # Every collection the emulator serves, with the page its rules come from (docs/graph-notes.md#query-rules).
 COLLECTIONS: list[tuple[str, Directory | Listed]] = [
-    (f"/users{_COUNT}", Directory(USER, {})),
-    (f"/groups{_COUNT}", Directory(GROUP, {})),
-    (f"/applications{_COUNT}", Directory(APPLICATION, {})),
-    (f"/servicePrincipals{_COUNT}", Directory(SERVICE_PRINCIPAL, {})),
+    (f"/users{_COUNT}", Directory(USER)),
+    (f"/groups{_COUNT}", Directory(GROUP)),
+    (f"/applications{_COUNT}", Directory(APPLICATION)),
+    (f"/servicePrincipals{_COUNT}", Directory(SERVICE_PRINCIPAL)),
     # https://learn.microsoft.com/en-us/graph/api/group-list-members
-    (f"/groups/{_ID}/members{_COUNT}", Directory(DIRECTORY_OBJECT, {}, everything_advanced=True)),
+    (f"/groups/{_ID}/members{_COUNT}", Directory(DIRECTORY_OBJECT, everything_advanced=True)),
     (f"/groups/{_ID}/members/{_CAST}{_COUNT}", Directory(None, CASTS, everything_advanced=True)),
     (f"/directory/deletedItems/{_CAST}", Directory(None, DELETED)),
-    (f"/servicePrincipals/{_ID}/appRoleAssignedTo", Directory(APP_ROLE_ASSIGNMENT, {})),
+    (f"/servicePrincipals/{_ID}/appRoleAssignedTo", Directory(APP_ROLE_ASSIGNMENT)),
     ("/auditLogs/provisioning", PROVISIONING),
     ("/auditLogs/directoryAudits", DIRECTORY_AUDITS),
     # https://learn.microsoft.com/en-us/graph/api/crosstenantaccesspolicy-list-partners
@@ -299,7 +299,7 @@ def _order(kind: DirectoryType, query: dict[str, str], advanced: bool) -> ErrorR
 
 def _needs(kind: DirectoryType, name: str, operator: str) -> str | None:
     """DEFAULT or ADVANCED for the operator on the property, or None when Graph supports it on neither."""
-    if kind is DIRECTORY_OBJECT:  # a group's members: any property, the operators' own rule
+    if kind.filters is None:  # any property, the operator's own rule
         return ADVANCED if operator in _GENERALLY_ADVANCED else DEFAULT
     return kind.filters.get(name, {}).get(operator)
 

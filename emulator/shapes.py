@@ -52,11 +52,11 @@ def check_expand(type_name: str, names: list[str]) -> None:
     """Graph's 400 for an `$expand` of a relationship the type does not have; the emulator's own 400
     for one it has but the emulator does not inline (docs/emulator.md), rather than a silent answer."""
     relationships = {name.lower() for name in navigation_properties(type_name)}
+    inlined = {name.lower() for name in EXPANDED.get(type_name, ())}
     for name in names:
         if name.lower() not in relationships:
             raise ErrorReply(400, "Request_BadRequest",
                              f"Could not find a property named '{name}' on type 'microsoft.graph.{type_name}'.")
-        if name.lower() not in {served.lower() for served in EXPANDED.get(type_name, ())}:
+        if name.lower() not in inlined:
             raise ErrorReply(400, "Request_UnsupportedQuery", f"The emulator does not expand '{name}' of "
                              f"microsoft.graph.{type_name} (docs/emulator.md); Graph would.")
-

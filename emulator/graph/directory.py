@@ -172,21 +172,26 @@ def post_user(req: GraphRequest) -> Reply:
 
 
 def list_users(req: GraphRequest) -> Reply:
-    return collection(req, "users", [_with_manager(req, user) for user in req.tenant.users.values()], USER_DEFAULT_SELECT)
+    return collection(req, "users", _with_managers(req, list(req.tenant.users.values())), USER_DEFAULT_SELECT)
 
 
 def get_user(req: GraphRequest) -> Reply:
-    return req.entity("users", project(_with_manager(req, _user(req)), req.query, USER_DEFAULT_SELECT, "user"))
+    [user] = _with_managers(req, [_user(req)])
+    return req.entity("users", project(user, req.query, USER_DEFAULT_SELECT, "user"))
 
 
-def _with_manager(req: GraphRequest, user: dict) -> dict:
-    """``$expand=manager`` (with its own `$select`, if any): the user with its manager inlined; a user
-    with no manager comes back without one."""
+def _with_managers(req: GraphRequest, users: list[dict]) -> list[dict]:
+    """``$expand=manager`` (with its own `$select`, if any): each user with its manager inlined; a
+    user with no manager comes back without one."""
     options = next((value for name, value in expansions(req.query).items() if name.lower() == "manager"), None)
-    manager = req.tenant.users.get(req.tenant.managers.get(user["id"], "")) if options is not None else None
-    if options is None or manager is None:
-        return user
-    return {**user, "manager": {"@odata.type": "#microsoft.graph.user", **project(manager, options, USER_DEFAULT_SELECT, "user")}}
+    if options is None:
+        return users
+    inlined = []
+    for user in users:
+        manager = req.tenant.users.get(req.tenant.managers.get(user["id"], ""))
+        inlined.append(user if manager is None else {
+            **user, "manager": {"@odata.type": "#microsoft.graph.user", **project(manager, options, USER_DEFAULT_SELECT, "user")}})
+    return inlined
 
 
 def patch_user(req: GraphRequest) -> Reply:
